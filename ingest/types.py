@@ -1,0 +1,55 @@
+"""Typed records shared by the ingest pipeline and everything downstream.
+
+A `Document` is one loaded file: its normalised text plus metadata. A `Chunk` is a span of that
+text that follows the document's own structure (a law's section, an executive order's `Sec. 3`,
+a Korean statute's `제17조`, a markdown heading, a speaker turn, a PDF page). Invariant:
+``document.text[chunk.start:chunk.end] == chunk.text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DocType = Literal["law", "order", "transcript", "article", "other"]
+DOC_TYPES: tuple[str, ...] = ("law", "order", "transcript", "article", "other")
+
+Language = Literal["en", "ko"]
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested. The message names the file and says what to do."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str  # stable id, by default a slug of the file name stem
+    title: str
+    source: str  # the path the document was loaded from
+    doc_type: DocType
+    date: str | None  # ISO date (YYYY-MM-DD) when known
+    language: Language  # dominant language of the text
+    text: str  # normalised full text; chunk offsets index into it
+    content_hash: str  # sha256 hex of the file's bytes
+    # For PDFs: (start, end) character span of each page in `text`, page 1 first. Empty otherwise.
+    page_spans: tuple[tuple[int, int], ...] = ()
+    metadata: dict = field(default_factory=dict)  # other front-matter fields (str/int/list values)
+    warnings: tuple[str, ...] = ()  # non-fatal problems found while loading (e.g. encoding converted)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str  # f"{doc_id}@{start}": stable while the document is unchanged
+    doc_id: str
+    text: str  # == document.text[start:end]
+    start: int
+    end: int
+    section: str | None  # structural label within the document: "§ 9214(b)", "Sec. 2", "제17조", "Findings"
+    label: str  # human citation label: "22 U.S.C. § 9214(b)", "EO 13687 Sec. 2", "남북협력기금법 제8조", "p. 3"
+    page: int | None  # 1-based PDF page of the chunk start, None for non-paged documents
+    language: Language  # detected per chunk
