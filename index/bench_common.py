@@ -1,0 +1,71 @@
+"""Shared helpers of the benchmark commands: where the data is, result files, memory, disk size."""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+LAW_FOLDERS = ("us_law_north_korea", "us_executive_orders_north_korea", "kr_law_inter_korean")
+
+
+def law_corpus_paths() -> list[Path]:
+    """The whole ../shared/data law corpus (U.S. Code, executive orders, Korean statutes) plus the sample corpus."""
+    paths = [SHARED_DATA / name for name in LAW_FOLDERS if (SHARED_DATA / name).is_dir()]
+    if not paths:
+        raise FileNotFoundError(f"{SHARED_DATA} has none of {LAW_FOLDERS}: benchmarks need ../shared/data")
+    return paths + [REPO_ROOT / "corpus"]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def dir_size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def machine_line() -> str:
+    import torch
+
+    return f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} torch threads, python {platform.python_version()}"
+
+
+def write_result(out_dir: Path, name: str, payload: dict) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{name}.json"
+    payload = {"benchmark": name, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "machine": machine_line(), **payload}
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    return path
+
+
+class MemoEmbedder:
+    """Wraps a real embedder and remembers vectors by text, so replicated corpora (the 100k-chunk latency index)
+    are embedded once per distinct text. Same vectors as the wrapped model; used only by benchmarks."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.dim, self.max_tokens = inner.name, inner.dim, inner.max_tokens
+        self.cache: dict[str, np.ndarray] = {}
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.encode_queries(texts)
+
+    def encode_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        if todo:
+            vectors = self.inner.encode_passages(todo, batch_size=batch_size)
+            self.cache.update(zip(todo, vectors))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self.cache[t] for t in texts]).astype(np.float32)
