@@ -27,16 +27,49 @@ class AnswerSettings(BaseModel):
 
     answerer: str = Field("extractive", description="'extractive' (offline, default) or 'llm' (OpenAI-compatible endpoint)")
     k: int = Field(8, ge=1, le=50, description="Passages retrieved per question")
+    max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an answer (extractive quotes or LLM sentences)")
+    closeness: float = Field(
+        0.85, gt=0, le=1,
+        description="Extractive: further quotes are kept when their score is at least this share of the best one",
+    )
+    support_lexical: float = Field(
+        0.8, ge=0, le=1,
+        description="Citation check: a sentence is supported when this share of its content words is in the cited "
+        "passage (the only rule without an embedder); measured by tests/calibration/support_thresholds.py",
+    )
+    support_combined: float = Field(
+        0.7, ge=0, le=1,
+        description="Citation check with an embedder: supported when (lexical + best sentence cosine) / 2 reaches "
+        "this; measured by tests/calibration/support_thresholds.py",
+    )
+    abstain_below: float = Field(
+        0.45, ge=0, le=2,
+        description="Abstain when the best sentence score (with an embedder) is below this; measured by "
+        "tests/calibration/abstain_thresholds.py",
+    )
+    abstain_below_lexical: float = Field(
+        0.45, ge=0, le=2,
+        description="The same threshold for the lexical-only scorer (no embedder available)",
+    )
+    embed_top: int = Field(
+        40, ge=1, le=1000, description="Extractive: only this many best sentences by the cheap signals are embedded"
+    )
 
 
-class LLMSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class LLMSettings(BaseSettings):
+    """Read from POLICYQA_LLM_BASE_URL / POLICYQA_LLM_MODEL / POLICYQA_LLM_API_KEY / POLICYQA_LLM_<FIELD> (its own
+    env prefix, so the documented names work; POLICYQA_LLM__<FIELD> through the parent Settings works as well)."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_LLM_", extra="forbid", frozen=True)
 
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (POLICYQA_LLM_BASE_URL)")
     model: str = Field("default", description="Model name sent to the endpoint (POLICYQA_LLM_MODEL)")
     api_key: str = Field("not-needed", description="API key for the endpoint (POLICYQA_LLM_API_KEY)")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
     timeout: float = Field(120.0, gt=0, description="Seconds before a request to the endpoint fails")
+    max_tokens: int = Field(256, ge=16, le=8192, description="Most tokens generated per answer")
+    max_passages: int = Field(5, ge=1, le=50, description="Most retrieved passages put into the prompt (small models have small contexts)")
+    max_passage_chars: int = Field(1200, ge=100, le=20000, description="Each passage is cut to this many characters in the prompt")
 
 
 class ServerSettings(BaseModel):
@@ -56,7 +89,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = ChunkingSettings()
     index: IndexSettings = IndexSettings()
     answer: AnswerSettings = AnswerSettings()
-    llm: LLMSettings = LLMSettings()
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="The LLM answerer's endpoint")
     server: ServerSettings = ServerSettings()
 
     def resolved_index_dir(self) -> Path:

@@ -1,0 +1,227 @@
+"""`answer()`: a question (and chat history) in, a checked, cited `Answer` out. The steps, in order:
+
+1. rewrite a follow-up into a standalone query (`app.followup`);
+2. retrieve `settings.answer.k` passages (`index.search`);
+3. score the passages' sentences against the query (`app.extractive.SentenceScorer`) and abstain when the best
+   is below the measured threshold (`app.abstain`);
+4. draft an answer: extractive quotes (default, offline) or an LLM reply (`app.llm`);
+5. check every sentence against the passage(s) it cites (`app.support`); unsupported sentences are flagged
+   "[unsupported]" and carry no citation; when nothing is supported the answer abstains.
+
+`answer_stream()` runs the same steps and yields the growing LLM text before the final `Answer`.
+Heavy things (embedder, Korean analyser) come from the index (`index.embedder`, `index.tokenizer`) or are
+injected; nothing is loaded per call beyond a stemmer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from app.abstain import no_answer_text, should_abstain
+from app.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer
+from app.followup import standalone_query
+from app.llm import LLMAnswerer
+from app.qtype import question_type
+from app.settings import Settings
+from app.support import SupportChecker, SupportThresholds, VectorCache, locate_span
+from app.tokens import Tokenizer
+from app.types import Answer, AnswerSentence, Citation
+from index.types import Filters, Hit
+
+logger = logging.getLogger(__name__)
+
+UNSUPPORTED_MARK = "[unsupported]"
+_FROM_INDEX: Any = object()  # sentinel: take the embedder from the index
+
+
+class Answerer(Protocol):
+    name: str
+
+    def draft(self, question: str, hits: Sequence[Hit], scored: Sequence[ScoredUnit] | None = None) -> Draft: ...
+
+
+@dataclass
+class Tools:
+    """What one answer needs besides the index: tokenizer, per-call vector cache, scorer and checker."""
+
+    tokenizer: Tokenizer
+    vectors: VectorCache | None
+    scorer: SentenceScorer
+    checker: SupportChecker
+    abstain_below: float
+
+
+def make_tools(index: Any, settings: Settings, *, embedder: Any = _FROM_INDEX, tokenizer: Any = None) -> Tools:
+    """Build the per-answer tools. `embedder`: anything with encode_queries/encode_passages (default: the index's
+    own, None for lexical-only); `tokenizer`: anything with `tokenize(text)` (default: the index's)."""
+    if embedder is _FROM_INDEX:
+        embedder = getattr(index, "embedder", None)
+    lexical = tokenizer if tokenizer is not None else getattr(index, "tokenizer", None)
+    if lexical is not None and not callable(getattr(lexical, "tokenize", None)):
+        lexical = None
+    tok = Tokenizer(lexical=lexical)
+    vectors = VectorCache(embedder) if embedder is not None else None
+    a = settings.answer
+    scorer = SentenceScorer(tok.tokens, vectors, embed_top=a.embed_top)
+    checker = SupportChecker(tok.tokens, SupportThresholds(a.support_lexical, a.support_combined), vectors)
+    threshold = a.abstain_below if vectors is not None else a.abstain_below_lexical
+    return Tools(tok, vectors, scorer, checker, threshold)
+
+
+def make_answerer(name: str, settings: Settings, tools: Tools) -> Answerer:
+    if name == "extractive":
+        return ExtractiveAnswerer(tools.scorer, max_sentences=settings.answer.max_sentences,
+                                  closeness=settings.answer.closeness)
+    if name == "llm":
+        return LLMAnswerer(settings.llm, max_sentences=settings.answer.max_sentences)
+    raise ValueError(f"unknown answerer {name!r}; use 'extractive' or 'llm'")
+
+
+def retrieve(index: Any, query: str, k: int, filters: Filters | Mapping[str, Any] | None) -> list[Hit]:
+    if isinstance(filters, Mapping):
+        filters = Filters.model_validate(dict(filters))
+    if filters is not None and filters.is_empty():
+        filters = None
+    return list(index.search(query, k=k, filters=filters))
+
+
+def to_citation(n: int, hit: Hit, span: tuple[int, int]) -> Citation:
+    p = hit.passage
+    start, end = span
+    return Citation(
+        n=n, chunk_id=p.chunk_id, doc_id=p.doc_id, label=p.label, title=p.title, doc_type=p.doc_type, date=p.date,
+        page=p.page, section=p.section, source=p.source, text=p.text, span_start=start, span_end=end,
+        span=p.text[start:end],
+    )
+
+
+def closest_citations(hits: Sequence[Hit], scored: Sequence[ScoredUnit], limit: int = 3) -> list[Citation]:
+    """The top passages with their best-scoring sentence as the span (shown when abstaining)."""
+    best_unit: dict[int, ScoredUnit] = {}
+    for s in scored:
+        if not s.unit.heading and s.hit_index not in best_unit:
+            best_unit[s.hit_index] = s
+    out = []
+    for i, hit in enumerate(hits[:limit]):
+        u = best_unit.get(i)
+        span = (u.unit.start, u.unit.end) if u else (0, min(len(hit.passage.text), 300))
+        out.append(to_citation(i + 1, hit, span))
+    return out
+
+
+def abstained_answer(question: str, query: str, hits: Sequence[Hit], scored: Sequence[ScoredUnit],
+                     answerer: str, sentences: Sequence[AnswerSentence] = ()) -> Answer:
+    return Answer(question=question, query=query, text=no_answer_text(question), sentences=list(sentences),
+                  citations=[], abstained=True, answerer=answerer, closest=closest_citations(hits, scored))
+
+
+def check_draft(question: str, query: str, hits: Sequence[Hit], draft: Draft, tools: Tools, answerer: str,
+                scored: Sequence[ScoredUnit]) -> Answer:
+    """Step 5: check every drafted sentence against the passages it cites and assemble the Answer."""
+    if draft.declined or not draft.sentences:
+        return abstained_answer(question, query, hits, scored, answerer)
+    numbers: dict[int, int] = {}  # hit index -> citation number, in order of first supported use
+    spans: dict[int, tuple[int, int]] = {}
+    checked: list[tuple[str, list[int], bool, float]] = []
+    for sent in draft.sentences:
+        sources = [i for i in sent.sources if 0 <= i < len(hits)]
+        supported_by: list[int] = []
+        best_score = 0.0
+        if not sent.invalid_markers:
+            for i in sources:
+                verdict = tools.checker.check(sent.text, hits[i].passage.text)
+                best_score = max(best_score, verdict.score)
+                if verdict.supported:
+                    supported_by.append(i)
+        for i in supported_by:
+            text = hits[i].passage.text
+            span = sent.span if sent.span is not None and len(sent.sources) == 1 else locate_span(
+                sent.text, text, tools.tokenizer.tokens, tools.vectors)
+            numbers.setdefault(i, len(numbers) + 1)
+            old = spans.get(i)
+            spans[i] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
+        checked.append((sent.text, supported_by, bool(supported_by), best_score))
+    sentences = [
+        AnswerSentence(text=t, citations=[numbers[i] for i in by], supported=ok, support=round(score, 4))
+        for t, by, ok, score in checked
+    ]
+    if not any(s.supported for s in sentences):
+        return abstained_answer(question, query, hits, scored, answerer, sentences)
+    section = draft.qtype == "section"
+    parts = []
+    for (t, by, ok, _), s in zip(checked, sentences):
+        if not ok:
+            parts.append(f"{t} {UNSUPPORTED_MARK}")
+            continue
+        lead = f"{hits[by[0]].passage.label}: " if section else ""
+        parts.append(lead + t + " " + "".join(f"[{n}]" for n in s.citations))
+    citations = sorted((to_citation(n, hits[i], spans[i]) for i, n in numbers.items()), key=lambda c: c.n)
+    return Answer(question=question, query=query, text=" ".join(parts), sentences=sentences, citations=citations,
+                  abstained=False, answerer=answerer)
+
+
+def _validate(question: str) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise ValueError("the question is empty; ask something about the indexed documents")
+    return question.strip()
+
+
+def answer_stream(
+    question: str,
+    history: Sequence[tuple[str, str]] = (),
+    *,
+    index: Any,
+    settings: Settings,
+    filters: Filters | Mapping[str, Any] | None = None,
+    answerer: Answerer | str | None = None,
+    embedder: Any = _FROM_INDEX,
+    tokenizer: Any = None,
+) -> Iterator[str | Answer]:
+    """Yield the growing answer text while an LLM generates it, then the checked `Answer` (always last).
+    The extractive answerer yields only the `Answer`."""
+    question = _validate(question)
+    history = [tuple(turn) for turn in history]
+    query = standalone_query(question, history)  # 1. follow-up -> standalone query
+    hits = retrieve(index, query, settings.answer.k, filters)  # 2. retrieve
+    tools = make_tools(index, settings, embedder=embedder, tokenizer=tokenizer)
+    chosen: Answerer = make_answerer(answerer or settings.answer.answerer, settings, tools) if (
+        answerer is None or isinstance(answerer, str)) else answerer
+    scored = tools.scorer.score(query, hits, question_type(query)) if hits else []  # 3. score sentences
+    if not hits or should_abstain(scored, tools.abstain_below):  # 3b. nothing relevant: abstain
+        logger.debug("abstaining on %r: best sentence score below %.3f", query, tools.abstain_below)
+        yield abstained_answer(question, query, hits, scored, chosen.name)
+        return
+    stream = getattr(chosen, "stream", None)
+    if callable(stream):  # 4. draft (streaming LLM)
+        reply = ""
+        for piece in stream(query, hits):
+            reply += piece
+            yield reply
+        draft = chosen.draft_from_reply(query, hits, reply)  # type: ignore[attr-defined]
+    else:  # 4. draft (extractive)
+        draft = chosen.draft(query, hits, scored)
+    yield check_draft(question, query, hits, draft, tools, chosen.name, scored)  # 5. check citations
+
+
+def answer(
+    question: str,
+    history: Sequence[tuple[str, str]] = (),
+    *,
+    index: Any,
+    settings: Settings,
+    filters: Filters | Mapping[str, Any] | None = None,
+    answerer: Answerer | str | None = None,
+    embedder: Any = _FROM_INDEX,
+    tokenizer: Any = None,
+) -> Answer:
+    """Answer `question` from the indexed documents with checked citations (see the module docstring)."""
+    result: Answer | None = None
+    for item in answer_stream(question, history, index=index, settings=settings, filters=filters,
+                              answerer=answerer, embedder=embedder, tokenizer=tokenizer):
+        if isinstance(item, Answer):
+            result = item
+    assert result is not None  # answer_stream always ends with an Answer
+    return result

@@ -1,0 +1,195 @@
+"""The default, offline answerer: quote the retrieved sentences that answer the question.
+
+1. Split every retrieved passage into sentence units (`app.sentences`).
+2. Score each unit against the question: IDF-weighted recall of the question's content tokens in the sentence
+   (and, with a smaller weight, in its passage + label/title, since a sentence often says "the Act" for the name
+   the question uses), embedding cosine question↔sentence (when an embedder is given), a bonus when the
+   sentence has the shape the question type asks for (`app.qtype`: a duration for "how long", a date for
+   "when" …), a small retrieval-rank prior, and penalties for headings and fragments.
+3. Keep the best unit and up to `max_sentences - 1` more that score close to it, preferring distinct documents
+   (multi-document questions) and at most one quote per passage unless adjacent; order by passage rank, then
+   position. Each kept sentence is verbatim `passage.text[start:end]`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from app.qtype import QuestionType, answer_shape_score, question_type
+from app.sentences import Unit, split_units
+from app.support import VectorCache
+from index.types import Hit
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    lexical: float = 0.45
+    semantic: float = 0.45
+    shape: float = 0.15
+    rank_prior: float = 0.05
+    heading_penalty: float = 0.25
+    fragment_penalty: float = 0.15  # fewer than 4 words
+    context_share: float = 0.3  # part of the lexical score taken from the passage/label instead of the sentence
+
+
+@dataclass(frozen=True)
+class ScoredUnit:
+    hit_index: int  # position in the retrieved hit list (0-based)
+    unit: Unit
+    unit_index: int  # position of the unit within its passage
+    score: float
+    lexical: float
+    semantic: float | None
+    shape: float
+
+
+@dataclass(frozen=True)
+class DraftSentence:
+    """A sentence an answerer proposes: text, the hit indices it cites (0-based), and for a quote the span."""
+
+    text: str
+    sources: list[int]
+    span: tuple[int, int] | None = None
+    invalid_markers: bool = False  # the answerer cited a passage number that was not retrieved
+
+
+@dataclass(frozen=True)
+class Draft:
+    sentences: list[DraftSentence]
+    qtype: QuestionType = "other"
+    declined: bool = False  # the answerer itself said the passages do not answer
+    raw: str = ""
+    scored: list[ScoredUnit] = field(default_factory=list)
+
+
+def _idf(docs: Sequence[set[str]]) -> dict[str, float]:
+    n = len(docs)
+    df: dict[str, int] = {}
+    for d in docs:
+        for t in d:
+            df[t] = df.get(t, 0) + 1
+    return {t: math.log(1 + (n + 1) / (c + 0.5)) for t, c in df.items()}
+
+
+def _weighted_recall(query: set[str], have: set[str], idf: dict[str, float], default_idf: float) -> float:
+    if not query:
+        return 0.0
+    total = sum(idf.get(t, default_idf) for t in query)
+    return sum(idf.get(t, default_idf) for t in query & have) / total
+
+
+class SentenceScorer:
+    """Scores the sentence units of retrieved passages against a question."""
+
+    def __init__(
+        self,
+        tokenize: Callable[..., list[str]],
+        vectors: VectorCache | None = None,
+        weights: ScoreWeights = ScoreWeights(),
+        embed_top: int = 40,
+    ) -> None:
+        self._tokenize = tokenize
+        self._vectors = vectors
+        self.weights = weights
+        self.embed_top = embed_top  # only the best units by the cheap signals are embedded (latency)
+
+    def score(self, question: str, hits: Sequence[Hit], qtype: QuestionType | None = None) -> list[ScoredUnit]:
+        w = self.weights
+        qtype = qtype or question_type(question)
+        q_tokens = set(self._tokenize(question, question=True))
+        rows: list[tuple[int, int, Unit, set[str]]] = []
+        contexts: list[set[str]] = []
+        for hi, hit in enumerate(hits):
+            p = hit.passage
+            contexts.append(set(self._tokenize(" ".join(x for x in (p.text, p.title, p.label, p.section or "") if x))))
+            for ui, unit in enumerate(split_units(p.text)):
+                rows.append((hi, ui, unit, set(self._tokenize(unit.text))))
+        if not rows:
+            return []
+        idf = _idf([r[3] for r in rows])
+        default_idf = math.log(1 + (len(rows) + 1) / 0.5)
+        cheap: list[tuple[float, float, float, int]] = []
+        for i, (hi, _ui, unit, toks) in enumerate(rows):
+            lex = (1 - w.context_share) * _weighted_recall(q_tokens, toks, idf, default_idf) + w.context_share * (
+                _weighted_recall(q_tokens, contexts[hi], idf, default_idf)
+            )
+            shape = answer_shape_score(qtype, unit.text)
+            prior = 1.0 / (1 + hi)
+            penalty = (w.heading_penalty if unit.heading else 0.0) + (
+                w.fragment_penalty if len(unit.text.split()) < 4 and len(unit.text) < 15 else 0.0
+            )
+            base = w.lexical * lex + w.shape * shape + w.rank_prior * prior - penalty
+            cheap.append((base, lex, shape, i))
+        semantic: dict[int, float] = {}
+        if self._vectors is not None:
+            chosen = sorted(cheap, key=lambda c: -c[0])[: self.embed_top]
+            qvec = self._vectors.query(question)
+            uvecs = self._vectors.passages([rows[c[3]][2].text for c in chosen])
+            sims = uvecs @ qvec
+            semantic = {c[3]: float(s) for c, s in zip(chosen, sims)}
+        out: list[ScoredUnit] = []
+        for base, lex, shape, i in cheap:
+            hi, ui, unit, _ = rows[i]
+            if self._vectors is not None:
+                if i not in semantic:
+                    continue  # not among the embedded candidates: cannot compete
+                sem = semantic[i]
+                total = base + w.semantic * sem
+            else:
+                sem = None
+                total = base + w.semantic * lex  # lexical evidence stands in for the missing embedding
+            out.append(ScoredUnit(hi, unit, ui, round(total, 4), round(lex, 4), sem, shape))
+        out.sort(key=lambda s: (-s.score, s.hit_index, s.unit_index))
+        return out
+
+
+def select_units(
+    scored: Sequence[ScoredUnit], hits: Sequence[Hit], *, max_sentences: int = 3, closeness: float = 0.85
+) -> list[ScoredUnit]:
+    """The best unit, plus units scoring within `closeness` × best, preferring other documents; at most one
+    unit per passage unless adjacent to one already kept. Ordered by passage rank, then position."""
+    candidates = [s for s in scored if not s.unit.heading]
+    if not candidates:
+        return []
+    best = candidates[0]
+    keep = [best]
+    bar = best.score * closeness if best.score > 0 else best.score
+    close = [s for s in candidates[1:] if s.score >= bar]
+    used_docs = {hits[best.hit_index].passage.doc_id}
+    # Candidates from documents not yet quoted first (stable within each group by score).
+    close.sort(key=lambda s: (hits[s.hit_index].passage.doc_id in used_docs, -s.score))
+    for s in close:
+        if len(keep) >= max_sentences:
+            break
+        same_passage = [k for k in keep if k.hit_index == s.hit_index]
+        if same_passage and not any(abs(k.unit_index - s.unit_index) == 1 for k in same_passage):
+            continue
+        if any(hits[k.hit_index].passage.text == hits[s.hit_index].passage.text and k.hit_index != s.hit_index
+               and k.unit.text == s.unit.text for k in keep):
+            continue  # the same sentence in a duplicate passage
+        keep.append(s)
+        used_docs.add(hits[s.hit_index].passage.doc_id)
+    keep.sort(key=lambda s: (s.hit_index, s.unit_index))
+    return keep
+
+
+class ExtractiveAnswerer:
+    """Composes an answer from verbatim quotes of the retrieved passages (no generative model)."""
+
+    name = "extractive"
+
+    def __init__(self, scorer: SentenceScorer, *, max_sentences: int = 3, closeness: float = 0.85) -> None:
+        self.scorer = scorer
+        self.max_sentences = max_sentences
+        self.closeness = closeness
+
+    def draft(self, question: str, hits: Sequence[Hit], scored: Sequence[ScoredUnit] | None = None) -> Draft:
+        qtype = question_type(question)
+        if scored is None:
+            scored = self.scorer.score(question, hits, qtype)
+        chosen = select_units(scored, hits, max_sentences=self.max_sentences, closeness=self.closeness)
+        sentences = [DraftSentence(s.unit.text, [s.hit_index], (s.unit.start, s.unit.end)) for s in chosen]
+        return Draft(sentences=sentences, qtype=qtype, scored=list(scored))
+
