@@ -1,0 +1,426 @@
+"""What the HTTP routes and the Gradio callbacks share: the settings, the open index, a readers-writer lock,
+and plain functions (search, ask, list/upload/remove documents, re-index a folder) that raise `ServiceError`s
+the adapters map to a 4xx body or a visible UI message. No Gradio or FastAPI here."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from app.api_models import check_filter_values
+from app.rwlock import ReadWriteLock
+from app.settings import Settings
+from app.types import Answer
+from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf")
+ANSWERERS: tuple[str, ...] = ("extractive", "llm")
+
+ProgressFn = Callable[[str, int, int], None]
+AnswerFn = Callable[..., Answer]
+StreamFn = Callable[..., Iterator["str | Answer"]]
+
+
+def repo_corpus_dir() -> Path:
+    """The sample corpus shipped with the repository (`corpus/` at the repo root)."""
+    return Path(__file__).resolve().parents[1] / "corpus"
+
+
+class ServiceError(Exception):
+    """A request the service refuses; `status` is the HTTP status the API answers with."""
+
+    status = 400
+
+
+class BadRequest(ServiceError):
+    status = 400
+
+
+class Unauthorized(ServiceError):
+    status = 401
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class TooLarge(ServiceError):
+    status = 413
+
+
+class UnsupportedType(ServiceError):
+    status = 415
+
+
+class NotReady(ServiceError):
+    status = 503
+
+
+@dataclass(frozen=True)
+class Status:
+    state: str  # "starting" | "building" | "ok" | "error"
+    message: str = ""
+
+
+def safe_filename(name: str) -> str:
+    """A plain file name for an upload: no directories, no leading dot, only word characters, '.', '-', ' '."""
+    base = Path(name.replace("\\", "/")).name.strip()
+    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .")
+    return base or "upload"
+
+
+def check_suffix(name: str) -> None:
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedType(
+            f"{name}: unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+
+
+def _open_real_index(settings: Settings) -> Any:
+    from index.index import Index  # heavy (faiss, torch): imported only when a real index is opened
+
+    return Index.open_or_create(
+        settings.resolved_index_dir(), settings=settings.index, chunking=settings.chunking, home=settings.home
+    )
+
+
+def _real_answer(*args: Any, **kwargs: Any) -> Answer:
+    from app.answer import answer
+
+    return answer(*args, **kwargs)
+
+
+def _real_answer_stream(*args: Any, **kwargs: Any) -> Iterator[str | Answer]:
+    from app.answer import answer_stream
+
+    return answer_stream(*args, **kwargs)
+
+
+@dataclass
+class Services:
+    """One per server process. `open_index`, `answer_fn` and `stream_fn` are injectable (tests); by default
+    they open the real `index.index.Index` and call `app.answer.answer` / `answer_stream`."""
+
+    settings: Settings
+    open_index: Callable[[Settings], Any] = _open_real_index
+    answer_fn: AnswerFn = _real_answer
+    stream_fn: StreamFn = _real_answer_stream
+    lock: ReadWriteLock = field(default_factory=ReadWriteLock)
+    _index: Any = field(default=None, init=False)
+    _status: Status = field(default=Status("starting", "opening the index"), init=False)
+    _status_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    # ---- lifecycle -------------------------------------------------------------------------------------------
+
+    @property
+    def library_dir(self) -> Path:
+        return self.settings.home / "library"
+
+    def status(self) -> Status:
+        with self._status_lock:
+            return self._status
+
+    def _set_status(self, state: str, message: str = "") -> None:
+        with self._status_lock:
+            self._status = Status(state, message)
+
+    def open(self, corpus_dir: Path | None = None) -> None:
+        """Open the index; when its directory is absent and `corpus_dir` is given, build it from that folder.
+        Blocking; `start()` runs it in a background thread so the server answers while the index builds."""
+        index_dir = self.settings.resolved_index_dir()
+        absent = not index_dir.exists() or not any(index_dir.iterdir())
+        try:
+            with self.lock.write():
+                self._set_status("starting", f"opening the index at {index_dir}")
+                index = self.open_index(self.settings)
+                if absent and corpus_dir is not None:
+                    self._set_status("building", f"building the index from {corpus_dir}")
+                    log.info("index %s is absent: building it from %s", index_dir, corpus_dir)
+                    report = index.ingest([corpus_dir], on_progress=self._build_progress())
+                    log.info(
+                        "built the index: %d added, %d failed, %d chunks embedded in %.1f s",
+                        report.count("added"), len(report.failed), report.embedded_chunks, report.seconds,
+                    )
+                    for failed in report.failed:
+                        log.warning("not indexed: %s: %s", failed.path, failed.message)
+                self._index = index
+            self._set_status("ok", "")
+        except Exception as exc:
+            log.exception("could not open the index at %s", index_dir)
+            self._set_status("error", f"could not open the index at {index_dir}: {exc}")
+            raise
+
+    def start(self, corpus_dir: Path | None = None) -> threading.Thread:
+        def run() -> None:
+            try:
+                self.open(corpus_dir)
+            except Exception:  # already logged and recorded in the status
+                pass
+
+        thread = threading.Thread(target=run, name="policyqa-open-index", daemon=True)
+        thread.start()
+        return thread
+
+    def _build_progress(self) -> ProgressFn:
+        last_logged = [0.0]
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            self._set_status("building", f"{stage}: {done}/{total}")
+            now = time.monotonic()
+            if done == total or now - last_logged[0] > 2.0:
+                last_logged[0] = now
+                log.info("building the index: %s %d/%d", stage, done, total)
+
+        return on_progress
+
+    def _ready_index(self) -> Any:
+        index = self._index
+        if index is None:
+            status = self.status()
+            raise NotReady(f"the index is not ready ({status.state}: {status.message}); retry shortly")
+        return index
+
+    # ---- auth ------------------------------------------------------------------------------------------------
+
+    def check_token(self, token: str | None) -> None:
+        """Mutations need the configured token (POLICYQA_API_TOKEN) when one is set."""
+        expected = self.settings.server.api_token
+        if not expected:
+            return
+        if not token or not secrets.compare_digest(token.encode(), expected.encode()):
+            raise Unauthorized("this server requires a token for changes: send 'Authorization: Bearer <token>'")
+
+    # ---- reads -----------------------------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        status = self.status()
+        index = self._index
+        documents = chunks = 0
+        if index is not None:
+            with self.lock.read():
+                documents = len(index.documents())
+                chunks = len(index)
+        embedder = getattr(getattr(index, "embedder", None), "name", None) or self.settings.index.embedder
+        return {
+            "status": status.state if status.state in ("ok", "building", "error") else "building",
+            "documents": documents,
+            "chunks": chunks,
+            "embedder": embedder,
+            "message": status.message or None,
+        }
+
+    def documents(self) -> list[DocumentInfo]:
+        index = self._ready_index()
+        with self.lock.read():
+            return list(index.documents())
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
+        query = query.strip()
+        if not query:
+            raise BadRequest("the query is empty")
+        index = self._ready_index()
+        filters = self._checked_filters(filters)
+        with self.lock.read():
+            try:
+                return index.search(query, k=k, filters=filters, mode=mode)
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from exc
+
+    def _checked_filters(self, filters: Filters | None) -> Filters | None:
+        try:
+            filters = check_filter_values(filters)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from exc
+        return None if filters is None or filters.is_empty() else filters
+
+    def settings_for(self, k: int | None = None, answerer: str | None = None) -> Settings:
+        """The server settings with this request's k / answerer."""
+        update: dict[str, Any] = {}
+        if k is not None:
+            update["k"] = k
+        if answerer is not None:
+            if answerer not in ANSWERERS:
+                raise BadRequest(f"unknown answerer {answerer!r}; allowed: {list(ANSWERERS)}")
+            if answerer == "llm" and not self.settings.llm.base_url:
+                raise BadRequest("the LLM answerer needs POLICYQA_LLM_BASE_URL (an OpenAI-compatible endpoint)")
+            update["answerer"] = answerer
+        if not update:
+            return self.settings
+        answer_settings = self.settings.answer.model_copy(update=update)
+        return self.settings.model_copy(update={"answer": answer_settings})
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        filters: Filters | None = None,
+        *,
+        k: int | None = None,
+        answerer: str | None = None,
+    ) -> Answer:
+        question = question.strip()
+        if not question:
+            raise BadRequest("the question is empty")
+        index = self._ready_index()
+        filters = self._checked_filters(filters)
+        settings = self.settings_for(k, answerer)
+        with self.lock.read():
+            try:
+                return self.answer_fn(question, list(history), index=index, settings=settings, filters=filters)
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from exc
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        filters: Filters | None = None,
+        *,
+        k: int | None = None,
+        answerer: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yields the growing answer text (LLM answerer) and finally the checked `Answer`."""
+        question = question.strip()
+        if not question:
+            raise BadRequest("the question is empty")
+        index = self._ready_index()
+        filters = self._checked_filters(filters)
+        settings = self.settings_for(k, answerer)
+        if settings.answer.answerer != "llm":
+            yield self.ask(question, history, filters, k=k, answerer=answerer)
+            return
+        with self.lock.read():
+            try:
+                yield from self.stream_fn(question, list(history), index=index, settings=settings, filters=filters)
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from exc
+
+    # ---- writes ----------------------------------------------------------------------------------------------
+
+    def upload(
+        self, files: Sequence[tuple[str, BinaryIO]], *, on_progress: ProgressFn | None = None
+    ) -> IngestReport:
+        """Store uploaded files under <home>/library/ and index them. A file of an unsupported type or one the
+        loader refuses is reported as failed (and not kept); the others are still indexed. A failed upload that
+        replaced a library file of the same name puts the old file back."""
+        if not files:
+            raise BadRequest("no files were uploaded")
+        index = self._ready_index()
+        limit = self.settings.server.max_upload_mb * 1024 * 1024
+        self.library_dir.mkdir(parents=True, exist_ok=True)
+        refused: list[FileOutcome] = []
+        staged: list[tuple[Path, Path]] = []  # (temporary copy, final path)
+        try:
+            for name, stream in files:
+                try:
+                    check_suffix(name)
+                except UnsupportedType as exc:
+                    refused.append(FileOutcome(path=name, status="failed", message=str(exc)))
+                    continue
+                staged.append((self._stage(name, stream, limit), self.library_dir / safe_filename(name)))
+            with self.lock.write():
+                return self._ingest_staged(index, staged, refused, on_progress)
+        finally:
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+
+    def _stage(self, name: str, stream: BinaryIO, limit: int) -> Path:
+        fd, tmp_name = tempfile.mkstemp(prefix=".upload-", suffix=".tmp", dir=self.library_dir)
+        tmp = Path(tmp_name)
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while block := stream.read(1 << 20):
+                    size += len(block)
+                    if size > limit:
+                        raise TooLarge(
+                            f"{name}: larger than the {self.settings.server.max_upload_mb} MiB upload limit "
+                            "(POLICYQA_SERVER__MAX_UPLOAD_MB)"
+                        )
+                    out.write(block)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return tmp
+
+    def _ingest_staged(
+        self,
+        index: Any,
+        staged: list[tuple[Path, Path]],
+        refused: list[FileOutcome],
+        on_progress: ProgressFn | None,
+    ) -> IngestReport:
+        backups: dict[Path, Path] = {}
+        targets: list[Path] = []
+        for tmp, target in staged:
+            if target in targets:  # the same name twice in one upload: the last one wins
+                continue
+            if target.exists():
+                backup = target.with_name(f".{target.name}.previous")
+                os.replace(target, backup)
+                backups[target] = backup
+            os.replace(tmp, target)
+            targets.append(target)
+        try:
+            report = index.ingest(targets, on_progress=on_progress) if targets else IngestReport()
+        except BaseException:
+            for target in targets:
+                target.unlink(missing_ok=True)
+                if target in backups:
+                    os.replace(backups[target], target)
+            raise
+        failed = {Path(o.path).resolve() for o in report.failed}
+        for target in targets:
+            backup = backups.get(target)
+            if target.resolve() in failed:
+                target.unlink(missing_ok=True)
+                if backup is not None:
+                    os.replace(backup, target)
+            elif backup is not None:
+                backup.unlink(missing_ok=True)
+        log.info("upload: %s", ", ".join(f"{o.path}: {o.status}" for o in report.outcomes) or "nothing")
+        return report.model_copy(update={"outcomes": [*refused, *report.outcomes]})
+
+    def remove(self, doc_id: str) -> list[str]:
+        """Remove a document from the index (404 when unknown); its file goes too when it was uploaded."""
+        index = self._ready_index()
+        with self.lock.write():
+            known = {d.doc_id: d for d in index.documents()}
+            if doc_id not in known:
+                raise NotFound(f"no indexed document has doc_id {doc_id!r}; GET /documents lists them")
+            removed = list(index.remove([doc_id]))
+            source = Path(known[doc_id].source)
+            if self._in_library(source):
+                source.unlink(missing_ok=True)
+        log.info("removed %s", removed)
+        return removed
+
+    def _in_library(self, path: Path) -> bool:
+        try:
+            return path.resolve().is_relative_to(self.library_dir.resolve())
+        except OSError:
+            return False
+
+    def reindex(self, folder: str | Path, *, prune: bool = False, on_progress: ProgressFn | None = None) -> IngestReport:
+        """Index every supported file under `folder` (unchanged files are skipped); `prune` also removes
+        documents whose source file no longer exists."""
+        path = Path(str(folder).strip()).expanduser()
+        if not str(folder).strip() or not path.is_dir():
+            raise BadRequest(f"{folder!s}: not a folder on the server; give the path of a folder of documents")
+        index = self._ready_index()
+        with self.lock.write():
+            report = index.ingest([path], prune=prune, on_progress=on_progress)
+        log.info("re-indexed %s: %s", path, {s: report.count(s) for s in ("added", "replaced", "unchanged", "failed", "removed")})
+        return report
