@@ -82,8 +82,6 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return True
     if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):  # "u.s", "e.g", "d.p.r.k"
         return True
-    if word.isdigit() and re.search(r"(?:§|\bsec(?:tion)?|\bart(?:icle)?)\W{0,3}$", text[max(0, j - 12) : j].lower()):
-        return True  # "§ 9201." / "Section 1." number a provision, they do not end a sentence
     return False
 
 
@@ -116,6 +114,8 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
         before = text[max(c for c in cuts if c <= dot) : dot]
         if re.fullmatch(r"\s*(?:\d{1,3}(?:의\d+)?\\?|[A-Za-z])", before):
             continue  # "1." / "1\\." / "b." at the start of a block numbers an item, it does not end a sentence
+        if re.fullmatch(r"\s*(?:#+\s*)?(?:§+|Sec\.|Section|Article|Art\.)\s*[\w()-]+", before):
+            continue  # "§ 9201. Findings" / "Section 1. (a) …": the number of the provision that starts the unit
         if before.count("(") > before.count(")"):
             continue  # inside a parenthesis: "(… 포함한다. 이하 같다)"
         cuts.add(m.end())
