@@ -1,0 +1,98 @@
+"""One generation of the index in memory (`State`) and its files on disk."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.lexical import LexicalIndex
+from index.manifest import Manifest
+from index.table import ChunkTable, read_jsonl, write_jsonl
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+TOKENS = "tokens.jsonl"
+VECTORS = "vectors.npy"
+FAISS = "faiss.index"
+BM25 = "bm25"
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything a search needs, swapped as one reference after a commit."""
+
+    directory: Path | None  # the generation directory it was loaded from / written to
+    manifest: Manifest
+    table: ChunkTable
+    vectors: np.ndarray  # (rows, dim) float32, row-aligned with the table (memory-mapped when loaded)
+    dense: DenseIndex
+    lexical: LexicalIndex
+
+
+def empty_state(manifest: Manifest) -> State:
+    dim = manifest.embedder.dim
+    return State(
+        directory=None,
+        manifest=manifest,
+        table=ChunkTable([]),
+        vectors=np.zeros((0, dim), dtype=np.float32),
+        dense=DenseIndex.empty(dim),
+        lexical=LexicalIndex(None, 0),
+    )
+
+
+def read_tokens(directory: Path) -> Iterator[tuple[str, list[str]]]:
+    """(text hash, tokens) per row of a generation."""
+    for rec in read_jsonl(directory / TOKENS):
+        yield rec["h"], rec["t"]
+
+
+def load_state(directory: Path, manifest: Manifest) -> State:
+    table = ChunkTable(list(read_jsonl(directory / CHUNKS)))
+    dim = manifest.embedder.dim
+    vectors = np.load(directory / VECTORS, mmap_mode="r", allow_pickle=False)
+    if vectors.shape != (len(table), dim):
+        raise ValueError(
+            f"{directory}: vectors.npy has shape {vectors.shape}, expected ({len(table)}, {dim}); "
+            "the index is damaged, rebuild with `policyqa ingest --rebuild PATHS`"
+        )
+    dense = DenseIndex.load(directory / FAISS, manifest.ann, dim)  # type: ignore[arg-type]
+    if len(dense) != len(table):
+        raise ValueError(f"{directory}: FAISS holds {len(dense)} vectors for {len(table)} chunks")
+    lexical = LexicalIndex.load(directory / BM25, len(table))
+    return State(directory, manifest, table, vectors, dense, lexical)
+
+
+def write_state(
+    directory: Path,
+    state: State,
+    tokens: list[list[str]],
+    on_progress: Progress | None = None,
+) -> None:
+    """Write every file of a generation into `directory` (the manifest last)."""
+    steps = [
+        (CHUNKS, lambda: write_jsonl(directory / CHUNKS, state.table.rows)),
+        (TOKENS, lambda: write_jsonl(
+            directory / TOKENS, ({"h": r["hash"], "t": t} for r, t in zip(state.table.rows, tokens)))),
+        (VECTORS, lambda: np.save(directory / VECTORS, np.ascontiguousarray(state.vectors, dtype=np.float32),
+                                  allow_pickle=False)),
+        (FAISS, lambda: state.dense.save(directory / FAISS)),
+        (BM25, lambda: state.lexical.save(directory / BM25)),
+        (MANIFEST, lambda: state.manifest.write(directory / MANIFEST)),
+    ]
+    for i, (name, step) in enumerate(steps):
+        if on_progress:
+            on_progress("write", i, len(steps))
+        logger.debug("writing %s", directory / name)
+        step()
+    if on_progress:
+        on_progress("write", len(steps), len(steps))

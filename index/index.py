@@ -1,0 +1,547 @@
+"""`Index`: the persistent hybrid index and its retrieval API.
+
+    index = Index.open_or_create(path, settings=settings.index, chunking=settings.chunking, home=settings.home)
+    report = index.ingest(["corpus/"], prune=True, on_progress=cb)
+    hits = index.search("Who may be denied a visa?", k=10, filters=Filters(doc_type=["law"]))
+
+Every write (ingest, add_documents, remove) builds a new generation beside the current one and commits it
+atomically (see `index.store`); searches keep using the previous generation until the swap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.settings import ChunkingSettings
+from ingest.types import Chunk, Document, IngestError
+from index.dense import DenseIndex, choose_kind
+from index.embedding import Embedder
+from index.generation import MANIFEST, Progress, State, empty_state, load_state, read_tokens, write_state
+from index.lexical import LexicalIndex
+from index.manifest import (
+    DocRecord, EmbedderInfo, IndexMismatchError, Manifest, check_chunking, check_embedder,
+)
+from index.rerank import Reranker, load_reranker
+from index.retrieve import MODES, Mode, search_state
+from index.settings import IndexSettings
+from index.store import IndexNotFoundError, IndexStore
+from index.table import ChunkTable, make_row, validate_filters
+from index.tokenize import TOKENIZER_VERSION, LexicalTokenizer
+from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
+
+logger = logging.getLogger(__name__)
+
+Chunker = Callable[[Document, ChunkingSettings, Callable[[str], int]], list[Chunk]]
+
+__all__ = ["Index", "IndexMismatchError", "Chunker"]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _default_chunker() -> Chunker:
+    from ingest import chunk_document
+
+    return chunk_document
+
+
+class Index:
+    """A persistent hybrid (FAISS + BM25) index in a directory. Use `create`, `open` or `open_or_create`."""
+
+    def __init__(
+        self,
+        store: IndexStore,
+        state: State,
+        *,
+        embedder: Embedder | None,
+        embedder_spec: str,
+        settings: IndexSettings,
+        chunking: ChunkingSettings,
+        home: Path | None,
+        reranker: Reranker | None,
+        chunker: Chunker | None,
+    ) -> None:
+        self.path = store.root
+        self.settings = settings
+        self.chunking = chunking
+        self._store = store
+        self._state = state
+        self._embedder = embedder
+        self._embedder_spec = embedder_spec
+        self._home = home
+        self._reranker = reranker if reranker is not None else load_reranker(settings.reranker_dir)
+        self._chunker = chunker
+        self._tokenizer = LexicalTokenizer()
+        self._write_mutex = threading.Lock()
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def create(
+        cls,
+        path: Path | str,
+        *,
+        embedder: Embedder | None = None,
+        chunking: ChunkingSettings | None = None,
+        settings: IndexSettings = IndexSettings(),
+        home: Path | None = None,
+        reranker: Reranker | None = None,
+        chunker: Chunker | None = None,
+        overwrite: bool = False,
+    ) -> Index:
+        """A new empty index at `path`. With `overwrite`, an existing index stays current (and searchable by
+        other processes) until this one's first commit replaces it."""
+        store = IndexStore(Path(path))
+        exists = store.exists()
+        if exists and not overwrite:
+            raise FileExistsError(
+                f"{store.root}: an index already exists; open it, or rebuild with `policyqa ingest --rebuild PATHS`"
+            )
+        if embedder is None:
+            embedder = cls._load_embedder(settings, home)
+            spec = settings.embedder
+        else:
+            spec = embedder.name
+        chunking = chunking or ChunkingSettings()
+        manifest = Manifest(
+            embedder=EmbedderInfo(name=embedder.name, dim=embedder.dim, spec=spec),
+            chunking=chunking.model_dump(mode="json"),
+            tokenizer=TOKENIZER_VERSION,
+        )
+        index = cls(store, empty_state(manifest), embedder=embedder, embedder_spec=spec, settings=settings,
+                    chunking=chunking, home=home, reranker=reranker, chunker=chunker)
+        if not exists:
+            with store.write_lock():
+                index._commit(index._state, [], None)
+        return index
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        embedder: Embedder | None = None,
+        settings: IndexSettings = IndexSettings(),
+        chunking: ChunkingSettings | None = None,
+        home: Path | None = None,
+        reranker: Reranker | None = None,
+        chunker: Chunker | None = None,
+    ) -> Index:
+        """Open an existing index; raise IndexMismatchError if it was built with another format, embedder or
+        chunker than the ones given (the embedder itself is loaded lazily when not injected)."""
+        store = IndexStore(Path(path))
+        store.try_cleanup()
+        state = cls._load_current(store)
+        manifest = state.manifest
+        if embedder is not None:
+            check_embedder(manifest, name=embedder.name, dim=embedder.dim, where=store.root)
+            spec = embedder.name
+        else:
+            check_embedder(manifest, name=settings.embedder, dim=None, where=store.root)
+            spec = settings.embedder
+        if chunking is not None:
+            check_chunking(manifest, chunking, where=store.root)
+        else:
+            chunking = ChunkingSettings.model_validate(manifest.chunking)
+        return cls(store, state, embedder=embedder, embedder_spec=spec, settings=settings, chunking=chunking,
+                   home=home, reranker=reranker, chunker=chunker)
+
+    @classmethod
+    def open_or_create(
+        cls,
+        path: Path | str,
+        *,
+        embedder: Embedder | None = None,
+        settings: IndexSettings = IndexSettings(),
+        chunking: ChunkingSettings | None = None,
+        home: Path | None = None,
+        reranker: Reranker | None = None,
+        chunker: Chunker | None = None,
+        rebuild: bool = False,
+    ) -> Index:
+        """Open the index at `path`, or create it; `rebuild` starts a fresh one that replaces the old one
+        (atomically, at its first commit) whatever it was built with."""
+        kwargs: dict[str, Any] = dict(embedder=embedder, settings=settings, chunking=chunking, home=home,
+                                      reranker=reranker, chunker=chunker)
+        if rebuild:
+            return cls.create(path, overwrite=True, **kwargs)
+        if IndexStore(Path(path)).exists():
+            return cls.open(path, **kwargs)
+        return cls.create(path, **kwargs)
+
+    @staticmethod
+    def _load_embedder(settings: IndexSettings, home: Path | None) -> Embedder:
+        from index.embedders import load_embedder
+
+        if home is None:
+            from app.settings import default_home
+
+            home = default_home()
+        return load_embedder(settings.embedder, home=home, bf16=settings.bf16)
+
+    @staticmethod
+    def _load_current(store: IndexStore, attempts: int = 3) -> State:
+        for attempt in range(attempts):
+            directory = store.current()
+            try:
+                manifest = Manifest.read(directory / MANIFEST)
+                state = load_state(directory, manifest)
+            except FileNotFoundError:
+                # a writer replaced and deleted this generation while we were reading it: read the new one
+                if attempt == attempts - 1 or store.current() == directory:
+                    raise
+                continue
+            if manifest.tokenizer != TOKENIZER_VERSION:
+                logger.info("%s: BM25 tokens from %s, re-tokenising with %s", directory, manifest.tokenizer,
+                            TOKENIZER_VERSION)
+                tokenizer = LexicalTokenizer()
+                tokens = tokenizer.tokenize_many([r.get("context") or r["text"] for r in state.table.rows])
+                state = State(directory, manifest, state.table, state.vectors, state.dense,
+                              LexicalIndex.build(tokens))
+            return state
+        raise IndexNotFoundError(f"{store.root}: could not read the current generation")
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            embedder = self._load_embedder(self.settings, self._home)
+            check_embedder(self._state.manifest, name=embedder.name, dim=embedder.dim, where=self.path)
+            self._embedder = embedder
+        return self._embedder
+
+    @property
+    def manifest(self) -> Manifest:
+        return self._state.manifest
+
+    def __len__(self) -> int:
+        return len(self._state.table)
+
+    def documents(self) -> list[DocumentInfo]:
+        docs = self._state.manifest.documents
+        return [DocumentInfo(doc_id=d, **docs[d].model_dump(exclude={"file"})) for d in sorted(docs)]
+
+    def passage(self, chunk_id: str) -> Passage:
+        state = self._state
+        try:
+            row = state.table.row_of_chunk(chunk_id)
+        except KeyError:
+            raise KeyError(f"no chunk {chunk_id!r} in {self.path}") from None
+        from index.table import row_passage
+
+        return row_passage(state.table.rows[row])
+
+    def refresh(self) -> bool:
+        """Reload if another process committed a newer generation; True when something changed."""
+        if self._store.current() == self._state.directory:
+            return False
+        state = self._load_current(self._store)
+        check_embedder(state.manifest, name=self._state.manifest.embedder.name,
+                       dim=self._state.manifest.embedder.dim, where=self.path)
+        self._state = state
+        return True
+
+    # ------------------------------------------------------------------ search
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[Hit]:
+        """The top-k passages for `query`, best first. Filters restrict the candidates before ranking.
+
+        Raises ValueError for an empty query, k < 1, an unknown mode or filter values that cannot match
+        (the message lists the allowed values). An empty index returns [].
+        """
+        if not isinstance(query, str) or not query.strip():
+            raise ValueError("the query is empty; ask a question or give keywords")
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, got {k!r}")
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; allowed: {list(MODES)}")
+        state = self._state
+        if filters is not None:
+            validate_filters(filters, state.manifest.documents)
+        if len(state.table) == 0:
+            return []
+        mask = state.table.mask(filters)
+        if mask is not None and not mask.any():
+            return []
+        encode = (lambda q: self.embedder.encode_queries([q])[0])
+        return search_state(state, query, k=k, mode=mode, mask=mask, settings=self.settings,
+                            encode_query=encode, tokenizer=self._tokenizer, reranker=self._reranker)
+
+    # ------------------------------------------------------------------ writing
+    def ingest(
+        self,
+        paths: Sequence[Path | str],
+        *,
+        prune: bool = False,
+        rebuild: bool = False,
+        on_progress: Progress | None = None,
+    ) -> IngestReport:
+        """Index the files under `paths`: add new documents, replace changed ones (by content hash), skip
+        unchanged ones without loading, chunking or embedding them; `prune` removes documents whose source
+        file is gone; `rebuild` drops everything not (re)loaded from `paths`. Per-file IngestErrors become
+        `failed` outcomes (the rest is still indexed); other exceptions propagate and leave the index as it was."""
+        import ingest as ingest_pkg
+
+        t0 = time.perf_counter()
+        with self._write_mutex, self._store.write_lock():
+            if not rebuild:
+                self._refresh_under_lock()
+            state = self._state
+            docs = {} if rebuild else dict(state.manifest.documents)
+            by_file = {rec.file: doc_id for doc_id, rec in docs.items() if rec.file}
+            files = list(ingest_pkg.discover([Path(p) for p in paths]))
+            outcomes: list[FileOutcome] = []
+            to_add: list[tuple[Document, FileOutcome]] = []
+            seen: dict[str, str] = {}
+            files_of: dict[str, str] = {}
+            for i, file in enumerate(files):
+                if on_progress:
+                    on_progress("load", i, len(files))
+                file = Path(file)
+                known = by_file.get(str(file.resolve()))
+                try:
+                    if known is not None and known not in seen and docs[known].content_hash == _file_hash(file):
+                        seen[known] = str(file)
+                        outcomes.append(FileOutcome(path=str(file), doc_id=known, status="unchanged",
+                                                    chunks=docs[known].chunks))
+                        continue
+                    doc = ingest_pkg.load_document(file)
+                except IngestError as exc:
+                    logger.warning("%s", exc)
+                    outcomes.append(FileOutcome(path=str(file), status="failed", message=str(exc)))
+                    continue
+                outcome = self._classify(doc, docs, seen, str(file))
+                if outcome.status in ("added", "replaced"):
+                    to_add.append((doc, outcome))
+                    files_of[doc.doc_id] = str(file.resolve())
+                outcomes.append(outcome)
+            if on_progress:
+                on_progress("load", len(files), len(files))
+            remove: set[str] = set()
+            if rebuild:
+                remove = set(state.manifest.documents)
+            elif prune:
+                for doc_id, rec in docs.items():
+                    if doc_id not in seen and rec.file and not Path(rec.file).exists():
+                        remove.add(doc_id)
+                        outcomes.append(FileOutcome(path=rec.source, doc_id=doc_id, status="removed",
+                                                    chunks=rec.chunks))
+            embedded = self._apply(to_add, remove, outcomes, on_progress, files_of)
+        return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
+
+    def add_documents(self, docs: Iterable[Document], on_progress: Progress | None = None) -> IngestReport:
+        """Index in-memory documents (e.g. for benchmarks) with the same add/replace/skip rules as `ingest`."""
+        t0 = time.perf_counter()
+        with self._write_mutex, self._store.write_lock():
+            self._refresh_under_lock()
+            known = dict(self._state.manifest.documents)
+            seen: dict[str, str] = {}
+            outcomes: list[FileOutcome] = []
+            to_add: list[tuple[Document, FileOutcome]] = []
+            for doc in docs:
+                outcome = self._classify(doc, known, seen, doc.source)
+                if outcome.status in ("added", "replaced"):
+                    to_add.append((doc, outcome))
+                outcomes.append(outcome)
+            embedded = self._apply(to_add, set(), outcomes, on_progress)
+        return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
+
+    def remove(self, doc_ids: Iterable[str]) -> list[str]:
+        """Remove documents by id; returns the ids that were indexed (and are now gone)."""
+        with self._write_mutex, self._store.write_lock():
+            self._refresh_under_lock()
+            present = [d for d in dict.fromkeys(doc_ids) if d in self._state.manifest.documents]
+            if present:
+                self._apply([], set(present), [], None)
+        return present
+
+    # ------------------------------------------------------------------ internals
+    def _refresh_under_lock(self) -> None:
+        if self._state.directory is not None and self._store.exists():
+            self.refresh()
+
+    @staticmethod
+    def _classify(doc: Document, known: dict[str, DocRecord], seen: dict[str, str], where: str) -> FileOutcome:
+        if doc.doc_id in seen:
+            return FileOutcome(
+                path=where, doc_id=doc.doc_id, status="failed",
+                message=f"{where}: document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; rename one file "
+                "or give it an `id:` in its front matter",
+            )
+        seen[doc.doc_id] = where
+        rec = known.get(doc.doc_id)
+        if rec is not None and rec.content_hash == doc.content_hash:
+            return FileOutcome(path=where, doc_id=doc.doc_id, status="unchanged", chunks=rec.chunks)
+        return FileOutcome(path=where, doc_id=doc.doc_id, status="replaced" if rec is not None else "added")
+
+    def _chunk(self, doc: Document) -> list[Chunk]:
+        chunker = self._chunker or _default_chunker()
+        return chunker(doc, self.chunking, self.embedder.count_tokens)
+
+    def _apply(
+        self,
+        to_add: list[tuple[Document, FileOutcome]],
+        remove: set[str],
+        outcomes: list[FileOutcome],
+        on_progress: Progress | None,
+        files_of: dict[str, str] | None = None,
+    ) -> int:
+        """Build, write and commit the next generation: drop `remove` and the old versions of `to_add`, add
+        `to_add`. Returns how many chunk texts were embedded. Call with the write lock held."""
+        state = self._state
+        if not to_add and not remove and state.directory is not None:
+            return 0
+        replaced = {doc.doc_id for doc, _ in to_add}
+        dropped = remove | replaced
+        old_rows = state.table.rows
+        keep = [i for i, r in enumerate(old_rows) if r["doc_id"] not in dropped]
+
+        # chunk the new documents (an IngestError from the chunker is that file's failure)
+        new_docs: list[tuple[Document, list[Chunk]]] = []
+        for i, (doc, outcome) in enumerate(to_add):
+            if on_progress:
+                on_progress("chunk", i, len(to_add))
+            try:
+                chunks = self._chunk(doc)
+            except IngestError as exc:
+                logger.warning("%s", exc)
+                outcome.status, outcome.message = "failed", str(exc)
+                continue
+            outcome.chunks = len(chunks)
+            new_docs.append((doc, chunks))
+
+        manifest = state.manifest.model_copy(deep=True)
+        next_id = manifest.next_id
+        new_rows: list[dict[str, Any]] = []
+        for doc, chunks in new_docs:
+            for chunk in chunks:
+                new_rows.append(make_row(chunk, doc, next_id))
+                next_id += 1
+
+        # vectors: reuse any existing vector of the identical text, embed the rest in batches
+        reuse = {r["hash"]: i for i, r in enumerate(old_rows)}
+        need = [j for j, r in enumerate(new_rows) if r["hash"] not in reuse]
+        dim = manifest.embedder.dim
+        new_vectors = np.zeros((len(new_rows), dim), dtype=np.float32)
+        for j, r in enumerate(new_rows):
+            if r["hash"] in reuse:
+                new_vectors[j] = state.vectors[reuse[r["hash"]]]
+        batch = self.settings.batch_size
+        for start in range(0, len(need), batch):
+            if on_progress:
+                on_progress("embed", start, len(need))
+            part = need[start:start + batch]
+            vecs = np.asarray(self.embedder.encode_passages([new_rows[j].get("context") or new_rows[j]["text"]
+                                                              for j in part], batch_size=batch), dtype=np.float32)
+            if vecs.shape != (len(part), dim):
+                raise ValueError(f"embedder {self.embedder.name!r} returned shape {vecs.shape}, "
+                                 f"expected ({len(part)}, {dim})")
+            new_vectors[part] = vecs
+        if on_progress:
+            on_progress("embed", len(need), len(need))
+
+        # BM25 tokens: cached per text hash from the current generation, computed for new texts only
+        tokens = self._tokens(state, keep, new_rows, on_progress)
+
+        rows = [old_rows[i] for i in keep] + new_rows
+        vectors = np.concatenate([np.asarray(state.vectors[keep], dtype=np.float32), new_vectors]) \
+            if len(keep) else new_vectors
+        table = ChunkTable(rows)
+        kind = choose_kind(len(rows), self.settings.ann_threshold)
+        keep_set = set(keep)
+        removed_ids = [r["id"] for i, r in enumerate(old_rows) if i not in keep_set]
+        dense = self._next_dense(state, kind, table, vectors, removed_ids, new_rows, new_vectors)
+        lexical = LexicalIndex.build(tokens)
+
+        now = _now()
+        for doc_id in dropped:
+            manifest.documents.pop(doc_id, None)
+        for doc, chunks in new_docs:
+            manifest.documents[doc.doc_id] = DocRecord(
+                content_hash=doc.content_hash, source=doc.source, title=doc.title, doc_type=doc.doc_type,
+                date=doc.date, language=doc.language, chunks=len(chunks), indexed_at=now,
+                file=(files_of or {}).get(doc.doc_id),
+            )
+        manifest.next_id = next_id
+        manifest.ann = kind
+        manifest.tokenizer = TOKENIZER_VERSION
+        manifest.counts = {"documents": len(manifest.documents), "chunks": len(rows)}
+        manifest.updated_at = now
+        new_state = State(None, manifest, table, vectors, dense, lexical)
+        self._commit(new_state, tokens, on_progress)
+        return len(need)
+
+    def _tokens(self, state: State, keep: list[int], new_rows: list[dict[str, Any]],
+                on_progress: Progress | None) -> list[list[str]]:
+        wanted = {r["hash"] for r in new_rows}
+        cache: dict[str, list[str]] = {}
+        kept: list[list[str]] = []
+        if state.directory is not None and len(state.table) and state.manifest.tokenizer == TOKENIZER_VERSION:
+            keep_set = set(keep)
+            for i, (h, toks) in enumerate(read_tokens(state.directory)):
+                if i in keep_set:
+                    kept.append(toks)
+                if h in wanted:
+                    cache[h] = toks
+        else:
+            kept = self._tokenizer.tokenize_many([state.table.rows[i].get("context") or state.table.rows[i]["text"]
+                                                  for i in keep])
+        todo = [r for r in new_rows if r["hash"] not in cache]
+        if on_progress:
+            on_progress("tokenize", 0, len(todo))
+        computed = self._tokenizer.tokenize_many([r.get("context") or r["text"] for r in todo])
+        for r, toks in zip(todo, computed):
+            cache[r["hash"]] = toks
+        if on_progress:
+            on_progress("tokenize", len(todo), len(todo))
+        return kept + [cache[r["hash"]] for r in new_rows]
+
+    def _next_dense(self, state: State, kind: str, table: ChunkTable, vectors: np.ndarray, removed_ids: list[int],
+                    new_rows: list[dict[str, Any]], new_vectors: np.ndarray) -> DenseIndex:
+        """The next FAISS index: updated in place (ids removed and added) when possible, else rebuilt."""
+        new_ids = np.array([r["id"] for r in new_rows], dtype=np.int64)
+        current = state.dense
+        if current.kind == kind and (not removed_ids or current.can_remove) and len(current) == len(state.table):
+            # work on a copy so a failed commit leaves the searchable state untouched
+            import faiss
+
+            dense = DenseIndex(faiss.clone_index(current._index), current.kind, current.dim)
+            dense.remove(np.array(removed_ids, dtype=np.int64)) if removed_ids else None
+            dense.add(new_vectors, new_ids)
+            return dense
+        logger.info("building a %s FAISS index over %d chunks", kind, len(table))
+        return DenseIndex.build(vectors, table.ids, kind, state.manifest.embedder.dim)  # type: ignore[arg-type]
+
+    def _commit(self, state: State, tokens: list[list[str]], on_progress: Progress | None) -> None:
+        tmp = self._store.new_generation()
+        try:
+            write_state(tmp, state, tokens, on_progress)
+            final = self._store.commit(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self._state = dataclasses.replace(state, directory=final)

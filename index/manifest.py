@@ -1,0 +1,97 @@
+"""manifest.json: what built the index and what is in it; `check()` refuses an index it cannot serve correctly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.settings import ChunkingSettings
+
+FORMAT_VERSION = 1
+REBUILD_HINT = "rebuild with `policyqa ingest --rebuild PATHS`"
+
+
+class IndexMismatchError(Exception):
+    """The index on disk was built differently from what this process would use; the message says how to fix it."""
+
+
+class EmbedderInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    dim: int
+    spec: str | None = Field(None, description="The setting that loads this embedder ('minilm', 'e5-small', a directory)")
+
+
+class DocRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    content_hash: str
+    source: str
+    title: str
+    doc_type: str
+    date: str | None = None
+    language: str
+    chunks: int
+    indexed_at: str
+    file: str | None = Field(None, description="Absolute path of the file it was ingested from (for --prune)")
+
+
+class Manifest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format_version: int = FORMAT_VERSION
+    embedder: EmbedderInfo
+    chunking: dict[str, Any]
+    tokenizer: str
+    ann: str = "flat"
+    next_id: int = 0
+    counts: dict[str, int] = Field(default_factory=lambda: {"documents": 0, "chunks": 0})
+    documents: dict[str, DocRecord] = Field(default_factory=dict)
+    updated_at: str | None = None
+
+    def write(self, path: Path) -> None:
+        path.write_text(self.model_dump_json(indent=1), encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        version = raw.get("format_version")
+        if version != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"{path}: index format version {version!r}, this policyqa reads version {FORMAT_VERSION}; "
+                f"{REBUILD_HINT}"
+            )
+        return cls.model_validate(raw)
+
+
+def check_embedder(manifest: Manifest, *, name: str, dim: int | None, where: Path) -> None:
+    built = manifest.embedder
+    if name != built.name and name != built.spec:
+        raise IndexMismatchError(
+            f"{where}: the index was built with embedder {built.name!r} ({built.dim}-d) but this process uses "
+            f"{name!r}; {REBUILD_HINT} or set POLICYQA_INDEX__EMBEDDER={built.spec or built.name}"
+        )
+    if dim is not None and dim != built.dim:
+        raise IndexMismatchError(
+            f"{where}: the index holds {built.dim}-d vectors from {built.name!r} but embedder {name!r} gives "
+            f"{dim}-d vectors; {REBUILD_HINT} or set POLICYQA_INDEX__EMBEDDER={built.spec or built.name}"
+        )
+
+
+def check_chunking(manifest: Manifest, chunking: ChunkingSettings, *, where: Path) -> None:
+    wanted = chunking.model_dump(mode="json")
+    diffs = [
+        f"{key}: index {manifest.chunking.get(key)!r} vs requested {wanted.get(key)!r}"
+        for key in sorted(set(wanted) | set(manifest.chunking))
+        if manifest.chunking.get(key) != wanted.get(key)
+    ]
+    if diffs:
+        env = " ".join(f"POLICYQA_CHUNKING__{k.upper()}={manifest.chunking.get(k)}" for k in sorted(manifest.chunking))
+        raise IndexMismatchError(
+            f"{where}: chunker parameters differ ({'; '.join(diffs)}); {REBUILD_HINT} or keep the index's "
+            f"parameters ({env})"
+        )
