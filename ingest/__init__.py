@@ -1,0 +1,14 @@
+"""Documents → structure-aware chunks with citation labels.
+
+Public API: `discover`, `load_document`, `load_text`, `chunk_document`, plus the shared records `Document`,
+`Chunk` and the per-file error `IngestError`.
+"""
+
+from .chunking import chunk_document
+from .loaders import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, discover, load_document, load_text
+from .types import DOC_TYPES, Chunk, Document, IngestError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES", "DOC_TYPES", "SUPPORTED_EXTENSIONS", "Chunk", "Document", "IngestError",
+    "chunk_document", "discover", "load_document", "load_text",
+]

@@ -53,3 +53,6 @@ class Chunk:
     label: str  # human citation label: "22 U.S.C. § 9214(b)", "EO 13687 Sec. 2", "남북협력기금법 제8조", "p. 3"
     page: int | None  # 1-based PDF page of the chunk start, None for non-paged documents
     language: Language  # detected per chunk
+    # Text to embed and to index for BM25 when set: the document title and the headings above the chunk, then
+    # the chunk text without markdown markup. The index uses ``chunk.context or chunk.text``.
+    context: str | None = None

@@ -1,0 +1,318 @@
+"""Structure-aware chunking: a document's structure tree (see `structure`) → chunks within a token budget.
+
+Rules, in order:
+1. Structural units (headings, sections, articles, 부칙, pages) are always chunked separately; a chunk never
+   straddles two of them except when tiny ones (< ``min_tokens``, e.g. a "삭제" article or a bare heading) are
+   merged with the next sibling in the same parent. The label then names the range (``제6조–제7조``) or, for a
+   bare heading, the unit that follows it.
+2. A unit that fits the budget is one chunk. A unit over budget is split into its subdivisions (U.S. Code
+   subsections ``(b)``, EO subsections, Korean 항 ``①``, speaker turns) and, below that, packed from paragraphs,
+   legal items and sentences with ``overlap_sentences`` sentences of overlap; a single over-long sentence is
+   split at clauses, then words, then characters.
+3. Each chunk has `text` == ``doc.text[start:end]`` and, when useful, a `context` (document title and the
+   headings above the chunk, then the chunk text without markdown markup) that the index embeds instead of the
+   bare text. Both fit ``max_tokens`` as counted by the embedder's `count_tokens`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from .language import detect_language
+from .sentences import segment, split_to_budget
+from .settings import ChunkingSettings
+from .structure import LEGAL_KINDS, SUBDIVISION_KINDS, Node, build_tree, clean_inline, doc_style
+from .types import Chunk, Document
+
+# A span longer than this many characters per budget token is not even counted: it cannot be one chunk.
+_MAX_CHARS_PER_TOKEN = 40
+_MD_LINE = re.compile(r"^#{1,6}[ \t]+", re.M)
+_MD_INLINE = re.compile(r"\*\*|__|\\(?=[.\-*_#()\[\]])")
+_NO_PARA = {"turn"} | set(LEGAL_KINDS)
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+    node: Node  # the node that names the piece
+    last: Node  # last node covered (differs from `node` after a merge)
+    para: int | None  # paragraph number within `node` when the node was split
+    intro: bool  # the text of `node` before its first child
+    heading_only: bool  # nothing but heading lines
+    whole: bool  # covers a whole child (or intro) and may merge with its neighbour when tiny
+    tokens: int
+    merged: bool = False
+
+
+def strip_markup(text: str) -> str:
+    """Chunk text as embedded: markdown heading marks, bold marks and backslash escapes removed."""
+    return _MD_INLINE.sub("", _MD_LINE.sub("", text))
+
+
+class _Chunker:
+    def __init__(self, doc: Document, settings: ChunkingSettings, count_tokens: Callable[[str], int]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.s = settings
+        self.count = count_tokens
+        self.root = build_tree(doc)
+        self.style = doc_style(self.root)
+        meta = doc.metadata or {}
+        if self.style == "kr":
+            base = meta.get("citation_prefix") or doc.title
+        else:
+            base = meta.get("citation_prefix") or meta.get("short_title") or doc.title
+        self.base = clean_inline(str(base))
+        self.title_line = clean_inline(doc.title)
+        self._budget: dict[int, int] = {}
+
+    # ---- tokens and budgets -------------------------------------------------------------------
+    def tokens(self, s: int, e: int) -> int:
+        return self.count(self.text[s:e])
+
+    def fits(self, s: int, e: int, budget: int) -> bool:
+        return e - s <= budget * _MAX_CHARS_PER_TOKEN and self.tokens(s, e) <= budget
+
+    def prefix_lines(self, node: Node, start: int) -> list[str]:
+        """Title and the headings above `start` that the chunk text does not contain."""
+        heads = [n.heading for n in node.ancestors() + [node]
+                 if n.heading and n.start < start and n.heading != self.title_line]
+        lines = [self.title_line] + heads
+        limit = self.s.max_tokens // 4
+        while len(lines) > 2 and self.count("\n".join(lines)) > limit:
+            del lines[1]
+        if self.count("\n".join(lines)) > limit:
+            return []
+        return lines
+
+    def budget(self, node: Node) -> int:
+        """Token budget for text inside `node`, leaving room for the context prefix of a mid-node piece."""
+        key = id(node)
+        if key not in self._budget:
+            lines = self.prefix_lines(node, node.end)
+            cost = self.count("\n".join(lines)) + 2 if lines else 0
+            self._budget[key] = max(self.s.max_tokens - cost, min(self.s.max_tokens, 16))
+        return self._budget[key]
+
+    def context(self, p: Piece) -> str | None:
+        lines = self.prefix_lines(p.node, p.start)
+        if not lines:
+            return None
+        body = strip_markup(self.text[p.start:p.end])
+        if body.startswith(self.title_line + "\n"):  # the document's own H1 is already the first context line
+            body = body[len(self.title_line):].lstrip("\n")
+        ctx = "\n".join(lines) + "\n\n" + body
+        return ctx if self.count(ctx) <= self.s.max_tokens else None
+
+    # ---- recursion ----------------------------------------------------------------------------
+    def trim(self, s: int, e: int) -> tuple[int, int]:
+        t = self.text
+        while s < e and t[s].isspace():
+            s += 1
+        while e > s and t[e - 1].isspace():
+            e -= 1
+        return s, e
+
+    def is_heading_only(self, node: Node, s: int, e: int) -> bool:
+        rest = _MD_LINE.sub("", self.text[max(s, node.heading_end):e]) if node.heading_end > node.start else \
+            self.text[s:e]
+        return node.heading_end > node.start and not rest.strip()
+
+    def chunk_node(self, node: Node) -> list[Piece]:
+        s, e = self.trim(node.start, node.end)
+        if s >= e:
+            return []
+        budget = self.budget(node)
+        structural = any(ch.kind not in SUBDIVISION_KINDS for ch in node.children)
+        if not structural and self.fits(s, e, budget):
+            return [Piece(s, e, node, node, None, False, self.is_heading_only(node, s, e), True, self.tokens(s, e))]
+        if not node.children:
+            return self.split_leaf(node, s, e, intro=False)
+        pieces: list[Piece] = []
+        i_s, i_e = self.trim(node.start, node.children[0].start)
+        if i_s < i_e:
+            pieces += self.split_leaf(node, i_s, i_e, intro=True)
+        for ch in node.children:
+            part = self.chunk_node(ch)
+            if len(part) == 1:
+                part = [replace(part[0], whole=True)]
+            pieces += part
+        return self.merge_tiny(pieces)
+
+    def split_leaf(self, node: Node, s: int, e: int, *, intro: bool) -> list[Piece]:
+        budget = self.budget(node)
+        if self.fits(s, e, budget):
+            heading_only = intro and self.is_heading_only(node, s, e)
+            return [Piece(s, e, node, node, None, intro, heading_only, True, self.tokens(s, e))]
+        units: list[tuple[int, int, int]] = []  # (start, end, paragraph number)
+        para = 0
+        has_heading = node.heading_end > node.start
+        for us, ue, starts_para in segment(self.text, s, e):
+            if starts_para and not (has_heading and us <= node.start < ue or us == node.start and has_heading):
+                para += 1
+            for a, b in split_to_budget(self.text, us, ue, budget, self.count):
+                units.append((a, b, max(para, 1)))
+        toks = [self.tokens(a, b) for a, b, _ in units]
+        spans = self.pack(units, toks, budget)
+        out = []
+        for i, j in spans:
+            a, b = units[i][0], units[j - 1][1]
+            out.append(Piece(a, b, node, node, units[i][2], intro, False, False, self.tokens(a, b)))
+        return out
+
+    def pack(self, units: list[tuple[int, int, int]], toks: list[int], budget: int) -> list[tuple[int, int]]:
+        """Greedy packing of units into [i, j) runs under `budget`, balanced so the last run is not tiny,
+        preferring paragraph boundaries, with `overlap_sentences` units repeated at the start of each run."""
+        n = len(units)
+        total = sum(toks)
+        runs = max(1, -(-total // budget))
+        target = min(budget, int(total / runs * 1.1) + 1)
+        out: list[tuple[int, int]] = []
+        i = 0
+        ov = self.s.overlap_sentences
+        while i < n:
+            start = i
+            if out and ov:
+                j = max(out[-1][0] + 1, i - ov)
+                if j < i and sum(toks[j:i]) <= budget // 3:
+                    start = j
+            used = sum(toks[start:i])
+            k = i
+            while k < n:
+                if k > i and used + toks[k] > target:
+                    break
+                if k > i and units[k][2] != units[k - 1][2] and used >= target * 0.6:
+                    para_end = k
+                    while para_end < n and units[para_end][2] == units[k][2]:
+                        para_end += 1
+                    if used + sum(toks[k:para_end]) > target:
+                        break
+                used += toks[k]
+                k += 1
+            k = max(k, i + 1)
+            # word-piece counts of a joined span can exceed the sum of its parts: verify and back off
+            while k > i + 1 and self.tokens(units[start][0], units[k - 1][1]) > budget:
+                k -= 1
+            if self.tokens(units[start][0], units[k - 1][1]) > budget and start < i:
+                start = i
+            out.append((start, k))
+            i = k
+        return out
+
+    def merge_tiny(self, pieces: list[Piece]) -> list[Piece]:
+        out: list[Piece] = []
+        i = 0
+        while i < len(pieces):
+            cur = pieces[i]
+            while (cur.whole and (cur.heading_only or cur.tokens < self.s.min_tokens)
+                   and i + 1 < len(pieces)):
+                merged = self.merge(cur, pieces[i + 1])
+                if merged is None:
+                    break
+                cur = merged
+                i += 1
+            out.append(cur)
+            i += 1
+        if len(out) >= 2 and out[-1].whole and out[-1].tokens < self.s.min_tokens and out[-2].whole:
+            merged = self.merge(out[-2], out[-1])
+            if merged is not None:
+                out[-2:] = [merged]
+        return out
+
+    def merge(self, a: Piece, b: Piece) -> Piece | None:
+        tokens = self.tokens(a.start, b.end)
+        if tokens > self.s.max_tokens:
+            return None
+        if a.heading_only or (a.intro and a.node.kind == "root"):  # a bare heading or preamble: name by `b`
+            p = Piece(a.start, b.end, b.node, b.last, b.para, b.intro, b.heading_only, b.whole, tokens, b.merged)
+        else:
+            p = Piece(a.start, b.end, a.node, b.last, a.para, a.intro, False, b.whole, tokens, True)
+        lines = self.prefix_lines(p.node, p.start)
+        cost = self.count("\n".join(lines)) + 2 if lines else 0
+        if tokens + cost > self.s.max_tokens:
+            return None
+        return p
+
+    # ---- labels -------------------------------------------------------------------------------
+    def label_parts(self, node: Node, intro: bool, para: int | None) -> tuple[str, str]:
+        """(label, section) for a piece named by `node`."""
+        chain = node.ancestors() + [node]
+        legal = ""
+        for n in chain:
+            if n.kind == "supplement":
+                legal = (legal + " 부칙").strip()
+            elif n.kind in LEGAL_KINDS and n.key:
+                sep = " " if n.kind in ("article",) and legal.endswith("부칙") else ""
+                legal = legal + sep + n.key
+        if intro and node.intro_key:
+            legal += node.intro_key
+        if legal and any(n.kind in LEGAL_KINDS for n in chain):
+            section = legal
+        else:
+            parts = []
+            for n in chain:
+                if n.kind in ("heading", "chapter", "supplement") and n.key and n.heading != self.title_line:
+                    parts.append(n.key if n.kind != "chapter" or self.style != "kr" else n.heading)
+            section = " › ".join(parts)
+            for n in chain:
+                if n.kind in ("page", "turn"):
+                    section = (section + " " + n.key).strip()
+        if para is not None and node.kind not in _NO_PARA:
+            section = (section + f" ¶{para}").strip()
+        sep = " › " if section and self.style == "generic" and not section.startswith(("p. ", "¶")) else " "
+        label = self.base + (sep + section if section else "")
+        return label, section
+
+    def label(self, p: Piece) -> tuple[str, str | None]:
+        label, section = self.label_parts(p.node, p.intro, p.para)
+        same_kind = p.last.kind == p.node.kind and p.node.kind in LEGAL_KINDS + ("page", "turn")
+        if p.merged and p.last is not p.node and same_kind:
+            last_label, last_section = self.label_parts(p.last, False, None)
+            tail = _range_tail(label, last_label)
+            if tail:
+                label += "–" + tail
+                section = (section + "–" + tail) if section else tail
+        return label, section or None
+
+
+def _range_tail(first: str, last: str) -> str:
+    """The part of `last` that differs from `first`, cut at a natural boundary: "제7조", "(c)", "¶5"."""
+    if first == last:
+        return ""
+    i = 0
+    while i < min(len(first), len(last)) and first[i] == last[i]:
+        i += 1
+    while i > 0 and not (last[i - 1] == " " or last[i] in "(§제¶" or last[i - 1] in "›"):
+        i -= 1
+    tail = last[i:].strip(" ›")
+    return tail[1:] if tail.startswith("¶") and "¶" in first else tail
+
+
+def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Callable[[str], int]) -> list[Chunk]:
+    """Split `doc` into structure-aware chunks (see the module docstring). Pure: same input, same chunks."""
+    if not doc.text.strip():
+        return []
+    ch = _Chunker(doc, settings, count_tokens)
+    pieces = ch.chunk_node(ch.root)
+    page_starts = [s for s, _ in doc.page_spans]
+    chunks: list[Chunk] = []
+    last_start = -1
+    for p in pieces:
+        if p.start <= last_start:  # cannot happen: pieces are built in document order
+            raise AssertionError(f"chunks out of order in {doc.doc_id} at {p.start}")
+        last_start = p.start
+        text = doc.text[p.start:p.end]
+        label, section = ch.label(p)
+        page = bisect.bisect_right(page_starts, p.start) if page_starts else None
+        if page is not None and ch.style != "generic":
+            label = f"{label}, p. {max(page, 1)}"
+        chunks.append(Chunk(
+            chunk_id=f"{doc.doc_id}@{p.start}", doc_id=doc.doc_id, text=text, start=p.start, end=p.end,
+            section=section, label=label, page=max(page, 1) if page is not None else None,
+            language=detect_language(text), context=ch.context(p),
+        ))
+    return chunks

@@ -1,0 +1,293 @@
+"""Files → `Document`: discovery, format dispatch, metadata (front matter, sidecar, detection) and the
+per-file errors a batch ingest records and skips.
+
+Size limit: files larger than `DEFAULT_MAX_BYTES` (50 MiB) are refused before reading. Loading and chunking a
+50 MiB text file takes bounded memory (~5x the file size) and well under a minute, but embedding its ~60k chunks
+would take ~45 minutes on a 2-core CPU with MiniLM, so anything larger is refused with a message that says to
+split the file. Pass ``max_bytes`` to change the limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import meta as m
+from .html_text import html_to_text
+from .language import detect_language
+from .pdf_text import PdfProblem, read_pdf
+from .textnorm import NotText, decode_bytes, normalise_text
+from .types import DocType, Document, IngestError, Language
+
+logger = logging.getLogger(__name__)
+
+TEXT_EXTENSIONS = (".txt",)
+MARKDOWN_EXTENSIONS = (".md", ".markdown")
+HTML_EXTENSIONS = (".html", ".htm")
+PDF_EXTENSIONS = (".pdf",)
+SUPPORTED_EXTENSIONS: tuple[str, ...] = TEXT_EXTENSIONS + MARKDOWN_EXTENSIONS + HTML_EXTENSIONS + PDF_EXTENSIONS
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+# Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
+PAGE_SEPARATOR = "\n\n"
+
+_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+_USC_CHAPTER = re.compile(r"^CHAPTER\s+(\w+)\s*[-—–]\s*(.+?)\s*(?:\((.*)\))?\s*$", re.M)
+_USC_TITLE_NO = re.compile(r"\b(\d+)\s+U\.S\.C\.")
+_USC_TITLE_LINE = re.compile(r"^Title\s+(\d+)\b", re.M)
+_EO_DATE = re.compile(r"^\*\*Date:\*\*\s*(.+?)\s*$", re.M)
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
+
+
+def supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_EXTENSIONS
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders recursively to supported files; sorted, de-duplicated. Hidden files and folders and
+    metadata sidecars (``*.meta.yaml``/``*.meta.json``) are skipped. Files named explicitly are kept even with
+    an unsupported extension so that `load_document` can refuse them with a clear message."""
+    found: set[Path] = set()
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in p.rglob("*"):
+                rel = f.relative_to(p).parts
+                if any(part.startswith(".") for part in rel) or not f.is_file():
+                    continue
+                if supported(f) and not m.is_sidecar(f):
+                    found.add(f)
+        elif not m.is_sidecar(p):
+            found.add(p)
+    return sorted(found)
+
+
+def _title_case(s: str) -> str:
+    words = s.lower().split()
+    return " ".join(w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def _usc_info(text: str) -> tuple[str | None, str | None]:
+    """(title from the CHAPTER line, citation prefix "22 U.S.C.") for a U.S. Code chapter text."""
+    head = text[:2000]
+    chapter = _USC_CHAPTER.search(head)
+    number = _USC_TITLE_NO.search(head) or _USC_TITLE_LINE.search(head)
+    prefix = f"{number.group(1)} U.S.C." if number else None
+    if not chapter:
+        return None, prefix
+    name = f"Chapter {chapter.group(1)} — {_title_case(chapter.group(2))}"
+    return (f"{prefix} {name}" if prefix else name), prefix
+
+
+def _first_line_title(text: str) -> str | None:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= 150 else None
+    return None
+
+
+def _leading_date(text: str) -> str | None:
+    for line in [ln.strip() for ln in text.splitlines() if ln.strip()][:3]:
+        d = m.parse_date(line)
+        if d:
+            return d
+    return None
+
+
+def _language_value(v: Any) -> Language | None:
+    s = str(v).strip().lower() if v is not None else ""
+    if s in ("ko", "kor", "korean", "한국어", "ko-kr"):
+        return "ko"
+    if s in ("en", "eng", "english", "en-us", "en-gb"):
+        return "en"
+    return None
+
+
+def build_document(
+    text: str,
+    *,
+    doc_id: str,
+    source: str,
+    content_hash: str,
+    meta: dict[str, Any] | None = None,
+    title_hint: str | None = None,
+    page_spans: tuple[tuple[int, int], ...] = (),
+    warnings: Iterable[str] = (),
+    extra: dict[str, Any] | None = None,
+) -> Document:
+    """Resolve title, type, date and language from explicit metadata first, then from the text itself."""
+    meta = dict(meta or {})
+    usc_title, usc_prefix = _usc_info(text)
+    h1 = _H1.search(text[:5000])
+    title = m.pick(meta, m.TITLE_KEYS)
+    title = str(title).strip() if title else (title_hint or usc_title or (h1.group(1).strip() if h1 else None)
+                                               or _first_line_title(text) or doc_id)
+    doc_type: DocType | None = m.doc_type_from_value(m.pick(meta, m.TYPE_KEYS))
+    if doc_type is None:
+        doc_type = "law" if usc_title else m.detect_doc_type(text, title)
+    date = m.parse_date(m.pick(meta, m.DATE_KEYS))
+    if date is None:
+        eo_date = _EO_DATE.search(text[:5000])
+        date = m.parse_date(eo_date.group(1)) if eo_date else _leading_date(text)
+    language = _language_value(m.pick(meta, m.LANGUAGE_KEYS)) or detect_language(text)
+
+    metadata = {str(k): m.plain_value(v) for k, v in meta.items()
+                if str(k).lower() not in m.TITLE_KEYS + m.ID_KEYS}
+    metadata.update(extra or {})
+    if "citation_prefix" not in metadata:
+        if doc_type == "law" and usc_prefix:
+            metadata["citation_prefix"] = usc_prefix
+        elif doc_type == "order" and m.eo_number(title, text):
+            metadata["citation_prefix"] = f"EO {m.eo_number(title, text)}"
+    return Document(
+        doc_id=doc_id, title=title, source=source, doc_type=doc_type, date=date, language=language, text=text,
+        content_hash=content_hash, page_spans=page_spans, metadata=metadata, warnings=tuple(warnings),
+    )
+
+
+def load_text(
+    text: str,
+    *,
+    doc_id: str,
+    title: str | None = None,
+    source: str = "",
+    doc_type: DocType | None = None,
+    date: str | None = None,
+    language: Language | None = None,
+    metadata: dict[str, Any] | None = None,
+    front_matter: bool = False,
+) -> Document:
+    """A `Document` from an in-memory string (e.g. a BEIR abstract) plus metadata. Explicit arguments win
+    over `metadata`, which wins over detection. With ``front_matter=True`` a leading YAML block is parsed."""
+    text = normalise_text(text)
+    meta: dict[str, Any] = {}
+    warnings: list[str] = []
+    if front_matter:
+        meta, text, problem = m.split_front_matter(text)
+        if problem:
+            warnings.append(problem)
+    meta.update(metadata or {})
+    for key, value in (("title", title), ("doc_type", doc_type), ("date", date), ("language", language)):
+        if value is not None:
+            for k in [k for k in meta if str(k).lower() in _keys_for(key)]:
+                del meta[k]
+            meta[key] = value
+    if not text.strip():
+        raise IngestError(source or doc_id, "empty text: nothing to index")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return build_document(text, doc_id=doc_id, source=source or doc_id, content_hash=digest, meta=meta,
+                          warnings=warnings)
+
+
+def _keys_for(field: str) -> tuple[str, ...]:
+    return {"title": m.TITLE_KEYS, "doc_type": m.TYPE_KEYS, "date": m.DATE_KEYS,
+            "language": m.LANGUAGE_KEYS}[field]
+
+
+def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
+    try:
+        decoded = decode_bytes(data)
+    except NotText as e:
+        raise IngestError(str(path), f"this looks like a binary file, not {path.suffix} text ({e}); "
+                          "check the file or give it its real extension") from e
+    if decoded.converted:
+        warnings.append(f"not UTF-8: decoded as {decoded.encoding} and converted to UTF-8")
+        logger.info("%s: decoded as %s", path, decoded.encoding)
+    return normalise_text(decoded.text)
+
+
+def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Load one file into a `Document`. Raises `IngestError` (message names the file and the fix) for
+    unsupported types, empty, binary, over-size, corrupt, encrypted and image-only files."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED_EXTENSIONS:
+        raise IngestError(str(path), f"unsupported file type '{ext or path.name}'; supported: "
+                          f"{', '.join(SUPPORTED_EXTENSIONS)} (convert it to one of these first)")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise IngestError(str(path), f"cannot read the file ({e.strerror or e})") from e
+    if not path.is_file():
+        raise IngestError(str(path), "not a regular file")
+    if size == 0:
+        raise IngestError(str(path), "empty file (0 bytes): nothing to index")
+    if size > max_bytes:
+        raise IngestError(str(path), f"file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit; "
+                          "split it into smaller files (or raise the limit) and ingest those")
+
+    warnings: list[str] = []
+    meta: dict[str, Any] = {}
+    sidecar = m.find_sidecar(path)
+    sidecar_meta: dict[str, Any] = {}
+    if sidecar:
+        try:
+            sidecar_meta = m.read_sidecar(sidecar)
+        except (ValueError, OSError) as e:  # yaml.YAMLError and json.JSONDecodeError are ValueErrors or close
+            warnings.append(f"sidecar {sidecar.name} ignored: {e}")
+        except Exception as e:  # noqa: BLE001 - YAML errors are not ValueError subclasses
+            warnings.append(f"sidecar {sidecar.name} ignored: {type(e).__name__}: {e}")
+
+    data = path.read_bytes()
+    content_hash = hashlib.sha256(data).hexdigest()
+    title_hint = None
+    page_spans: tuple[tuple[int, int], ...] = ()
+    extra: dict[str, Any] = {"format": ext.lstrip(".")}
+
+    if ext in PDF_EXTENSIONS:
+        try:
+            pages, info = read_pdf(path)
+        except PdfProblem as e:
+            raise IngestError(str(path), str(e)) from e
+        text, page_spans, empty = _join_pages(pages)
+        if empty:
+            warnings.append(f"no extractable text on page(s) {', '.join(map(str, empty))} (scanned? OCR them)")
+        title_hint = info.get("title")
+        extra["pages"] = len(pages)
+    elif ext in HTML_EXTENSIONS:
+        page = html_to_text(_decode(path, data, warnings))
+        text, title_hint = page.text, page.title
+        if page.lang:
+            meta["language"] = page.lang.split("-")[0]
+    else:
+        text = _decode(path, data, warnings)
+        meta, text, problem = m.split_front_matter(text)
+        if problem:
+            warnings.append(problem)
+
+    meta.update(sidecar_meta)
+    if not text.strip():
+        raise IngestError(str(path), "no text to index (the file has only whitespace, markup or metadata)")
+    if _language_value(meta.get("language")) is None:
+        meta.pop("language", None)
+    explicit_id = doc_id or m.pick(sidecar_meta, m.ID_KEYS)
+    doc_id = str(explicit_id) if explicit_id else m.slugify(path.stem)
+    if "encoding" not in extra and any("decoded as" in w for w in warnings):
+        extra["encoding_converted"] = True
+    for w in warnings:
+        logger.warning("%s: %s", path, w)
+    return build_document(text, doc_id=doc_id, source=str(path), content_hash=content_hash, meta=meta,
+                          title_hint=title_hint, page_spans=page_spans, warnings=warnings, extra=extra)
+
+
+def _join_pages(pages: list[str]) -> tuple[str, tuple[tuple[int, int], ...], list[int]]:
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    empty: list[int] = []
+    pos = 0
+    for i, raw in enumerate(pages, start=1):
+        page = normalise_text(raw).strip()
+        if not page:
+            empty.append(i)
+        if parts:
+            parts.append(PAGE_SEPARATOR)
+            pos += len(PAGE_SEPARATOR)
+        spans.append((pos, pos + len(page)))
+        parts.append(page)
+        pos += len(page)
+    return "".join(parts), tuple(spans), empty

@@ -1,0 +1,171 @@
+"""Document metadata: YAML front matter, sidecar files, doc ids, dates and document-type detection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .types import DocType
+
+SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+# Front-matter keys (lower-cased) mapped onto Document fields. Korean statute files use Korean keys.
+TITLE_KEYS = ("title", "제목", "name")
+TYPE_KEYS = ("doc_type", "type", "법령구분", "kind")
+DATE_KEYS = ("date", "공포일자", "시행일자", "published", "issued")
+LANGUAGE_KEYS = ("language", "lang")
+ID_KEYS = ("doc_id", "id")
+
+_TYPE_WORDS: dict[str, DocType] = {
+    "law": "law", "statute": "law", "act": "law", "code": "law", "regulation": "law", "decree": "law",
+    "법률": "law", "법령": "law", "대통령령": "law", "총리령": "law", "부령": "law", "시행령": "law",
+    "시행규칙": "law", "조례": "law",
+    "order": "order", "executive order": "order", "executive_order": "order", "eo": "order", "행정명령": "order",
+    "transcript": "transcript", "seminar": "transcript", "speech": "transcript", "interview": "transcript",
+    "hearing": "transcript", "녹취록": "transcript",
+    "article": "article", "news": "article", "report": "article", "analysis": "article", "blog": "article",
+    "commentary": "article", "op-ed": "article", "essay": "article", "기사": "article",
+    "other": "other",
+}
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%B %d, %Y", "%b %d, %Y", "%A, %B %d, %Y",
+                 "%d %B %Y", "%B %d %Y", "%Y-%m", "%Y년 %m월 %d일")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
+    """(metadata, body, problem). Body is the text after the closing ``---``; `problem` describes YAML that
+    could not be parsed (the block is then kept as body text)."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text, None
+    try:
+        data = yaml.safe_load(m.group(1) or "") or {}
+    except yaml.YAMLError as e:
+        return {}, text, f"front matter is not valid YAML ({str(e).splitlines()[0]}); kept as text"
+    if not isinstance(data, dict):
+        return {}, text, "front matter is not a mapping; kept as text"
+    return data, text[m.end():], None
+
+
+def find_sidecar(path: Path) -> Path | None:
+    for suffix in SIDECAR_SUFFIXES:
+        p = path.with_name(path.name + suffix)
+        if p.is_file():
+            return p
+    return None
+
+
+def is_sidecar(path: Path) -> bool:
+    return any(path.name.endswith(s) for s in SIDECAR_SUFFIXES)
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """Parse a ``.meta.yaml``/``.meta.json`` file; raises ValueError with the reason."""
+    raw = path.read_text(encoding="utf-8")
+    data = json.loads(raw) if path.name.endswith(".json") else yaml.safe_load(raw)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError("sidecar metadata must be a mapping of field: value")
+    return data
+
+
+def plain_value(v: Any) -> Any:
+    """Front-matter values as JSON-friendly str/int/float/bool/list (dates become ISO strings)."""
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()[:10]
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if isinstance(v, (list, tuple)):
+        return [plain_value(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): plain_value(x) for k, x in v.items()}
+    return str(v)
+
+
+def pick(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    lowered = {str(k).lower(): v for k, v in meta.items()}
+    for k in keys:
+        v = lowered.get(k)
+        if v not in (None, "", []):
+            return v
+    return None
+
+
+def parse_date(value: Any) -> str | None:
+    """ISO ``YYYY-MM-DD`` (or ``YYYY-MM`` for a month) from a date, a YAML date or common written forms."""
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    s = re.sub(r"\s+", " ", str(value)).strip().rstrip(".")
+    if re.fullmatch(r"\d{4}-\d{2}", s):
+        return s
+    s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", s)
+    for fmt in _DATE_FORMATS:
+        try:
+            d = dt.datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+        return d.strftime("%Y-%m") if fmt == "%Y-%m" else d.date().isoformat()
+    return None
+
+
+def doc_type_from_value(value: Any) -> DocType | None:
+    if value is None:
+        return None
+    s = str(value).strip().lower()
+    if s in _TYPE_WORDS:
+        return _TYPE_WORDS[s]
+    for word, t in _TYPE_WORDS.items():
+        if len(word) > 2 and word in s:
+            return t
+    return None
+
+
+_USC_SECTION = re.compile(r"^§\s*\d+[a-z]*\.", re.M)
+_KR_ARTICLE = re.compile(r"^(?:#{1,6}\s*)?제\d+조(?:의\d+)?\s*(?:\(|$|\s)", re.M)
+_EO_SECTION = re.compile(r"^(?:#{1,6}\s*)?(?:Sec\.|Section)\s+\d+\.", re.M)
+_EO_TITLE = re.compile(r"\bExecutive Order\s+(?:No\.\s*)?(\d{4,5})\b")
+_SPEAKER = re.compile(r"^(?:[A-Z][A-Za-z.'\- ]{0,30}[A-Za-z.]|Q|A|[가-힣]{2,5}(?: [가-힣]{1,5})?):\s", re.M)
+
+
+def detect_doc_type(text: str, title: str) -> DocType:
+    """law / order / transcript / article / other from the text's own structure."""
+    head = text[:500_000]
+    if _EO_TITLE.search(title) or (len(_EO_SECTION.findall(head)) >= 2 and "President" in head):
+        return "order"
+    if len(_USC_SECTION.findall(head)) >= 2 or len(_KR_ARTICLE.findall(head)) >= 3:
+        return "law"
+    if len(_SPEAKER.findall(head)) >= 4:
+        return "transcript"
+    paragraphs = [p for p in re.split(r"\n\s*\n", head) if len(p.split()) >= 30]
+    if len(paragraphs) >= 3:
+        return "article"
+    return "other"
+
+
+def slugify(stem: str) -> str:
+    """Stable doc id from a file stem: lower-case ASCII letters, digits, '-', '_' and Hangul; others become '-'."""
+    s = unicodedata.normalize("NFC", stem).lower()
+    out = []
+    for ch in s:
+        if ("a" <= ch <= "z") or ch.isdigit() and ch.isascii() or ch in "-_" or 0xAC00 <= ord(ch) <= 0xD7A3:
+            out.append(ch)
+        else:
+            out.append("-")
+    slug = re.sub(r"-{2,}", "-", "".join(out)).strip("-")
+    return slug or "document"
+
+
+def eo_number(title: str, text: str = "") -> str | None:
+    m = _EO_TITLE.search(title) or _EO_TITLE.search(text[:3000])
+    return m.group(1) if m else None

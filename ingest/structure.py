@@ -1,0 +1,223 @@
+"""A document's own structure as a tree of spans: markdown headings, U.S. Code chapters/sections/subsections,
+executive-order sections, Korean statute 장/절/조/항 and 부칙, speaker turns and PDF pages.
+
+Every node covers ``text[start:end]`` from its heading line up to the next node at the same or a higher level,
+so the children of a node plus its intro (the text before the first child) cover the node exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .types import Document
+
+# Node kinds that are citable legal units (their keys build labels like "§ 9214(b)" or "제17조제2항").
+SECTION_KINDS = ("usc_section", "eo_section", "article")
+SUBDIVISION_KINDS = ("subsection", "hang", "turn")  # split into only when the parent is over budget
+LEGAL_KINDS = SECTION_KINDS + ("subsection", "hang")
+
+
+@dataclass
+class Node:
+    kind: str  # root | heading | chapter | supplement | page | usc_section | eo_section | article | subsection | hang | turn
+    key: str | None  # label component: "§ 9214", "(b)", "Sec. 2", "제8조", "제1항", "부칙", "p. 3", "¶4", heading text
+    heading: str  # cleaned heading line (for the embedding context); "" for the root and subdivisions
+    start: int
+    end: int
+    level: int
+    heading_end: int  # end of the heading line (== start when the node has no heading line)
+    parent: Node | None = field(default=None, repr=False)
+    children: list[Node] = field(default_factory=list, repr=False)
+    intro_key: str | None = None  # key for the intro piece when the heading line holds the first subdivision
+
+    def ancestors(self) -> list[Node]:
+        out, n = [], self.parent
+        while n is not None:
+            out.append(n)
+            n = n.parent
+        return out[::-1]
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+_USC_SECTION = re.compile(r"^§+\s*(\d+[a-z]*(?:-\d+)?)\.", re.M)
+_USC_SUBCHAPTER = re.compile(r"^SUBCHAPTER\s+[IVXLC]+\b.*$", re.M)
+_USC_PART = re.compile(r"^Part\s+[IVXLC]+\b.*$", re.M)
+_EO_SECTION = re.compile(r"^(?:\*\*)?(?:Sec\.|Section|SEC\.|SECTION)\s*(\d+[a-z]?)\.", re.M)
+_KR_ARTICLE = re.compile(r"^제(\d+)조(?:의(\d+))?(?:\s*\([^)\n]*\)|[ \t]*$)", re.M)
+_KR_CHAPTER = re.compile(r"^제(\d+)(장|절|관|편)\s*\S*.*$", re.M)
+_KR_SUPPLEMENT = re.compile(r"^부칙\b.*$", re.M)
+_SUBSECTION = re.compile(r"^\(([a-z]{1,2})\)[ \t]", re.M)
+_ROMAN_II = re.compile(r"^[ \t]*\(ii\)", re.M)
+_HANG = re.compile(r"^[ \t]*(?:\*\*)?([①-⑳])", re.M)
+_TURN = re.compile(r"^(?:\*\*)?([A-Z][A-Za-z.'\- ]{0,30}[A-Za-z.]|Q|A|[가-힣]{2,5}(?: [가-힣]{1,5})?)(?:\*\*)?:[ \t]",
+                   re.M)
+_EO_INTRO_A = re.compile(r"^(?:Sec\.|Section)\s*\d+[a-z]?\.\s*\(a\)")
+_MD_CLEAN = re.compile(r"\*\*|__|\\(?=[.\-*_#()\[\]])")
+
+HEADING_CHARS = 100  # headings longer than this are cut in labels and contexts
+
+
+def clean_inline(s: str) -> str:
+    s = _MD_CLEAN.sub("", s).strip()
+    return s if len(s) <= HEADING_CHARS else s[: HEADING_CHARS - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Marker:
+    start: int
+    level: int
+    kind: str
+    key: str | None
+    heading: str
+    heading_end: int
+
+
+def _line_end(text: str, pos: int) -> int:
+    e = text.find("\n", pos)
+    return len(text) if e == -1 else e
+
+
+def _classify(heading: str) -> tuple[str, str | None]:
+    """Kind and key of a heading line's text (without the leading #s)."""
+    h = clean_inline(heading)
+    if m := _USC_SECTION.match(h):
+        return "usc_section", f"§ {m.group(1)}"
+    if m := _EO_SECTION.match(h):
+        return "eo_section", f"Sec. {m.group(1)}"
+    if m := _KR_ARTICLE.match(h) or re.match(r"^제(\d+)조(?:의(\d+))?", h):
+        return "article", f"제{m.group(1)}조" + (f"의{m.group(2)}" if m.group(2) else "")
+    if m := re.match(r"^제(\d+)(장|절|관|편)", h):
+        return "chapter", f"제{m.group(1)}{m.group(2)}"
+    if h.startswith("부칙"):
+        return "supplement", "부칙"
+    return "heading", h
+
+
+def _markers(doc: Document) -> list[Marker]:
+    text = doc.text
+    out: list[Marker] = []
+    md = list(_MD_HEADING.finditer(text))
+    if md:
+        for m in md:
+            kind, key = _classify(m.group(2))
+            out.append(Marker(m.start(), len(m.group(1)), kind, key, clean_inline(m.group(2)), m.end()))
+    else:
+        plain = (
+            (_USC_SUBCHAPTER, "chapter"), (_USC_PART, "chapter"), (_KR_SUPPLEMENT, "supplement"),
+            (_KR_CHAPTER, "chapter"), (_USC_SECTION, "usc_section"), (_EO_SECTION, "eo_section"),
+            (_KR_ARTICLE, "article"),
+        )
+        for pattern, kind in plain:
+            for m in pattern.finditer(text):
+                end = _line_end(text, m.start())
+                line = clean_inline(text[m.start():end])
+                key = _classify(line)[1] if kind != "chapter" or line.startswith("제") else line
+                if kind in SECTION_KINDS:
+                    level = 3
+                elif line.startswith("Part") or re.match(r"^제\d+(절|관)", line):
+                    level = 2
+                else:
+                    level = 1
+                out.append(Marker(m.start(), level, kind, key, line, end))
+        if doc.page_spans and not out:
+            for i, (s, _e) in enumerate(doc.page_spans, start=1):
+                out.append(Marker(s, 1, "page", f"p. {i}", "", s))
+    if doc.doc_type == "transcript":
+        for n, m in enumerate(_TURN.finditer(text), start=1):
+            out.append(Marker(m.start(), 7, "turn", f"¶{n}", "", m.start()))
+    out.sort(key=lambda mk: (mk.start, mk.level))
+    return out
+
+
+def build_tree(doc: Document) -> Node:
+    """The document's structure tree (root spans the whole text)."""
+    text = doc.text
+    root = Node("root", None, "", 0, len(text), 0, 0)
+    stack = [root]
+    seen: set[int] = set()
+    for mk in _markers(doc):
+        if mk.start in seen:
+            continue
+        seen.add(mk.start)
+        level = mk.level
+        while len(stack) > 1 and stack[-1].level >= level:
+            stack.pop().end = mk.start
+        node = Node(mk.kind, mk.key, mk.heading, mk.start, len(text), level, mk.heading_end, parent=stack[-1])
+        stack[-1].children.append(node)
+        stack.append(node)
+    for n in stack[1:]:
+        n.end = n.parent.end if n.parent else len(text)
+    _fix_ends(root)
+    _add_subdivisions(root, text)
+    return root
+
+
+def _fix_ends(node: Node) -> None:
+    for i, ch in enumerate(node.children):
+        ch.end = node.children[i + 1].start if i + 1 < len(node.children) else node.end
+        _fix_ends(ch)
+
+
+def _add_subdivisions(node: Node, text: str) -> None:
+    for ch in node.children:
+        _add_subdivisions(ch, text)
+    if node.kind in ("usc_section", "eo_section") and not node.children:
+        expected = "a"
+        if node.kind == "eo_section" and _EO_INTRO_A.match(node.heading):
+            node.intro_key = "(a)"
+            expected = "b"
+        subs: list[tuple[int, str]] = []
+        for m in _SUBSECTION.finditer(text, node.heading_end, node.end):
+            letter = m.group(1)
+            if letter != expected:
+                continue
+            if letter == "i":  # (i) after (h) or the first clause (i) of a list (i), (ii)…?
+                nxt = _ROMAN_II.search(text, m.end(), node.end)
+                nj = re.search(r"^\(j\)", text[m.end():node.end], re.M)
+                if nxt and (not nj or nxt.start() < m.end() + nj.start()):
+                    continue
+            subs.append((m.start(), f"({letter})"))
+            expected = chr(ord(letter) + 1) if len(letter) == 1 and letter != "z" else "~"
+        _attach(node, subs, "subsection", text)
+    elif node.kind == "article" and not node.children:
+        subs = []
+        expected = 1
+        for m in _HANG.finditer(text, node.heading_end, node.end):
+            n = ord(m.group(1)) - 0x2460 + 1
+            if n != expected:
+                continue
+            subs.append((m.start(), f"제{n}항"))
+            expected += 1
+        if len(subs) >= 2:
+            _attach(node, subs, "hang", text)
+
+
+def _attach(node: Node, subs: list[tuple[int, str]], kind: str, text: str) -> None:
+    for i, (s, key) in enumerate(subs):
+        e = subs[i + 1][0] if i + 1 < len(subs) else node.end
+        heading, heading_end = "", s
+        if kind == "subsection":  # "(b) Discretionary designations" on its own line is the subsection's heading
+            line_end = _line_end(text, s)
+            line = text[s:line_end].strip()
+            if len(line) <= 80 and not line.endswith((".", ";", ":", ",")):
+                heading, heading_end = clean_inline(line), line_end
+        node.children.append(Node(kind, key, heading, s, e, node.level + 1, heading_end, parent=node))
+
+
+def doc_style(root: Node) -> str:
+    """usc / eo / kr / generic: which citation style the labels use."""
+    kinds = {n.kind for n in _walk(root)}
+    if "usc_section" in kinds:
+        return "usc"
+    if "eo_section" in kinds:
+        return "eo"
+    if "article" in kinds:
+        return "kr"
+    return "generic"
+
+
+def _walk(node: Node):
+    yield node
+    for ch in node.children:
+        yield from _walk(ch)
