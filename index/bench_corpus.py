@@ -1,0 +1,54 @@
+"""The index the QA and bilingual benchmarks run on: the law corpus of ../shared/data plus corpus/, one index per
+embedder, cached under ``$POLICYQA_HOME/bench/<embedder>`` so re-runs do not re-embed (ingest is incremental by
+content hash; an index built with other chunking parameters is rebuilt)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from index.evalsets import corpus_files
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+CORPUS_DIR = REPO_ROOT / "corpus"
+
+
+def bench_dir(home: Path, embedder: str) -> Path:
+    """`<home>/bench/<embedder>`; a model directory spec becomes a safe folder name."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", embedder.strip("/")) or "embedder"
+    return Path(home) / "bench" / name
+
+
+def bench_index(embedder: str, *, settings, shared_data: Path = SHARED_DATA, corpus_dir: Path = CORPUS_DIR,
+                on_progress: Callable[[str, int, int], None] | None = None, required: Iterable[str] = ()):
+    """Open (or build) the benchmark index for `embedder` ("minilm", "e5-small" or a model directory) and bring it
+    up to date with the corpus files. Raises RuntimeError naming the documents when some in `required` (doc ids
+    the question sets cite) did not get indexed."""
+    from index.index import Index
+    from index.manifest import IndexMismatchError
+
+    files = corpus_files(shared_data, corpus_dir)
+    index_settings = settings.index.model_copy(update={"embedder": embedder})
+    path = bench_dir(settings.home, embedder)
+    kwargs = dict(settings=index_settings, chunking=settings.chunking, home=settings.home)
+    try:
+        index = Index.open_or_create(path, **kwargs)
+    except IndexMismatchError as exc:
+        logger.info("rebuilding the benchmark index %s: %s", path, exc)
+        index = Index.open_or_create(path, rebuild=True, **kwargs)
+    report = index.ingest(sorted(files.values()), prune=True, on_progress=on_progress)
+    if report.failed:
+        logger.warning("benchmark corpus: %d files failed: %s", len(report.failed),
+                       "; ".join(f"{o.path}: {o.message}" for o in report.failed))
+    logger.info("benchmark index %s: %d documents, %d chunks (%d chunks embedded now, %.1f s)", path,
+                len(index.documents()), len(index), report.embedded_chunks, report.seconds)
+    missing = sorted(set(required) - {d.doc_id for d in index.documents()})
+    if missing:
+        raise RuntimeError(f"{path}: the question sets cite documents that are not in the index: {missing}; "
+                           f"check ../shared/data and corpus/ (doc ids are slugs of the file stems)")
+    return index
