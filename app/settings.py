@@ -72,11 +72,14 @@ class LLMSettings(BaseSettings):
     max_passage_chars: int = Field(1200, ge=100, le=20000, description="Each passage is cut to this many characters in the prompt")
 
 
-class ServerSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class ServerSettings(BaseSettings):
+    """Read from POLICYQA_API_TOKEN / POLICYQA_MAX_UPLOAD_MB (the documented names; POLICYQA_SERVER__<FIELD>
+    through the parent Settings works as well)."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_", extra="forbid", frozen=True)
 
     api_token: str | None = Field(None, description="When set, mutating HTTP routes need 'Authorization: Bearer <token>' (POLICYQA_API_TOKEN)")
-    max_upload_mb: int = Field(50, ge=1, description="Largest accepted upload in MiB")
+    max_upload_mb: int = Field(50, ge=1, description="Largest accepted upload request in MiB (POLICYQA_MAX_UPLOAD_MB)")
 
 
 class Settings(BaseSettings):
@@ -90,7 +93,7 @@ class Settings(BaseSettings):
     index: IndexSettings = IndexSettings()
     answer: AnswerSettings = AnswerSettings()
     llm: LLMSettings = Field(default_factory=LLMSettings, description="The LLM answerer's endpoint")
-    server: ServerSettings = ServerSettings()
+    server: ServerSettings = Field(default_factory=ServerSettings, description="The HTTP server's token and limits")
 
     def resolved_index_dir(self) -> Path:
         return self.index_dir if self.index_dir is not None else self.home / "index"
