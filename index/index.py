@@ -51,11 +51,18 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _file_hash(path: Path) -> str:
+def fingerprint(path: Path) -> str:
+    """sha256 over a file's bytes and its metadata sidecar's (if any): equal means nothing to re-load."""
+    from ingest.meta import find_sidecar
+
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+    for p in (path, find_sidecar(path)):
+        if p is None:
+            continue
+        with open(p, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        h.update(b"\0")
     return h.hexdigest()
 
 
@@ -80,6 +87,7 @@ class Index:
         home: Path | None,
         reranker: Reranker | None,
         chunker: Chunker | None,
+        tokenizer: LexicalTokenizer | None = None,
     ) -> None:
         self.path = store.root
         self.settings = settings
@@ -91,7 +99,7 @@ class Index:
         self._home = home
         self._reranker = reranker if reranker is not None else load_reranker(settings.reranker_dir)
         self._chunker = chunker
-        self._tokenizer = LexicalTokenizer()
+        self._tokenizer = tokenizer or LexicalTokenizer()
         self._write_mutex = threading.Lock()
 
     # ------------------------------------------------------------------ construction
@@ -106,6 +114,7 @@ class Index:
         home: Path | None = None,
         reranker: Reranker | None = None,
         chunker: Chunker | None = None,
+        tokenizer: LexicalTokenizer | None = None,
         overwrite: bool = False,
     ) -> Index:
         """A new empty index at `path`. With `overwrite`, an existing index stays current (and searchable by
@@ -128,7 +137,7 @@ class Index:
             tokenizer=TOKENIZER_VERSION,
         )
         index = cls(store, empty_state(manifest), embedder=embedder, embedder_spec=spec, settings=settings,
-                    chunking=chunking, home=home, reranker=reranker, chunker=chunker)
+                    chunking=chunking, home=home, reranker=reranker, chunker=chunker, tokenizer=tokenizer)
         if not exists:
             with store.write_lock():
                 index._commit(index._state, [], None)
@@ -145,12 +154,14 @@ class Index:
         home: Path | None = None,
         reranker: Reranker | None = None,
         chunker: Chunker | None = None,
+        tokenizer: LexicalTokenizer | None = None,
     ) -> Index:
         """Open an existing index; raise IndexMismatchError if it was built with another format, embedder or
         chunker than the ones given (the embedder itself is loaded lazily when not injected)."""
         store = IndexStore(Path(path))
         store.try_cleanup()
-        state = cls._load_current(store)
+        tokenizer = tokenizer or LexicalTokenizer()
+        state = cls._load_current(store, tokenizer)
         manifest = state.manifest
         if embedder is not None:
             check_embedder(manifest, name=embedder.name, dim=embedder.dim, where=store.root)
@@ -163,7 +174,7 @@ class Index:
         else:
             chunking = ChunkingSettings.model_validate(manifest.chunking)
         return cls(store, state, embedder=embedder, embedder_spec=spec, settings=settings, chunking=chunking,
-                   home=home, reranker=reranker, chunker=chunker)
+                   home=home, reranker=reranker, chunker=chunker, tokenizer=tokenizer)
 
     @classmethod
     def open_or_create(
@@ -176,12 +187,13 @@ class Index:
         home: Path | None = None,
         reranker: Reranker | None = None,
         chunker: Chunker | None = None,
+        tokenizer: LexicalTokenizer | None = None,
         rebuild: bool = False,
     ) -> Index:
         """Open the index at `path`, or create it; `rebuild` starts a fresh one that replaces the old one
         (atomically, at its first commit) whatever it was built with."""
         kwargs: dict[str, Any] = dict(embedder=embedder, settings=settings, chunking=chunking, home=home,
-                                      reranker=reranker, chunker=chunker)
+                                      reranker=reranker, chunker=chunker, tokenizer=tokenizer)
         if rebuild:
             return cls.create(path, overwrite=True, **kwargs)
         if IndexStore(Path(path)).exists():
@@ -199,7 +211,7 @@ class Index:
         return load_embedder(settings.embedder, home=home, bf16=settings.bf16)
 
     @staticmethod
-    def _load_current(store: IndexStore, attempts: int = 3) -> State:
+    def _load_current(store: IndexStore, tokenizer: LexicalTokenizer, attempts: int = 3) -> State:
         for attempt in range(attempts):
             directory = store.current()
             try:
@@ -213,7 +225,6 @@ class Index:
             if manifest.tokenizer != TOKENIZER_VERSION:
                 logger.info("%s: BM25 tokens from %s, re-tokenising with %s", directory, manifest.tokenizer,
                             TOKENIZER_VERSION)
-                tokenizer = LexicalTokenizer()
                 tokens = tokenizer.tokenize_many([r.get("context") or r["text"] for r in state.table.rows])
                 state = State(directory, manifest, state.table, state.vectors, state.dense,
                               LexicalIndex.build(tokens))
@@ -238,7 +249,7 @@ class Index:
 
     def documents(self) -> list[DocumentInfo]:
         docs = self._state.manifest.documents
-        return [DocumentInfo(doc_id=d, **docs[d].model_dump(exclude={"file"})) for d in sorted(docs)]
+        return [DocumentInfo(doc_id=d, **docs[d].model_dump(exclude={"file", "fingerprint"})) for d in sorted(docs)]
 
     def passage(self, chunk_id: str) -> Passage:
         state = self._state
@@ -254,7 +265,7 @@ class Index:
         """Reload if another process committed a newer generation; True when something changed."""
         if self._store.current() == self._state.directory:
             return False
-        state = self._load_current(self._store)
+        state = self._load_current(self._store, self._tokenizer)
         check_embedder(state.manifest, name=self._state.manifest.embedder.name,
                        dim=self._state.manifest.embedder.dim, where=self.path)
         self._state = state
@@ -318,13 +329,15 @@ class Index:
             to_add: list[tuple[Document, FileOutcome]] = []
             seen: dict[str, str] = {}
             files_of: dict[str, str] = {}
+            prints_of: dict[str, str] = {}
             for i, file in enumerate(files):
                 if on_progress:
                     on_progress("load", i, len(files))
                 file = Path(file)
                 known = by_file.get(str(file.resolve()))
                 try:
-                    if known is not None and known not in seen and docs[known].content_hash == _file_hash(file):
+                    fp = fingerprint(file) if file.is_file() else None
+                    if fp is not None and known is not None and known not in seen and docs[known].fingerprint == fp:
                         seen[known] = str(file)
                         outcomes.append(FileOutcome(path=str(file), doc_id=known, status="unchanged",
                                                     chunks=docs[known].chunks))
@@ -338,6 +351,7 @@ class Index:
                 if outcome.status in ("added", "replaced"):
                     to_add.append((doc, outcome))
                     files_of[doc.doc_id] = str(file.resolve())
+                    prints_of[doc.doc_id] = fp
                 outcomes.append(outcome)
             if on_progress:
                 on_progress("load", len(files), len(files))
@@ -350,7 +364,7 @@ class Index:
                         remove.add(doc_id)
                         outcomes.append(FileOutcome(path=rec.source, doc_id=doc_id, status="removed",
                                                     chunks=rec.chunks))
-            embedded = self._apply(to_add, remove, outcomes, on_progress, files_of)
+            embedded = self._apply(to_add, remove, outcomes, on_progress, files_of, prints_of, reuse=not rebuild)
         return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
 
     def add_documents(self, docs: Iterable[Document], on_progress: Progress | None = None) -> IngestReport:
@@ -394,7 +408,9 @@ class Index:
             )
         seen[doc.doc_id] = where
         rec = known.get(doc.doc_id)
-        if rec is not None and rec.content_hash == doc.content_hash:
+        if rec is not None and rec.content_hash == doc.content_hash and (
+            rec.title, rec.doc_type, rec.date, rec.language
+        ) == (doc.title, doc.doc_type, doc.date, doc.language):
             return FileOutcome(path=where, doc_id=doc.doc_id, status="unchanged", chunks=rec.chunks)
         return FileOutcome(path=where, doc_id=doc.doc_id, status="replaced" if rec is not None else "added")
 
@@ -409,17 +425,14 @@ class Index:
         outcomes: list[FileOutcome],
         on_progress: Progress | None,
         files_of: dict[str, str] | None = None,
+        prints_of: dict[str, str] | None = None,
+        reuse: bool = True,
     ) -> int:
         """Build, write and commit the next generation: drop `remove` and the old versions of `to_add`, add
         `to_add`. Returns how many chunk texts were embedded. Call with the write lock held."""
         state = self._state
         if not to_add and not remove and state.directory is not None:
             return 0
-        replaced = {doc.doc_id for doc, _ in to_add}
-        dropped = remove | replaced
-        old_rows = state.table.rows
-        keep = [i for i, r in enumerate(old_rows) if r["doc_id"] not in dropped]
-
         # chunk the new documents (an IngestError from the chunker is that file's failure)
         new_docs: list[tuple[Document, list[Chunk]]] = []
         for i, (doc, outcome) in enumerate(to_add):
@@ -434,6 +447,13 @@ class Index:
             outcome.chunks = len(chunks)
             new_docs.append((doc, chunks))
 
+        replaced = {doc.doc_id for doc, _ in new_docs}  # a doc that failed to chunk keeps its old version
+        if not new_docs and not remove and state.directory is not None:
+            return 0
+        dropped = remove | replaced
+        old_rows = state.table.rows
+        keep = [i for i, r in enumerate(old_rows) if r["doc_id"] not in dropped]
+
         manifest = state.manifest.model_copy(deep=True)
         next_id = manifest.next_id
         new_rows: list[dict[str, Any]] = []
@@ -443,13 +463,13 @@ class Index:
                 next_id += 1
 
         # vectors: reuse any existing vector of the identical text, embed the rest in batches
-        reuse = {r["hash"]: i for i, r in enumerate(old_rows)}
-        need = [j for j, r in enumerate(new_rows) if r["hash"] not in reuse]
+        reuse_row = {r["hash"]: i for i, r in enumerate(old_rows)} if reuse else {}
+        need = [j for j, r in enumerate(new_rows) if r["hash"] not in reuse_row]
         dim = manifest.embedder.dim
         new_vectors = np.zeros((len(new_rows), dim), dtype=np.float32)
         for j, r in enumerate(new_rows):
-            if r["hash"] in reuse:
-                new_vectors[j] = state.vectors[reuse[r["hash"]]]
+            if r["hash"] in reuse_row:
+                new_vectors[j] = state.vectors[reuse_row[r["hash"]]]
         batch = self.settings.batch_size
         for start in range(0, len(need), batch):
             if on_progress:
@@ -465,7 +485,7 @@ class Index:
             on_progress("embed", len(need), len(need))
 
         # BM25 tokens: cached per text hash from the current generation, computed for new texts only
-        tokens = self._tokens(state, keep, new_rows, on_progress)
+        tokens = self._tokens(state, keep, new_rows, on_progress, use_cache=reuse)
 
         rows = [old_rows[i] for i in keep] + new_rows
         vectors = np.concatenate([np.asarray(state.vectors[keep], dtype=np.float32), new_vectors]) \
@@ -484,7 +504,7 @@ class Index:
             manifest.documents[doc.doc_id] = DocRecord(
                 content_hash=doc.content_hash, source=doc.source, title=doc.title, doc_type=doc.doc_type,
                 date=doc.date, language=doc.language, chunks=len(chunks), indexed_at=now,
-                file=(files_of or {}).get(doc.doc_id),
+                file=(files_of or {}).get(doc.doc_id), fingerprint=(prints_of or {}).get(doc.doc_id),
             )
         manifest.next_id = next_id
         manifest.ann = kind
@@ -496,8 +516,8 @@ class Index:
         return len(need)
 
     def _tokens(self, state: State, keep: list[int], new_rows: list[dict[str, Any]],
-                on_progress: Progress | None) -> list[list[str]]:
-        wanted = {r["hash"] for r in new_rows}
+                on_progress: Progress | None, use_cache: bool = True) -> list[list[str]]:
+        wanted = {r["hash"] for r in new_rows} if use_cache else set()
         cache: dict[str, list[str]] = {}
         kept: list[list[str]] = []
         if state.directory is not None and len(state.table) and state.manifest.tokenizer == TOKENIZER_VERSION:

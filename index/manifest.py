@@ -38,6 +38,7 @@ class DocRecord(BaseModel):
     chunks: int
     indexed_at: str
     file: str | None = Field(None, description="Absolute path of the file it was ingested from (for --prune)")
+    fingerprint: str | None = Field(None, description="sha256 of the file and its sidecar when ingested")
 
 
 class Manifest(BaseModel):

@@ -74,16 +74,13 @@ class LexicalTokenizer:
 
     def _from_morphemes(self, morphemes: Iterable[Any]) -> list[str]:
         out: list[str] = []
-        latin: list[str] = []
         for m in morphemes:
             if m.tag not in KOREAN_CONTENT_TAGS:
                 continue
             if m.tag == "SL":
-                latin.append(m.form)
+                out.extend(self.english(m.form))
             else:
                 out.append(m.form.lower())
-        if latin:
-            out.extend(self.english(" ".join(latin)))
         return out
 
     def tokenize(self, text: str) -> list[str]:

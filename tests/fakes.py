@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from ingest.settings import ChunkingSettings
+from index.tokenize import LexicalTokenizer
 from ingest.types import Chunk, Document
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -84,3 +86,9 @@ def write_doc(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@lru_cache(maxsize=1)
+def shared_tokenizer() -> LexicalTokenizer:
+    """One BM25 tokenizer for the whole test session (Kiwi takes seconds to load)."""
+    return LexicalTokenizer()
