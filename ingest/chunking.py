@@ -31,7 +31,7 @@ from .types import Chunk, Document
 _MAX_CHARS_PER_TOKEN = 40
 _MD_LINE = re.compile(r"^#{1,6}[ \t]+", re.M)
 _MD_INLINE = re.compile(r"\*\*|__|\\(?=[.\-*_#()\[\]])")
-_NO_PARA = {"turn"} | set(LEGAL_KINDS)
+_NO_PARA = {"turn", "page"} | set(LEGAL_KINDS)
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,9 @@ class _Chunker:
             base = meta.get("citation_prefix") or meta.get("short_title") or doc.title
         self.base = clean_inline(str(base))
         self.title_line = clean_inline(doc.title)
+        # A single H1 is the document's title: it is left out of label paths and context prefixes.
+        h1 = [n for n in self.root.children if n.kind == "heading" and n.level == 1]
+        self.title_node = h1[0] if len(h1) == 1 else None
         self._budget: dict[int, int] = {}
 
     # ---- tokens and budgets -------------------------------------------------------------------
@@ -80,7 +83,7 @@ class _Chunker:
     def prefix_lines(self, node: Node, start: int) -> list[str]:
         """Title and the headings above `start` that the chunk text does not contain."""
         heads = [n.heading for n in node.ancestors() + [node]
-                 if n.heading and n.start < start and n.heading != self.title_line]
+                 if n.heading and n.start < start and n.heading != self.title_line and n is not self.title_node]
         lines = [self.title_line] + heads
         limit = self.s.max_tokens // 4
         while len(lines) > 2 and self.count("\n".join(lines)) > limit:
@@ -183,9 +186,9 @@ class _Chunker:
             used = sum(toks[start:i])
             k = i
             while k < n:
-                if k > i and used + toks[k] > target:
+                if k > i and used + toks[k] > (target if used >= self.s.min_tokens else budget):
                     break
-                if k > i and units[k][2] != units[k - 1][2] and used >= target * 0.6:
+                if k > i and units[k][2] != units[k - 1][2] and used >= max(target * 0.6, self.s.min_tokens):
                     para_end = k
                     while para_end < n and units[para_end][2] == units[k][2]:
                         para_end += 1
@@ -255,7 +258,8 @@ class _Chunker:
         else:
             parts = []
             for n in chain:
-                if n.kind in ("heading", "chapter", "supplement") and n.key and n.heading != self.title_line:
+                if (n.kind in ("heading", "chapter", "supplement") and n.key and n.heading != self.title_line
+                        and n is not self.title_node):
                     parts.append(n.key if n.kind != "chapter" or self.style != "kr" else n.heading)
             section = " › ".join(parts)
             for n in chain:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .types import Language
 
 # Share of letters that must be Hangul for a text to count as Korean. Korean statutes quote English
@@ -9,20 +11,14 @@ from .types import Language
 KO_SHARE = 0.3
 
 
-def _is_hangul(ch: str) -> bool:
-    o = ord(ch)
-    return 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_NOT_HANGUL = re.compile(r"[^\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
 
 
 def hangul_share(text: str) -> float:
     """Fraction of alphabetic characters that are Hangul (0.0 for text without letters)."""
-    letters = hangul = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            if _is_hangul(ch):
-                hangul += 1
-    return hangul / letters if letters else 0.0
+    letters = len(_NOT_LETTER.sub("", text))
+    return len(_NOT_HANGUL.sub("", text)) / letters if letters else 0.0
 
 
 def detect_language(text: str, *, sample: int = 200_000) -> Language:

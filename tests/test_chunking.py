@@ -1,0 +1,232 @@
+"""Chunker: invariants (offsets, budget, coverage, order), structure (no straddling), labels, pages, overlap."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest import chunk_document, load_document, load_text
+from ingest.settings import ChunkingSettings
+from ingest.types import Chunk, Document
+from tests.conftest import TEST_DATA
+
+
+def whitespace_tokens(s: str) -> int:
+    return len(s.split())
+
+
+def piece_tokens(s: str) -> int:
+    """A stricter stand-in for a word-piece counter: punctuation counts, long words cost one token per 4 chars."""
+    return sum(math.ceil(len(w) / 4) for w in re.findall(r"\w+", s)) + len(re.findall(r"[^\w\s]", s))
+
+
+COUNTERS = [whitespace_tokens, piece_tokens]
+FIXTURES = ["usc_synthetic.txt", "eo_synthetic.md", "kr_statute_synthetic.md", "notes.txt", "article.md",
+            "page.html", "transcript.txt", "briefing.pdf", "korean_cp949.txt"]
+
+
+def check_invariants(doc: Document, chunks: list[Chunk], settings: ChunkingSettings, count) -> None:
+    assert chunks, doc.doc_id
+    covered = bytearray(len(doc.text))
+    prev = -1
+    for c in chunks:
+        assert doc.text[c.start:c.end] == c.text
+        assert c.text == c.text.strip() and c.text
+        assert c.chunk_id == f"{doc.doc_id}@{c.start}" and c.doc_id == doc.doc_id
+        assert c.start > prev
+        prev = c.start
+        assert count(c.text) <= settings.max_tokens, (c.label, count(c.text))
+        if c.context is not None:
+            assert count(c.context) <= settings.max_tokens, (c.label, count(c.context))
+        assert c.label and c.language in ("en", "ko")
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    missing = [i for i, ch in enumerate(doc.text) if not ch.isspace() and not covered[i]]
+    assert not missing, f"{doc.doc_id}: uncovered text at {missing[0]}: {doc.text[missing[0]:missing[0] + 40]!r}"
+    assert len({c.chunk_id for c in chunks}) == len(chunks)
+
+
+@pytest.mark.parametrize("count", COUNTERS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("max_tokens", [32, 60, 200])
+@pytest.mark.parametrize("name", FIXTURES)
+def test_invariants_on_fixtures(name, max_tokens, count):
+    settings = ChunkingSettings(max_tokens=max_tokens, min_tokens=min(24, max_tokens // 3), overlap_sentences=1)
+    doc = load_document(TEST_DATA / name)
+    chunks = chunk_document(doc, settings, count)
+    check_invariants(doc, chunks, settings, count)
+    assert chunk_document(doc, settings, count) == chunks  # pure and deterministic
+
+
+def labels(name: str, **kw) -> list[str]:
+    settings = ChunkingSettings(**kw)
+    return [c.label for c in chunk_document(load_document(TEST_DATA / name), settings, whitespace_tokens)]
+
+
+def test_us_code_sections_and_subsections():
+    # sections that fit are one chunk each; § 99002 is over budget and splits at its subsections
+    got = labels("usc_synthetic.txt", max_tokens=80, min_tokens=10)
+    assert "22 U.S.C. § 99001" in got
+    assert {"22 U.S.C. § 99002(a)", "22 U.S.C. § 99002(b)", "22 U.S.C. § 99002(c)"} <= set(got)
+    assert "22 U.S.C. § 99003" in got and "22 U.S.C. § 99003a" in got
+    # with a large budget, every section is a single chunk (nested (1)/(A) stay inside)
+    big = labels("usc_synthetic.txt", max_tokens=400, min_tokens=10)
+    assert "22 U.S.C. § 99002" in big and not any("(a)" in lab for lab in big)
+
+
+def test_no_chunk_straddles_two_sections_that_fit():
+    doc = load_document(TEST_DATA / "usc_synthetic.txt")
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=400, min_tokens=10), whitespace_tokens)
+    for c in chunks:
+        assert len(re.findall(r"^§ \d+", c.text, re.M)) <= 1, c.label
+
+
+def test_subsection_heading_in_context_not_in_budget_overflow():
+    doc = load_document(TEST_DATA / "usc_synthetic.txt")
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=80, min_tokens=10), whitespace_tokens)
+    b = next(c for c in chunks if c.label == "22 U.S.C. § 99002(b)")
+    assert b.text.startswith("(b) Discretionary designations")
+    assert b.context.startswith("22 U.S.C. Chapter 990 — Example Sanctions Enforcement\n")
+    assert "§ 99002. Designation of persons" in b.context  # the section heading the text lacks
+    assert b.section == "§ 99002(b)"
+
+
+def test_executive_order_labels():
+    got = labels("eo_synthetic.md", max_tokens=200, min_tokens=10)
+    assert {"EO 99999 Sec. 1", "EO 99999 Sec. 2", "EO 99999 Sec. 3"} <= set(got)
+    split = labels("eo_synthetic.md", max_tokens=48, min_tokens=10)
+    assert "EO 99999 Sec. 1(a)" in split and "EO 99999 Sec. 1(b)" in split
+
+
+def test_korean_statute_labels_and_tiny_article_merge():
+    doc = load_document(TEST_DATA / "kr_statute_synthetic.md")
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=200, min_tokens=12), whitespace_tokens)
+    got = [c.label for c in chunks]
+    assert "예시협력기금법 제8조" in got
+    assert "예시협력기금법 제8조의2" in got
+    # 제2조 is "삭제" (deleted, 2 tokens): merged with the next sibling, the label names the range
+    merged = next(c for c in chunks if "제2조" in c.label)
+    assert merged.label == "예시협력기금법 제2조–제3조" and "삭제" in merged.text and "제3조 (기금의 설치)" in merged.text
+    assert all(c.language == "ko" for c in chunks)
+    art8 = next(c for c in chunks if c.label == "예시협력기금법 제8조")
+    # the bare chapter heading was merged into the article's chunk; the context leads with the statute's title
+    assert art8.text.startswith("## 제2장 기금의 운용\n\n##### 제8조 (기금의 용도)")
+    assert art8.context.startswith("예시협력기금법\n\n제2장 기금의 운용\n\n제8조 (기금의 용도)")
+    assert "\\." not in art8.context and "#####" not in art8.context  # markup stripped for embedding
+    assert any(c.label == "예시협력기금법 부칙" for c in chunks)
+
+
+def test_korean_hang_split_when_article_is_over_budget():
+    got = labels("kr_statute_synthetic.md", max_tokens=32, min_tokens=4)
+    assert "예시협력기금법 제8조의2제1항" in got and "예시협력기금법 제8조의2제2항" in got
+
+
+def test_markdown_heading_path_labels():
+    got = labels("article.md", max_tokens=200, min_tokens=5)
+    assert got == ["Explainer", "Explainer › Exemptions", "Explainer › Suspension"]
+
+
+def test_paragraph_labels_when_split():
+    got = labels("notes.txt", max_tokens=40, min_tokens=5)
+    assert got[0] == "Field notes on humanitarian exemptions ¶1"
+    assert all(re.search(r" ¶\d+$", lab) for lab in got)
+
+
+def test_transcript_turns():
+    doc = load_document(TEST_DATA / "transcript.txt")
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=40, min_tokens=20), whitespace_tokens)
+    for c in chunks:  # every chunk starts at a turn (or the title) and never cuts one in the middle
+        assert re.match(r"(Panel|[A-Z]+:)", c.text), c.text[:30]
+    assert any(c.label.endswith("¶4–5") and c.text.startswith("Q:") for c in chunks)  # short Q and A merged
+
+
+def test_pdf_pages_do_not_straddle_and_labels_name_the_page():
+    doc = load_document(TEST_DATA / "briefing.pdf")
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=200, min_tokens=10), whitespace_tokens)
+    assert [c.page for c in chunks] == [1, 2, 3]
+    assert [c.label for c in chunks] == [f"Sanctions exemptions briefing p. {i}" for i in (1, 2, 3)]
+    for c in chunks:
+        s, e = doc.page_spans[c.page - 1]
+        assert s <= c.start and c.end <= e
+    tiny_last_page = chunk_document(doc, ChunkingSettings(max_tokens=200, min_tokens=24), whitespace_tokens)
+    assert tiny_last_page[-1].label == "Sanctions exemptions briefing p. 2–3"  # a short last page merges
+    small = chunk_document(doc, ChunkingSettings(max_tokens=32, min_tokens=5), whitespace_tokens)
+    for c in small:
+        s, e = doc.page_spans[c.page - 1]
+        assert s <= c.start and c.end <= e
+
+
+def test_long_section_split_at_sentences_with_overlap():
+    sentences = [f"Sentence number {i} describes one more rule of the sanctions regime." for i in range(40)]
+    doc = load_text(" ".join(sentences), doc_id="long", title="Long")
+    settings = ChunkingSettings(max_tokens=50, min_tokens=5, overlap_sentences=1)
+    chunks = chunk_document(doc, settings, whitespace_tokens)
+    check_invariants(doc, chunks, settings, whitespace_tokens)
+    assert len(chunks) >= 8
+    for a, b in zip(chunks, chunks[1:]):
+        assert a.text.endswith(".") and b.text.startswith("Sentence number")  # cut at sentence boundaries
+        assert b.start < a.end  # one sentence of overlap
+        assert doc.text[b.start:a.end].count("Sentence number") == 1
+    no_overlap = chunk_document(doc, ChunkingSettings(max_tokens=50, min_tokens=5, overlap_sentences=0),
+                                whitespace_tokens)
+    assert all(b.start >= a.end for a, b in zip(no_overlap, no_overlap[1:]))
+
+
+def test_korean_sentences_split_at_da():
+    text = " ".join(f"제{i}항에 따른 기금은 통일부장관이 운용하고 관리한다." for i in range(1, 30))
+    doc = load_text(text, doc_id="kr", title="법")
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=40, min_tokens=5), whitespace_tokens)
+    assert len(chunks) > 3 and all(c.text.endswith("관리한다.") for c in chunks)
+
+
+def test_unsplittable_token_run_is_hard_split():
+    blob = "x" * 5000  # one "word" of 1,250 piece-tokens
+    doc = load_text(f"Intro sentence here. {blob} Outro sentence.", doc_id="blob", title="Blob")
+    settings = ChunkingSettings(max_tokens=64, min_tokens=4)
+    chunks = chunk_document(doc, settings, piece_tokens)
+    check_invariants(doc, chunks, settings, piece_tokens)
+    assert len(chunks) >= 5000 // (64 * 4)
+
+
+def test_empty_document_has_no_chunks():
+    doc = load_text("x", doc_id="e")
+    doc = Document(**{**doc.__dict__, "text": "  \n"})
+    assert chunk_document(doc, ChunkingSettings(), whitespace_tokens) == []
+
+
+def test_language_per_chunk_in_mixed_document():
+    en = "The fund supports exchanges between the two Koreas and is managed by the ministry. " * 3
+    ko = "기금은 남북한 주민의 왕래에 필요한 비용을 지원하는 데 사용한다. " * 3
+    doc = load_text(f"# Mixed\n\n## English\n\n{en}\n\n## 한국어\n\n{ko}", doc_id="mixed", title="Mixed")
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=200, min_tokens=5), whitespace_tokens)
+    langs = {c.label.split(" › ")[-1]: c.language for c in chunks}
+    assert langs == {"English": "en", "한국어": "ko"}
+
+
+# ---- the real shared texts -------------------------------------------------------------------------
+def _real_paths(shared: Path) -> list[Path]:
+    return sorted([*(shared / "us_law_north_korea").glob("*.txt"),
+                   *(shared / "us_executive_orders_north_korea").glob("*-executive-order-*.md"),
+                   *(p for p in (shared / "kr_law_inter_korean").glob("*.md") if p.name != "SOURCE.md")])
+
+
+@pytest.mark.parametrize("count", COUNTERS, ids=lambda f: f.__name__)
+def test_real_shared_files_invariants_and_labels(shared_data: Path, count):
+    settings = ChunkingSettings()
+    all_labels: set[str] = set()
+    for path in _real_paths(shared_data):
+        doc = load_document(path)
+        chunks = chunk_document(doc, settings, count)
+        check_invariants(doc, chunks, settings, count)
+        all_labels.update(c.label for c in chunks)
+    for expected in ("22 U.S.C. § 9226", "남북협력기금법 제8조", "50 U.S.C. § 1702(b)", "EO 13687 Sec. 2",
+                     "남북협력기금법 시행령 제8조", "22 U.S.C. § 9214(b)", "남북교류협력에 관한 법률 제17조의2"):
+        assert expected in all_labels, expected
+
+
+def test_real_visa_section_is_one_chunk(shared_data: Path):
+    doc = load_document(shared_data / "us_law_north_korea" / "22usc_ch99_north_korea_sanctions_and_policy_enhancement.txt")
+    chunks = chunk_document(doc, ChunkingSettings(), whitespace_tokens)
+    visa = [c for c in chunks if c.label == "22 U.S.C. § 9226"]
+    assert len(visa) == 1 and "deny a visa" in visa[0].text and "§ 9227" not in visa[0].text
