@@ -53,7 +53,7 @@ def create_api(services: Services) -> FastAPI:
             declared = request.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > upload_limit + 64 * 1024:
                 return JSONResponse(
-                    {"detail": f"the upload is larger than the {max_mb} MiB limit (POLICYQA_SERVER__MAX_UPLOAD_MB)"},
+                    {"detail": f"the upload is larger than the {max_mb} MiB limit (POLICYQA_MAX_UPLOAD_MB)"},
                     status_code=413,
                 )
         return await call_next(request)

@@ -1,5 +1,5 @@
-"""What the HTTP routes and the Gradio callbacks share: the settings, the open index, a readers-writer lock,
-and plain functions (search, ask, list/upload/remove documents, re-index a folder) that raise `ServiceError`s
+"""What the HTTP routes and the Gradio callbacks share: the settings, the open index, a lock that serialises
+writes, and plain functions (search, ask, list/upload/remove documents, re-index a folder) that raise `ServiceError`s
 the adapters map to a 4xx body or a visible UI message. No Gradio or FastAPI here."""
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from app.api_models import check_filter_values
-from app.rwlock import ReadWriteLock
 from app.settings import Settings
 from app.types import Answer
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport
+from ingest import SUPPORTED_EXTENSIONS
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf")
+SUPPORTED_SUFFIXES: tuple[str, ...] = SUPPORTED_EXTENSIONS
 ANSWERERS: tuple[str, ...] = ("extractive", "llm")
 
 ProgressFn = Callable[[str, int, int], None]
@@ -88,6 +88,18 @@ def check_suffix(name: str) -> None:
         )
 
 
+def _warm_up(index: Any, answer_fn: AnswerFn, settings: Settings) -> None:
+    """Load the embedder, the tokenizers and the answerer's tools now rather than on the first question."""
+    if not len(index):
+        return
+    t0 = time.perf_counter()
+    try:
+        answer_fn("What does the law say about sanctions?", [], index=index, settings=settings)
+    except Exception as exc:  # a broken model shows up on the first real question with its own message
+        log.warning("warm-up question failed: %s", exc)
+    log.info("warmed up in %.1f s", time.perf_counter() - t0)
+
+
 def _open_real_index(settings: Settings) -> Any:
     from index.index import Index  # heavy (faiss, torch): imported only when a real index is opened
 
@@ -111,13 +123,17 @@ def _real_answer_stream(*args: Any, **kwargs: Any) -> Iterator[str | Answer]:
 @dataclass
 class Services:
     """One per server process. `open_index`, `answer_fn` and `stream_fn` are injectable (tests); by default
-    they open the real `index.index.Index` and call `app.answer.answer` / `answer_stream`."""
+    they open the real `index.index.Index` and call `app.answer.answer` / `answer_stream`.
+
+    Concurrency: writes (upload, remove, re-index) are serialised by `write_lock`; reads take no lock, because
+    `Index.search` works on an immutable snapshot of the current generation that a write swaps atomically.
+    Before each read the index picks up generations committed by other processes (e.g. `policyqa ingest`)."""
 
     settings: Settings
     open_index: Callable[[Settings], Any] = _open_real_index
     answer_fn: AnswerFn = _real_answer
     stream_fn: StreamFn = _real_answer_stream
-    lock: ReadWriteLock = field(default_factory=ReadWriteLock)
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
     _index: Any = field(default=None, init=False)
     _status: Status = field(default=Status("starting", "opening the index"), init=False)
     _status_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -142,7 +158,7 @@ class Services:
         index_dir = self.settings.resolved_index_dir()
         absent = not index_dir.exists() or not any(index_dir.iterdir())
         try:
-            with self.lock.write():
+            with self.write_lock:
                 self._set_status("starting", f"opening the index at {index_dir}")
                 index = self.open_index(self.settings)
                 if absent and corpus_dir is not None:
@@ -155,6 +171,8 @@ class Services:
                     )
                     for failed in report.failed:
                         log.warning("not indexed: %s: %s", failed.path, failed.message)
+                self._set_status("starting", "loading the models")
+                _warm_up(index, self.answer_fn, self.settings)
                 self._index = index
             self._set_status("ok", "")
         except Exception as exc:
@@ -190,6 +208,13 @@ class Services:
         if index is None:
             status = self.status()
             raise NotReady(f"the index is not ready ({status.state}: {status.message}); retry shortly")
+        refresh = getattr(index, "refresh", None)
+        if callable(refresh):
+            try:
+                if refresh():
+                    log.info("picked up a newer index generation committed by another process")
+            except Exception as exc:  # keep serving the generation we have
+                log.warning("could not reload the index changed by another process: %s", exc)
         return index
 
     # ---- auth ------------------------------------------------------------------------------------------------
@@ -209,10 +234,10 @@ class Services:
         index = self._index
         documents = chunks = 0
         if index is not None:
-            with self.lock.read():
-                documents = len(index.documents())
-                chunks = len(index)
-        embedder = getattr(getattr(index, "embedder", None), "name", None) or self.settings.index.embedder
+            documents = len(index.documents())
+            chunks = len(index)
+        manifest = getattr(index, "manifest", None)
+        embedder = getattr(getattr(manifest, "embedder", None), "name", None) or self.settings.index.embedder
         return {
             "status": status.state if status.state in ("ok", "building", "error") else "building",
             "documents": documents,
@@ -223,8 +248,7 @@ class Services:
 
     def documents(self) -> list[DocumentInfo]:
         index = self._ready_index()
-        with self.lock.read():
-            return list(index.documents())
+        return list(index.documents())
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
         query = query.strip()
@@ -232,11 +256,10 @@ class Services:
             raise BadRequest("the query is empty")
         index = self._ready_index()
         filters = self._checked_filters(filters)
-        with self.lock.read():
-            try:
-                return index.search(query, k=k, filters=filters, mode=mode)
-            except ValueError as exc:
-                raise BadRequest(str(exc)) from exc
+        try:
+            return index.search(query, k=k, filters=filters, mode=mode)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from exc
 
     def _checked_filters(self, filters: Filters | None) -> Filters | None:
         try:
@@ -276,11 +299,10 @@ class Services:
         index = self._ready_index()
         filters = self._checked_filters(filters)
         settings = self.settings_for(k, answerer)
-        with self.lock.read():
-            try:
-                return self.answer_fn(question, list(history), index=index, settings=settings, filters=filters)
-            except ValueError as exc:
-                raise BadRequest(str(exc)) from exc
+        try:
+            return self.answer_fn(question, list(history), index=index, settings=settings, filters=filters)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from exc
 
     def ask_stream(
         self,
@@ -301,11 +323,10 @@ class Services:
         if settings.answer.answerer != "llm":
             yield self.ask(question, history, filters, k=k, answerer=answerer)
             return
-        with self.lock.read():
-            try:
-                yield from self.stream_fn(question, list(history), index=index, settings=settings, filters=filters)
-            except ValueError as exc:
-                raise BadRequest(str(exc)) from exc
+        try:
+            yield from self.stream_fn(question, list(history), index=index, settings=settings, filters=filters)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from exc
 
     # ---- writes ----------------------------------------------------------------------------------------------
 
@@ -330,7 +351,7 @@ class Services:
                     refused.append(FileOutcome(path=name, status="failed", message=str(exc)))
                     continue
                 staged.append((self._stage(name, stream, limit), self.library_dir / safe_filename(name)))
-            with self.lock.write():
+            with self.write_lock:
                 return self._ingest_staged(index, staged, refused, on_progress)
         finally:
             for tmp, _ in staged:
@@ -347,7 +368,7 @@ class Services:
                     if size > limit:
                         raise TooLarge(
                             f"{name}: larger than the {self.settings.server.max_upload_mb} MiB upload limit "
-                            "(POLICYQA_SERVER__MAX_UPLOAD_MB)"
+                            "(POLICYQA_MAX_UPLOAD_MB)"
                         )
                     out.write(block)
         except BaseException:
@@ -396,7 +417,7 @@ class Services:
     def remove(self, doc_id: str) -> list[str]:
         """Remove a document from the index (404 when unknown); its file goes too when it was uploaded."""
         index = self._ready_index()
-        with self.lock.write():
+        with self.write_lock:
             known = {d.doc_id: d for d in index.documents()}
             if doc_id not in known:
                 raise NotFound(f"no indexed document has doc_id {doc_id!r}; GET /documents lists them")
@@ -420,7 +441,7 @@ class Services:
         if not str(folder).strip() or not path.is_dir():
             raise BadRequest(f"{folder!s}: not a folder on the server; give the path of a folder of documents")
         index = self._ready_index()
-        with self.lock.write():
+        with self.write_lock:
             report = index.ingest([path], prune=prune, on_progress=on_progress)
         log.info("re-indexed %s: %s", path, {s: report.count(s) for s in ("added", "replaced", "unchanged", "failed", "removed")})
         return report

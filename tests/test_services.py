@@ -5,8 +5,6 @@ test_http_api.py and test_ui_browser.py."""
 from __future__ import annotations
 
 import io
-import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,7 +12,6 @@ import pytest
 
 from app import ui_callbacks as cb
 from app.render import answer_html, esc, highlight, report_markdown
-from app.rwlock import ReadWriteLock
 from app.services import BadRequest, NotFound, NotReady, Services, TooLarge, Unauthorized, safe_filename
 from app.settings import Settings
 from app.types import Answer, AnswerSentence, Citation
@@ -281,36 +278,6 @@ def test_safe_filename():
     assert safe_filename("C:\\Users\\x\\report (1).pdf") == "report _1_.pdf"
     assert safe_filename("남북협력기금법.txt") == "남북협력기금법.txt"
     assert safe_filename("...") == "upload"
-
-
-def test_rwlock_writer_excludes_readers():
-    lock = ReadWriteLock()
-    events: list[str] = []
-    with lock.read(), lock.read():  # readers share
-        pass
-
-    def writer():
-        with lock.write():
-            events.append("write-start")
-            time.sleep(0.2)
-            events.append("write-end")
-
-    def reader():
-        with lock.read():
-            events.append("read")
-
-    with lock.read():
-        w = threading.Thread(target=writer)
-        w.start()
-        time.sleep(0.05)
-        assert events == []  # the writer waits for the reader
-        r = threading.Thread(target=reader)
-        r.start()
-        time.sleep(0.05)
-        assert events == []  # a new reader queues behind the waiting writer
-    w.join(2)
-    r.join(2)
-    assert events == ["write-start", "write-end", "read"]
 
 
 # ---- rendering and UI callbacks ---------------------------------------------------------------------------------
