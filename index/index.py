@@ -66,6 +66,14 @@ def fingerprint(path: Path) -> str:
     return h.hexdigest()
 
 
+def _normalise_spec(spec: str) -> str:
+    """The manifest name an embedder setting loads: 'minilm', 'e5-small' or a resolved model directory."""
+    spec = spec.strip()
+    if spec not in ("minilm", "e5-small") and Path(spec).expanduser().is_dir():
+        return str(Path(spec).expanduser().resolve())
+    return spec
+
+
 def _default_chunker() -> Chunker:
     from ingest import chunk_document
 
@@ -127,9 +135,7 @@ class Index:
             )
         if embedder is None:
             embedder = cls._load_embedder(settings, home)
-            spec = settings.embedder
-        else:
-            spec = embedder.name
+        spec = embedder.name
         chunking = chunking or ChunkingSettings()
         manifest = Manifest(
             embedder=EmbedderInfo(name=embedder.name, dim=embedder.dim, spec=spec),
@@ -167,8 +173,8 @@ class Index:
             check_embedder(manifest, name=embedder.name, dim=embedder.dim, where=store.root)
             spec = embedder.name
         else:
-            check_embedder(manifest, name=settings.embedder, dim=None, where=store.root)
-            spec = settings.embedder
+            spec = _normalise_spec(settings.embedder)
+            check_embedder(manifest, name=spec, dim=None, where=store.root)
         if chunking is not None:
             check_chunking(manifest, chunking, where=store.root)
         else:

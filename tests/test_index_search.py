@@ -1,0 +1,186 @@
+"""Index.search: validation, modes, filters (before top-k), reranker hook, HNSW vs flat (fake embedder)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import index.retrieve as retrieve
+from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
+from index.index import Index
+from index.settings import IndexSettings
+from index.types import Filters
+
+DOCS = [
+    make_doc("visa_act", "The Secretary shall deny a visa to any designated person.\n\n"
+             "Assets of designated persons are blocked.\n\n"
+             "The President may waive the denial of visas for humanitarian reasons.",
+             doc_type="law", date="2016-02-18"),
+    make_doc("blocking_order", "All property of the Government of North Korea is blocked.\n\n"
+             "Property of persons designated under this order is blocked and may not be transferred.\n\n"
+             "Blocked property includes property of designated persons abroad.",
+             doc_type="order", date="2015-01-02"),
+    make_doc("fund_act", "남북협력기금은 다음 각 호의 용도에 사용한다.\n\n기금의 관리는 한국수출입은행이 한다.",
+             doc_type="law", date="2020-01-01", language="ko"),
+    make_doc("relief_article", "Sanctions relief for North Korea could follow denuclearisation steps.",
+             doc_type="article", date=None),
+]
+
+
+def build(path, settings=IndexSettings(), **kwargs) -> Index:
+    index = Index.create(path, embedder=FakeEmbedder(), chunker=paragraph_chunker, settings=settings,
+                         tokenizer=shared_tokenizer(), **kwargs)
+    index.add_documents(DOCS)
+    return index
+
+
+@pytest.fixture
+def index(tmp_path) -> Index:
+    return build(tmp_path / "idx")
+
+
+def doc_ids(hits):
+    return [h.passage.doc_id for h in hits]
+
+
+@pytest.mark.parametrize("query", ["", "   \n"])
+def test_empty_query_is_refused(index, query):
+    with pytest.raises(ValueError, match="empty"):
+        index.search(query)
+
+
+@pytest.mark.parametrize("k", [0, -3])
+def test_k_must_be_positive(index, k):
+    with pytest.raises(ValueError, match="k must be a positive integer"):
+        index.search("visa", k=k)
+
+
+def test_unknown_filter_values_list_the_allowed_ones(index):
+    with pytest.raises(ValueError, match=r"unknown doc_type \['statute'\].*'law', 'order'"):
+        index.search("visa", filters=Filters(doc_type=["statute"]))
+    with pytest.raises(ValueError, match=r"unknown language \['fr'\].*'en', 'ko'"):
+        index.search("visa", filters=Filters(language=["fr"]))
+    with pytest.raises(ValueError, match=r"unknown doc_id \['nope'\].*policyqa docs"):
+        index.search("visa", filters=Filters(doc_id=["nope"]))
+    with pytest.raises(ValueError, match="after date_to"):
+        index.search("visa", filters=Filters(date_from="2020-01-01", date_to="2019-01-01"))
+    with pytest.raises(ValueError, match="unknown mode"):
+        index.search("visa", mode="sparse")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Filters(date_from="yesterday")
+    with pytest.raises(ValueError):
+        Filters(author=["x"])  # type: ignore[call-arg]
+
+
+def test_empty_index_returns_nothing(tmp_path):
+    empty = Index.create(tmp_path / "empty", embedder=FakeEmbedder(), tokenizer=shared_tokenizer())
+    assert len(empty) == 0 and empty.search("visa") == [] and empty.documents() == []
+
+
+def test_modes_report_their_own_scores(index):
+    lexical = index.search("designated persons visa", k=5, mode="lexical")
+    assert lexical and all(h.lexical_score > 0 and h.dense_score is None for h in lexical)
+    assert lexical[0].passage.doc_id == "visa_act"
+    dense = index.search("designated persons visa", k=5, mode="dense")
+    assert len(dense) == 5 and all(h.dense_score is not None and h.lexical_score is None for h in dense)
+    assert [h.dense_score for h in dense] == sorted((h.dense_score for h in dense), reverse=True)
+    hybrid = index.search("designated persons visa", k=5)
+    assert [h.rank for h in hybrid] == [1, 2, 3, 4, 5]
+    assert [h.score for h in hybrid] == sorted((h.score for h in hybrid), reverse=True)
+    assert hybrid[0].dense_rank is not None and hybrid[0].lexical_rank is not None
+    json.loads(hybrid[0].model_dump_json())  # hits are plain JSON
+    assert len(index.search("designated", k=100)) == len(index)
+
+
+def test_korean_query_matches_across_particles(index):
+    hits = index.search("기금을 누가 관리하나", k=1, mode="lexical")
+    assert hits[0].passage.doc_id == "fund_act" and "관리" in hits[0].passage.text
+
+
+@pytest.mark.parametrize("filters, allowed", [
+    (Filters(doc_type=["order"]), {"blocking_order"}),
+    (Filters(doc_type=["law", "article"]), {"visa_act", "fund_act", "relief_article"}),
+    (Filters(doc_id=["fund_act"]), {"fund_act"}),
+    (Filters(language=["ko"]), {"fund_act"}),
+    (Filters(date_from="2015-06-01"), {"visa_act", "fund_act"}),  # undated documents never match a date range
+    (Filters(date_to="2016-02-18"), {"visa_act", "blocking_order"}),
+    (Filters(date_from="2015-01-02", date_to="2015-01-02"), {"blocking_order"}),
+    (Filters(doc_type=["law"], language=["en"]), {"visa_act"}),
+])
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_filters(index, filters, allowed, mode):
+    hits = index.search("designated persons property visa fund 기금", k=20, filters=filters, mode=mode)
+    assert hits and set(doc_ids(hits)) <= allowed
+    if mode != "lexical":  # dense ranks every allowed chunk
+        expected = sum(1 for r in index._state.table.rows if r["doc_id"] in allowed
+                       and (not filters.language or r["language"] in filters.language))
+        assert len(hits) == expected
+
+
+def test_filters_apply_before_top_k(tmp_path):
+    # one candidate per retriever: truncating before filtering would return at most 1-2 hits
+    index = build(tmp_path / "idx", settings=IndexSettings(candidates=1))
+    hits = index.search("property blocked", k=3, filters=Filters(doc_id=["visa_act"]))
+    assert doc_ids(hits) == ["visa_act"] * 3
+
+
+def test_filters_with_the_faiss_selector_path(index, monkeypatch):
+    monkeypatch.setattr(retrieve, "EXACT_SCAN_ROWS", 0)
+    hits = index.search("designated persons", k=10, filters=Filters(doc_type=["order"]), mode="dense")
+    assert doc_ids(hits) == ["blocking_order"] * 3
+
+
+def test_no_match_for_filters_gives_empty_list(index):
+    assert index.search("visa", filters=Filters(date_from="2030-01-01")) == []
+
+
+def test_passage_lookup(index):
+    hit = index.search("humanitarian waiver of visa denial", k=1)[0]
+    p = index.passage(hit.passage.chunk_id)
+    assert p == hit.passage and p.label.startswith("Visa Act")
+    doc = DOCS[0]
+    assert doc.text[p.start:p.end] == p.text
+    with pytest.raises(KeyError, match="no chunk"):
+        index.passage("missing@0")
+
+
+class LengthReranker:
+    """Prefers shorter passages: a trivial, visible reordering."""
+
+    def __init__(self):
+        self.calls = []
+
+    def score(self, query, texts):
+        self.calls.append((query, list(texts)))
+        return [-float(len(t)) for t in texts]
+
+
+def test_reranker_hook_reorders_the_fused_head(tmp_path):
+    reranker = LengthReranker()
+    index = build(tmp_path / "idx", settings=IndexSettings(rerank_top=4), reranker=reranker)
+    hits = index.search("designated persons blocked", k=4)
+    assert reranker.calls and len(reranker.calls[0][1]) == 4
+    assert [len(h.passage.text) for h in hits] == sorted(len(h.passage.text) for h in hits)
+    assert all(h.rerank_score is not None for h in hits)
+    assert index.search("designated", k=6)[5].rerank_score is None  # beyond rerank_top: fused order
+
+
+def test_no_reranker_by_default(index):
+    assert all(h.rerank_score is None for h in index.search("visa"))
+
+
+def test_hnsw_agrees_with_flat_on_a_small_set(tmp_path):
+    flat = build(tmp_path / "flat")
+    hnsw = build(tmp_path / "hnsw", settings=IndexSettings(ann_threshold=0))
+    assert flat.manifest.ann == "flat" and hnsw.manifest.ann == "hnsw"
+    for q in ["designated persons", "blocked property", "sanctions relief", "visa waiver", "기금 관리"]:
+        for mode in ("dense", "hybrid"):
+            assert doc_ids(flat.search(q, k=5, mode=mode)) == doc_ids(hnsw.search(q, k=5, mode=mode))
+    # removal under HNSW rebuilds the graph from vectors.npy and stays consistent after reopening
+    assert hnsw.remove(["visa_act"]) == ["visa_act"]
+    reopened = Index.open(tmp_path / "hnsw", embedder=FakeEmbedder(), settings=IndexSettings(ann_threshold=0),
+                          tokenizer=shared_tokenizer())
+    assert reopened.manifest.ann == "hnsw"
+    assert "visa_act" not in doc_ids(reopened.search("designated persons visa", k=10, mode="dense"))
+    assert len(reopened.search("designated persons", k=50, mode="dense")) == len(reopened)
