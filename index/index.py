@@ -36,7 +36,7 @@ from index.rerank import Reranker, load_reranker
 from index.retrieve import MODES, Mode, search_state
 from index.settings import IndexSettings
 from index.store import IndexNotFoundError, IndexStore
-from index.table import ChunkTable, make_row, validate_filters
+from index.table import ChunkTable, make_row, row_embed_text, validate_filters
 from index.tokenize import TOKENIZER_VERSION, LexicalTokenizer
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 
@@ -468,27 +468,7 @@ class Index:
                 new_rows.append(make_row(chunk, doc, next_id))
                 next_id += 1
 
-        # vectors: reuse any existing vector of the identical text, embed the rest in batches
-        reuse_row = {r["hash"]: i for i, r in enumerate(old_rows)} if reuse else {}
-        need = [j for j, r in enumerate(new_rows) if r["hash"] not in reuse_row]
-        dim = manifest.embedder.dim
-        new_vectors = np.zeros((len(new_rows), dim), dtype=np.float32)
-        for j, r in enumerate(new_rows):
-            if r["hash"] in reuse_row:
-                new_vectors[j] = state.vectors[reuse_row[r["hash"]]]
-        batch = self.settings.batch_size
-        for start in range(0, len(need), batch):
-            if on_progress:
-                on_progress("embed", start, len(need))
-            part = need[start:start + batch]
-            vecs = np.asarray(self.embedder.encode_passages([new_rows[j].get("context") or new_rows[j]["text"]
-                                                              for j in part], batch_size=batch), dtype=np.float32)
-            if vecs.shape != (len(part), dim):
-                raise ValueError(f"embedder {self.embedder.name!r} returned shape {vecs.shape}, "
-                                 f"expected ({len(part)}, {dim})")
-            new_vectors[part] = vecs
-        if on_progress:
-            on_progress("embed", len(need), len(need))
+        new_vectors, embedded = self._embed(state, new_rows, on_progress, reuse=reuse)
 
         # BM25 tokens: cached per text hash from the current generation, computed for new texts only
         tokens = self._tokens(state, keep, new_rows, on_progress, use_cache=reuse)
@@ -519,7 +499,40 @@ class Index:
         manifest.updated_at = now
         new_state = State(None, manifest, table, vectors, dense, lexical)
         self._commit(new_state, tokens, on_progress)
-        return len(need)
+        return embedded
+
+    def _embed(self, state: State, new_rows: list[dict[str, Any]], on_progress: Progress | None,
+               reuse: bool = True) -> tuple[np.ndarray, int]:
+        """Vectors for the new rows: an identical text (same hash) already in the index or earlier in this batch
+        is embedded once; the rest goes to the embedder in batches. Returns (vectors, texts embedded)."""
+        dim = state.manifest.embedder.dim
+        vectors = np.zeros((len(new_rows), dim), dtype=np.float32)
+        reuse_row = {r["hash"]: i for i, r in enumerate(state.table.rows)} if reuse else {}
+        first: dict[str, int] = {}  # hash -> first new row with that text
+        for j, r in enumerate(new_rows):
+            if r["hash"] in reuse_row:
+                vectors[j] = state.vectors[reuse_row[r["hash"]]]
+            else:
+                first.setdefault(r["hash"], j)
+        need = list(first.values())
+        batch = self.settings.batch_size
+        for start in range(0, len(need), batch):
+            if on_progress:
+                on_progress("embed", start, len(need))
+            part = need[start:start + batch]
+            vecs = np.asarray(self.embedder.encode_passages([row_embed_text(new_rows[j]) for j in part],
+                                                            batch_size=batch), dtype=np.float32)
+            if vecs.shape != (len(part), dim):
+                raise ValueError(f"embedder {self.embedder.name!r} returned shape {vecs.shape}, "
+                                 f"expected ({len(part)}, {dim})")
+            vectors[part] = vecs
+        if on_progress:
+            on_progress("embed", len(need), len(need))
+        for j, r in enumerate(new_rows):
+            f = first.get(r["hash"])
+            if f is not None and f != j:
+                vectors[j] = vectors[f]
+        return vectors, len(need)
 
     def _tokens(self, state: State, keep: list[int], new_rows: list[dict[str, Any]],
                 on_progress: Progress | None, use_cache: bool = True) -> list[list[str]]:
@@ -536,7 +549,7 @@ class Index:
         else:
             kept = self._tokenizer.tokenize_many([state.table.rows[i].get("context") or state.table.rows[i]["text"]
                                                   for i in keep])
-        todo = [r for r in new_rows if r["hash"] not in cache]
+        todo = list({r["hash"]: r for r in new_rows if r["hash"] not in cache}.values())  # each text once
         if on_progress:
             on_progress("tokenize", 0, len(todo))
         computed = self._tokenizer.tokenize_many([r.get("context") or r["text"] for r in todo])

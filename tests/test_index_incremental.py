@@ -222,3 +222,16 @@ def test_on_disk_layout_has_no_pickle(tmp_path, corpus, fake):
         assert p.suffix not in {".pkl", ".pickle"}
     first = json.loads((gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert {"chunk_id", "doc_id", "title", "label", "start", "end", "text", "doc_type"} <= set(first)
+
+
+def test_identical_texts_are_embedded_once(tmp_path, fake):
+    from fakes import paragraph_chunker
+
+    index = Index.create(tmp_path / "idx", embedder=fake, chunker=paragraph_chunker, tokenizer=shared_tokenizer())
+    boiler = "This section is reserved."
+    report = index.add_documents([make_doc("a", f"Alpha text.\n\n{boiler}"), make_doc("b", f"{boiler}\n\nBeta text.")])
+    assert len(index) == 4 and report.embedded_chunks == 3
+    assert sorted(fake.embedded) == sorted(["Alpha text.", boiler, "Beta text."])
+    vectors = index._state.vectors
+    rows = [i for i, r in enumerate(index._state.table.rows) if r["text"] == boiler]
+    assert len(rows) == 2 and (vectors[rows[0]] == vectors[rows[1]]).all() and vectors[rows[0]].any()
