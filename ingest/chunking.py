@@ -294,8 +294,8 @@ class _Chunker:
         else:
             parts = []
             for n in chain:
-                if (n.kind in ("heading", "chapter", "supplement") and n.key and n.heading != self.title_line
-                        and n is not self.title_node):
+                if (n.kind in ("heading", "chapter", "supplement") and n.key and n is not self.title_node
+                        and not self.title_line.startswith(n.heading)):
                     parts.append(n.key if n.kind != "chapter" or self.style != "kr" else n.heading)
             section = " › ".join(parts)
             for n in chain:
@@ -304,6 +304,8 @@ class _Chunker:
         if para is not None and node.kind not in _NO_PARA:
             section = (section + f" ¶{para}").strip()
         sep = " › " if section and self.style == "generic" and not section.startswith(("p. ", "¶")) else " "
+        if not section and self.style != "generic":  # a law's preamble on its own: cite the whole document
+            return self.title_line, section
         label = self.base + (sep + section if section else "")
         return label, section
 
