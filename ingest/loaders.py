@@ -1,10 +1,11 @@
 """Files → `Document`: discovery, format dispatch, metadata (front matter, sidecar, detection) and the
 per-file errors a batch ingest records and skips.
 
-Size limit: files larger than `DEFAULT_MAX_BYTES` (50 MiB) are refused before reading. Loading and chunking a
-50 MiB text file takes bounded memory (~5x the file size) and well under a minute, but embedding its ~60k chunks
-would take ~45 minutes on a 2-core CPU with MiniLM, so anything larger is refused with a message that says to
-split the file. Pass ``max_bytes`` to change the limit.
+Size limit: files larger than `DEFAULT_MAX_BYTES` (50 MiB) are refused before reading, with a message that
+says to split the file. Files up to the limit are loaded and chunked in bounded memory and time: measured on a
+50 MiB English text file (whitespace counter, 2-core machine under load), loading took 2.6 s, chunking 18 s of CPU
+(49,461 chunks), peak RSS 341 MB (~7x the file). The real cost of such a file is embedding: ~49k chunks at
+MiniLM's ~22 chunks/s is ~40 minutes, so the limit is not raised by default. Pass ``max_bytes`` to change it.
 """
 
 from __future__ import annotations
