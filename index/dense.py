@@ -11,6 +11,8 @@ filter leaves few rows, an exact scan of just those rows is both faster and exac
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,6 +30,18 @@ HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
 # A filter that leaves at most this many rows is answered by an exact scan of those rows.
 EXACT_SCAN_ROWS = 20_000
+
+
+@contextmanager
+def single_thread() -> Iterator[None]:
+    """Run one FAISS call on one OpenMP thread. A single query gains nothing from threads, and on a busy 2-core
+    machine OpenMP's spin-waiting made a flat search of 100k vectors 4-5x slower (145 ms vs 32 ms, measured)."""
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def choose_kind(rows: int, ann_threshold: int) -> AnnKind:
@@ -119,7 +133,8 @@ class DenseIndex:
         elif self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
         kk = min(k, n)
-        scores, ids = self._index.search(q, kk, params=params)
+        with single_thread():
+            scores, ids = self._index.search(q, kk, params=params)
         del bitmap, sel
         keep = ids[0] >= 0
         return DenseResult(ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32))
