@@ -20,7 +20,8 @@ LEGAL_KINDS = SECTION_KINDS + ("subsection", "hang")
 
 @dataclass
 class Node:
-    kind: str  # root | heading | chapter | supplement | page | usc_section | eo_section | article | subsection | hang | turn
+    # root | heading | chapter | supplement | page | usc_section | eo_section | article | subsection | hang | turn
+    kind: str
     key: str | None  # label component: "§ 9214", "(b)", "Sec. 2", "제8조", "제1항", "부칙", "p. 3", "¶4", heading text
     heading: str  # cleaned heading line (for the embedding context); "" for the root and subdivisions
     start: int
@@ -102,6 +103,16 @@ def _markers(doc: Document) -> list[Marker]:
         for m in md:
             kind, key = _classify(m.group(2))
             out.append(Marker(m.start(), len(m.group(1)), kind, key, clean_inline(m.group(2)), m.end()))
+        # legal units written as plain lines under markdown headings (e.g. a U.S. Code chapter saved as .md);
+        # not when headings already carry them (then "제1조 (시행일)" lines inside a 부칙 stay plain text)
+        heading_kinds = {mk.kind for mk in out}
+        for pattern, kind in ((_USC_SECTION, "usc_section"), (_EO_SECTION, "eo_section"), (_KR_ARTICLE, "article")):
+            if heading_kinds & set(SECTION_KINDS):
+                break
+            for m in pattern.finditer(text):
+                end = _line_end(text, m.start())
+                line = clean_inline(text[m.start():end])
+                out.append(Marker(m.start(), 7, kind, _classify(line)[1], line, end))
     else:
         plain = (
             (_USC_SUBCHAPTER, "chapter"), (_USC_PART, "chapter"), (_KR_SUPPLEMENT, "supplement"),
@@ -125,7 +136,7 @@ def _markers(doc: Document) -> list[Marker]:
                 out.append(Marker(s, 1, "page", f"p. {i}", "", s))
     if doc.doc_type == "transcript":
         for n, m in enumerate(_TURN.finditer(text), start=1):
-            out.append(Marker(m.start(), 7, "turn", f"¶{n}", "", m.start()))
+            out.append(Marker(m.start(), 8, "turn", f"¶{n}", "", m.start()))
     out.sort(key=lambda mk: (mk.start, mk.level))
     return out
 

@@ -107,7 +107,8 @@ def test_korean_statute_labels_and_tiny_article_merge():
     assert "예시협력기금법 제8조의2" in got
     # 제2조 is "삭제" (deleted, 2 tokens): merged with the next sibling, the label names the range
     merged = next(c for c in chunks if "제2조" in c.label)
-    assert merged.label == "예시협력기금법 제2조–제3조" and "삭제" in merged.text and "제3조 (기금의 설치)" in merged.text
+    assert merged.label == "예시협력기금법 제2조–제3조"
+    assert "삭제" in merged.text and "제3조 (기금의 설치)" in merged.text
     assert all(c.language == "ko" for c in chunks)
     art8 = next(c for c in chunks if c.label == "예시협력기금법 제8조")
     # the bare chapter heading was merged into the article's chunk; the context leads with the statute's title
@@ -226,7 +227,8 @@ def test_real_shared_files_invariants_and_labels(shared_data: Path, count):
 
 
 def test_real_visa_section_is_one_chunk(shared_data: Path):
-    doc = load_document(shared_data / "us_law_north_korea" / "22usc_ch99_north_korea_sanctions_and_policy_enhancement.txt")
+    law = shared_data / "us_law_north_korea" / "22usc_ch99_north_korea_sanctions_and_policy_enhancement.txt"
+    doc = load_document(law)
     chunks = chunk_document(doc, ChunkingSettings(), whitespace_tokens)
     visa = [c for c in chunks if c.label == "22 U.S.C. § 9226"]
     assert len(visa) == 1 and "deny a visa" in visa[0].text and "§ 9227" not in visa[0].text
@@ -246,3 +248,10 @@ def test_real_files_with_the_minilm_word_piece_counter(shared_data: Path):
         chunks = chunk_document(doc, settings, count)
         check_invariants(doc, chunks, settings, count)
         assert sum(c.context is not None for c in chunks) >= 0.9 * len(chunks)
+
+
+def test_plain_legal_lines_under_a_markdown_title():
+    body = (TEST_DATA / "usc_synthetic.txt").read_text(encoding="utf-8").split("---\n", 2)[2]
+    doc = load_text("# My copy of the code\n\n" + body, doc_id="copy", metadata={"citation_prefix": "22 U.S.C."})
+    got = [c.label for c in chunk_document(doc, ChunkingSettings(max_tokens=80, min_tokens=10), whitespace_tokens)]
+    assert {"22 U.S.C. § 99001", "22 U.S.C. § 99002(b)", "22 U.S.C. § 99003a"} <= set(got)
