@@ -126,7 +126,8 @@ def build_document(
     usc_title, usc_prefix = _usc_info(text)
     h1 = _H1.search(text[:5000])
     title = m.pick(meta, m.TITLE_KEYS)
-    title = str(title).strip() if title else (title_hint or usc_title or (h1.group(1).strip() if h1 else None)
+    # a U.S. Code CHAPTER line beats a PDF's info title (often "Microsoft Word - x.docx") or an HTML <title>
+    title = str(title).strip() if title else (usc_title or title_hint or (h1.group(1).strip() if h1 else None)
                                                or _first_line_title(text) or doc_id)
     doc_type: DocType | None = m.doc_type_from_value(m.pick(meta, m.TYPE_KEYS))
     if doc_type is None:

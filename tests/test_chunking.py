@@ -24,7 +24,7 @@ def piece_tokens(s: str) -> int:
 
 
 COUNTERS = [whitespace_tokens, piece_tokens]
-FIXTURES = ["usc_synthetic.txt", "eo_synthetic.md", "kr_statute_synthetic.md", "notes.txt", "article.md",
+FIXTURES = ["usc_synthetic.txt", "eo_synthetic.md", "kr_statute_synthetic.md", "notes.txt", "article.md", "law.pdf",
             "page.html", "transcript.txt", "briefing.pdf", "korean_cp949.txt"]
 
 
@@ -255,3 +255,17 @@ def test_plain_legal_lines_under_a_markdown_title():
     doc = load_text("# My copy of the code\n\n" + body, doc_id="copy", metadata={"citation_prefix": "22 U.S.C."})
     got = [c.label for c in chunk_document(doc, ChunkingSettings(max_tokens=80, min_tokens=10), whitespace_tokens)]
     assert {"22 U.S.C. § 99001", "22 U.S.C. § 99002(b)", "22 U.S.C. § 99003a"} <= set(got)
+
+
+def test_law_pdf_labels_name_section_and_page():
+    doc = load_document(TEST_DATA / "law.pdf")
+    assert doc.title == "22 U.S.C. Chapter 990 — Example Sanctions Enforcement"  # not the PDF's info title
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=200, min_tokens=10), whitespace_tokens)
+    by_label = {c.label: c for c in chunks}
+    assert "22 U.S.C. § 99003, p. 2" in by_label and by_label["22 U.S.C. § 99003, p. 2"].page == 2
+    # § 99002 fits the budget, so it stays one chunk even though it runs onto page 2
+    s99002 = next(c for c in chunks if "§ 99002" in c.label)
+    assert s99002.page == 1 and "(b) Discretionary designations" in s99002.text
+    # with a higher min_tokens the short last section merges into the previous one: the label names the range
+    merged = chunk_document(doc, ChunkingSettings(max_tokens=200, min_tokens=24), whitespace_tokens)
+    assert merged[-1].label == "22 U.S.C. § 99002–99003, p. 1"

@@ -35,9 +35,29 @@ PAGES = [
 ]
 
 
-def _pdf(path: Path, pages: list[tuple[str, list[str]]], *, text: bool = True) -> None:
-    c = canvas.Canvas(str(path), pagesize=A4)
-    c.setTitle("Sanctions exemptions briefing")
+LAW_PAGES = [
+    ("Title 22 - FOREIGN RELATIONS AND INTERCOURSE", [
+        "CHAPTER 990 - EXAMPLE SANCTIONS ENFORCEMENT (22 U.S.C. 99001 et seq.)",
+        "",
+        "§ 99001. Findings",
+        "Congress finds that the example regime has violated its commitments.",
+        "",
+        "§ 99002. Designation of persons",
+        "(a) Mandatory designations",
+        "The President shall designate any person that knowingly evades sanctions.",
+    ]),
+    ("(b) Discretionary designations", [
+        "The President may designate any person that supports a designated person.",
+        "",
+        "§ 99003. Travel sanctions",
+        "The Secretary of State may deny a visa to any alien who is a designated person.",
+    ]),
+]
+
+
+def _pdf(path: Path, pages: list[tuple[str, list[str]]], *, title: str, text: bool = True) -> None:
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)  # invariant: same bytes on every run
+    c.setTitle(title)
     for heading, lines in pages:
         if text:
             c.setFont("Helvetica-Bold", 14)
@@ -54,8 +74,9 @@ def _pdf(path: Path, pages: list[tuple[str, list[str]]], *, text: bool = True) -
 
 
 def main() -> None:
-    _pdf(HERE / "briefing.pdf", PAGES)
-    _pdf(HERE / "scanned.pdf", PAGES[:2], text=False)
+    _pdf(HERE / "briefing.pdf", PAGES, title="Sanctions exemptions briefing")
+    _pdf(HERE / "scanned.pdf", PAGES[:2], title="Scanned pages", text=False)
+    _pdf(HERE / "law.pdf", LAW_PAGES, title="Microsoft Word - chapter990.docx")
 
     writer = PdfWriter(clone_from=PdfReader(str(HERE / "briefing.pdf")))
     writer.encrypt(user_password="secret", owner_password="owner-secret", algorithm="AES-128")
