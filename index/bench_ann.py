@@ -59,6 +59,17 @@ def clustered_vectors(n: int, dim: int, seed: int, clusters: int = 2000) -> np.n
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
+def lowrank_vectors(n: int, dim: int, seed: int, latent: int = 32, noise: float = 0.3) -> np.ndarray:
+    """Unit vectors with a low intrinsic dimension (a random projection of a `latent`-d Gaussian plus
+    isotropic noise at `noise` x the signal norm): sentence embeddings behave like this, not like noise."""
+    rng = np.random.default_rng(1234)  # one projection for corpus and queries
+    proj = rng.standard_normal((latent, dim)).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    v = rng.standard_normal((n, latent)).astype(np.float32) @ proj
+    v += noise * np.sqrt(latent) * rng.standard_normal((n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
 def percentiles(ms: list[float]) -> dict[str, float]:
     a = np.asarray(ms)
     return {"p50": round(float(np.percentile(a, 50)), 2), "p95": round(float(np.percentile(a, 95)), 2),
@@ -100,21 +111,25 @@ def bench_flat(sizes: list[int], dim: int, k: int, queries: int) -> dict:
     return out
 
 
-def bench_hnsw(n: int, dim: int, k: int, queries: int, efs: list[int]) -> dict:
+def bench_hnsw(n: int, dim: int, k: int, queries: int, efs: list[int], kind: str = "lowrank") -> dict:
     import faiss
 
     from index.dense import DenseIndex
 
-    vectors = clustered_vectors(n, dim, seed=n)
+    make = lowrank_vectors if kind == "lowrank" else clustered_vectors
+    vectors = make(n, dim, seed=n)
     ids = np.arange(n, dtype=np.int64)
     t = time.perf_counter()
     hnsw = DenseIndex.build(vectors, ids, "hnsw", dim)
     build_s = time.perf_counter() - t
     flat = DenseIndex.build(vectors, ids, "flat", dim)
-    qs = clustered_vectors(queries, dim, seed=11)
+    qs = make(queries, dim, seed=11)
     truth = [set(flat.search(q, k).ids.tolist()) for q in qs]
     inner = faiss.downcast_index(hnsw._index.index)
-    result: dict = {"rows": n, "build_s": round(build_s, 1), "ef": {}}
+    import index.dense as dmod
+
+    result: dict = {"rows": n, "vectors": kind, "M": dmod.HNSW_M, "ef_construction": dmod.HNSW_EF_CONSTRUCTION,
+                    "build_s": round(build_s, 1), "ef": {}}
     import index.dense as dense_mod
 
     saved = dense_mod.HNSW_EF_SEARCH
@@ -203,6 +218,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--flat-sizes", default="100000,200000,400000")
     parser.add_argument("--hnsw-rows", type=int, default=100_000)
     parser.add_argument("--efs", default="64,128,256")
+    parser.add_argument("--vectors", choices=["lowrank", "clustered"], default="lowrank")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--candidates", type=int, default=100, help="k per retriever (IndexSettings.candidates)")
     parser.add_argument("--skip", default="", help="comma list of parts to skip: flat,hnsw,index")
@@ -216,7 +232,7 @@ def main(argv: list[str] | None = None) -> dict:
                                        args.queries)
     if "hnsw" not in skip:
         result["hnsw"] = bench_hnsw(args.hnsw_rows, 384, args.candidates, args.queries,
-                                    [int(e) for e in args.efs.split(",")])
+                                    [int(e) for e in args.efs.split(",")], args.vectors)
     if "index" not in skip:
         result["index"] = bench_index(args.rows, args.queries)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
