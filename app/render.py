@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from app.types import Answer, AnswerSentence, Citation
 from index.types import DocumentInfo, IngestReport
@@ -30,6 +31,22 @@ def highlight(text: str, start: int, end: int) -> str:
     return f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
 
 
+def snippet(text: str, start: int, end: int, context: int = 160) -> str:
+    """The span with up to `context` characters either side (cut at spaces, '…' marks the cuts), highlighted."""
+    if not (0 <= start < end <= len(text)):
+        start, end = 0, 0
+    left = max(0, start - context)
+    right = min(len(text), max(end, start) + context)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < len(text):
+        space = text.rfind(" ", max(end, left), right)
+        right = space if space != -1 else right
+    piece = highlight(text[left:right], start - left, end - left) if end > start else esc(text[left:right])
+    return ("… " if left > 0 else "") + piece + (" …" if right < len(text) else "")
+
+
 def citation_meta(c: Citation) -> str:
     parts = [c.doc_type]
     if c.date:
@@ -43,12 +60,16 @@ def citation_meta(c: Citation) -> str:
 
 def citation_card(c: Citation, *, closest: bool = False) -> str:
     number = "" if closest else f'<span class="pqa-n">[{c.n}]</span> '
+    # labels of untitled units (articles, transcripts) already start with the title: do not repeat it
+    repeated = c.label.startswith(c.title[:40].rstrip())
+    passage = snippet(c.text, c.span_start, c.span_end) if closest else highlight(c.text, c.span_start, c.span_end)
+    title = "" if repeated else f'<div class="pqa-card-title">{esc(c.title)}</div>'
     return (
-        f'<div class="pqa-card" data-chunk="{esc(c.chunk_id)}" data-doc="{esc(c.doc_id)}">'
+        '<div class="pqa-card">'
         f'<div class="pqa-card-head">{number}<span class="pqa-label">{esc(c.label)}</span></div>'
-        f'<div class="pqa-card-title">{esc(c.title)}</div>'
+        f"{title}"
         f'<div class="pqa-card-meta">{esc(citation_meta(c))}</div>'
-        f'<div class="pqa-passage">{highlight(c.text, c.span_start, c.span_end)}</div>'
+        f'<div class="pqa-passage">{passage}</div>'
         "</div>"
     )
 
@@ -98,18 +119,18 @@ def report_markdown(report: IngestReport) -> str:
         for status in ("added", "replaced", "unchanged", "removed", "failed")
         if report.count(status)
     ]
-    lines = [f"**Indexed:** {', '.join(counts) or 'nothing to do'} ({report.seconds:.1f} s)"]
-    for outcome in report.outcomes:
+    lines = [f"**Indexed:** {', '.join(counts) or 'nothing to do'} ({report.seconds:.1f} s)", ""]
+    for outcome in sorted(report.outcomes, key=lambda o: o.status != "failed"):
+        name = esc(Path(outcome.path).name or outcome.path)
         if outcome.status == "failed":
-            lines.append(f"- ❌ `{_md_code(outcome.path)}`: {esc(outcome.message or 'failed')}")
+            message = outcome.message or "failed"
+            if outcome.path and message.startswith(outcome.path):  # loader messages start with the full path
+                message = message[len(outcome.path):].lstrip(": ")
+            lines.append(f"- **FAILED** {name}: {esc(message)}")
         else:
             chunks = f", {outcome.chunks} chunks" if outcome.chunks else ""
-            lines.append(f"- ✅ `{_md_code(outcome.path)}` → {esc(outcome.doc_id or '')} ({outcome.status}{chunks})")
+            lines.append(f"- {outcome.status}: {name} → {esc(outcome.doc_id or '')}{chunks}")
     return "\n".join(lines)
-
-
-def _md_code(text: str) -> str:
-    return text.replace("`", "'")
 
 
 def document_rows(docs: Iterable[DocumentInfo]) -> list[list[object]]:

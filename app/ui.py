@@ -106,7 +106,8 @@ def build_ui(services: Services) -> gr.Blocks:
             report = gr.Markdown(elem_id="pqa-report")
             table = gr.Dataframe(
                 headers=list(DOCUMENT_COLUMNS), value=[], interactive=False, wrap=True, elem_id="pqa-docs",
-                label="Indexed documents",
+                label="Indexed documents", column_widths=["18%", "40%", "8%", "10%", "8%", "6%", "10%"],
+                show_search="search",
             )
 
         # ---- wiring --------------------------------------------------------------------------------------------

@@ -117,8 +117,8 @@ def status_markdown(services: Services) -> str:
             f"(embedder `{health['embedder']}`)"
         )
     if health["status"] == "error":
-        return f"**⚠ Index error:** {esc(health['message'] or '')}"
-    return f"**⏳ Building the index…** {esc(health['message'] or '')}"
+        return f"**Index error:** {esc(health['message'] or '')}"
+    return f"**Building the index…** {esc(health['message'] or '')}"
 
 
 def library_view(services: Services) -> tuple[list[list[object]], list[tuple[str, str]]]:

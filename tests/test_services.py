@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app import ui_callbacks as cb
-from app.render import answer_html, esc, highlight, report_markdown
+from app.render import answer_html, esc, highlight, report_markdown, snippet
 from app.services import BadRequest, NotFound, NotReady, Services, TooLarge, Unauthorized, safe_filename
 from app.settings import Settings
 from app.types import Answer, AnswerSentence, Citation
@@ -363,3 +363,27 @@ def test_library_callbacks(services, tmp_path):
     assert "no indexed document" in cb.remove_document(services, "note", None)
     assert "not a folder" in cb.reindex_folder(services, "/nonexistent/dir", False, None)
     assert cb.upload_files(services, [], None).startswith("Choose")
+
+
+def test_snippet_keeps_the_span_and_cuts_at_spaces():
+    text = " ".join(f"w{i}" for i in range(200))
+    start = text.index("w100")
+    end = start + len("w100 w101")
+    out = snippet(text, start, end, context=20)
+    assert out.startswith("… ") and out.endswith(" …") and "<mark>w100 w101</mark>" in out
+    assert len(out) < 90 and " w9" in out  # whole words either side
+    assert snippet("short text", 0, 5) == "<mark>short</mark> text"
+    assert snippet("short text", 9, 3) == "short text"  # a bad span shows the (short) text unmarked
+
+
+def test_library_callbacks_need_the_token_when_one_is_set(settings, corpus, tmp_path):
+    locked = settings.model_copy(update={"server": settings.server.model_copy(update={"api_token": "s3cret"})})
+    svc = Services(locked, open_index=lambda s: StandInIndex(), answer_fn=stand_in_answer)
+    svc.open(corpus)
+    f = tmp_path / "note.txt"
+    f.write_text("A note.", encoding="utf-8")
+    assert "token" in cb.upload_files(svc, [str(f)], "wrong")
+    assert "token" in cb.remove_document(svc, "visas", None)
+    assert "token" in cb.reindex_folder(svc, str(corpus), False, "")
+    assert {d.doc_id for d in svc.documents()} == {"visas", "fund"}
+    assert "1 added" in cb.upload_files(svc, [str(f)], "s3cret")

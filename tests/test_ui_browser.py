@@ -1,0 +1,141 @@
+"""The Gradio app end to end in headless Debian Chromium (Playwright's Python package, no browser download):
+ask a question and see a citation card; upload a document in the Library, ask about it and see it cited; remove
+it and see it no longer cited. Screenshots of both tabs go to test-artifacts/ (git-ignored) for a person to look at."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from live_server import REPO_ROOT, start_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+]
+ACCORD = (
+    "---\ntitle: Kaesong Orchard Accord (test upload)\ntype: other\ndate: 2031-03-03\n---\n"
+    "The Kaesong Orchard Accord was signed at Panmunjom on 3 March 2031 by the two agricultural ministries.\n\n"
+    "Under the accord, the annual apple export quota is 4,321 tonnes, reviewed every two years.\n\n"
+    "Disputes about the quota are settled by a joint committee of six members.\n"
+)
+ACCORD_TITLE = "Kaesong Orchard Accord (test upload)"
+ACCORD_QUESTION = "What is the annual apple export quota under the Kaesong Orchard Accord?"
+ANSWER_TIMEOUT_MS = 120_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the Python playwright package (test extra)")
+if not CHROMIUM.exists():
+    pytest.skip(f"needs Debian chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("corpus")
+    for doc in (REPO_ROOT / "corpus").glob("*.md"):
+        shutil.copy(doc, corpus / doc.name)
+    live = start_server(tmp_path_factory.mktemp("home"), corpus)
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def page(server, tmp_path_factory):
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+        )
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(server.url + "/")
+        pg.wait_for_selector("#pqa-question textarea")
+        sync_api.expect(pg.locator("#pqa-status")).to_contain_text("Index ready")
+        yield pg
+        context.close()
+
+
+def _tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def _ask(page, question: str):
+    """Ask in the Ask tab and return the locator of the new answer message once it is complete."""
+    _tab(page, "Ask")
+    answers = page.locator("#pqa-chat .pqa-msg")
+    before = answers.count()
+    page.fill("#pqa-question textarea", question)
+    page.click("#pqa-ask")
+    sync_api.expect(answers).to_have_count(before + 1, timeout=ANSWER_TIMEOUT_MS)
+    latest = answers.nth(before)
+    sync_api.expect(latest.locator(".pqa-streaming")).to_have_count(0, timeout=ANSWER_TIMEOUT_MS)
+    sync_api.expect(latest.locator(".pqa-answer")).not_to_contain_text("Searching the documents",
+                                                                       timeout=ANSWER_TIMEOUT_MS)
+    return latest
+
+
+def _screenshot(page, name: str, show=None) -> None:
+    """Save a screenshot; `show` is a chat message to scroll to the top of the chat first."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    if show is not None:
+        page.wait_for_timeout(500)  # let the chat's own autoscroll finish first
+        show.evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_ask_shows_citation_cards(page):
+    answer = _ask(page, "Why was the Mount Kumgang tourism zone shut down?")
+    card = answer.locator(".pqa-card").first
+    sync_api.expect(card).to_be_visible()
+    sync_api.expect(card.locator(".pqa-n")).to_have_text("[1]")
+    sync_api.expect(card.locator(".pqa-passage mark")).to_contain_text("shut down")
+    sync_api.expect(card).to_contain_text("Of Course North Korea Wants Sanctions Relief")
+    sync_api.expect(answer.locator(".pqa-answer .pqa-ref").first).to_have_text("[1]")
+    _screenshot(page, "ask.png", show=answer)
+
+    abstained = _ask(page, "What is the boiling point of liquid nitrogen in kelvin?")
+    sync_api.expect(abstained.locator(".pqa-abstained")).to_contain_text("do not answer")
+    sync_api.expect(abstained.locator(".pqa-n")).to_have_count(0)  # closest passages are not numbered citations
+    _screenshot(page, "ask-abstained.png", show=abstained)
+
+
+def test_library_upload_ask_remove(page, tmp_path):
+    upload = tmp_path / "kaesong-orchard-accord.md"
+    upload.write_text(ACCORD, encoding="utf-8")
+    empty = tmp_path / "empty-notes.txt"
+    empty.write_bytes(b"")
+    _tab(page, "Library")
+    sync_api.expect(page.locator("#pqa-docs")).to_contain_text("fpri-sanctions-relief-2019")
+    page.set_input_files("#pqa-upload input[type=file]", [str(upload), str(empty)])
+    for name in ("kaesong-orchard-accord.md", "empty-notes.txt"):  # uploaded: each row links to the server copy
+        sync_api.expect(page.locator(f"#pqa-upload a[href$='/{name}']")).to_have_count(1)
+    page.click("#pqa-upload-btn")
+    report = page.locator("#pqa-report")
+    sync_api.expect(report).to_contain_text("1 added, 1 failed", timeout=ANSWER_TIMEOUT_MS)
+    sync_api.expect(report).to_contain_text("FAILED empty-notes.txt")  # the per-file error, plainly
+    sync_api.expect(page.locator("#pqa-docs")).to_contain_text("Kaesong Orchard Accord")
+    _screenshot(page, "library.png")
+
+    cited = _ask(page, ACCORD_QUESTION)
+    sync_api.expect(cited.locator(".pqa-card", has_text=ACCORD_TITLE).first).to_be_visible()
+    sync_api.expect(cited.locator(".pqa-answer")).to_contain_text("4,321 tonnes")
+    _screenshot(page, "ask-uploaded.png", show=cited)
+
+    _tab(page, "Library")
+    picker = page.locator("#pqa-remove-pick input")
+    picker.click()
+    picker.fill("kaesong")
+    page.get_by_role("option", name="Kaesong Orchard Accord (test upload) (kaesong-orchard-accord)").click()
+    page.click("#pqa-remove-btn")
+    sync_api.expect(report).to_contain_text("Removed kaesong-orchard-accord")
+    sync_api.expect(page.locator("#pqa-docs")).not_to_contain_text("Kaesong Orchard Accord")
+
+    after = _ask(page, ACCORD_QUESTION)
+    sync_api.expect(after.locator(".pqa-card", has_text=ACCORD_TITLE)).to_have_count(0)
+    sync_api.expect(after).not_to_contain_text("4,321")
