@@ -44,13 +44,13 @@ def build_settings(args: argparse.Namespace):
     return settings.model_copy(update=updates) if updates else settings
 
 
-def open_index(settings, *, create: bool):
+def open_index(settings, *, create: bool, rebuild: bool = False):
     from index.index import Index
 
     path = settings.resolved_index_dir()
     kwargs = dict(settings=settings.index, chunking=settings.chunking, home=settings.home)
     if create:
-        return Index.open_or_create(path, **kwargs)
+        return Index.open_or_create(path, rebuild=rebuild, **kwargs)
     if not path.exists():
         raise CliError(f"no index at {path}; build one with `policyqa ingest PATHS` (or set --index / POLICYQA_HOME)")
     return Index.open(path, **kwargs)
@@ -127,7 +127,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise CliError(f"not found: {', '.join(missing)}", EXIT_USAGE)
-    index = open_index(settings, create=True)
+    index = open_index(settings, create=True, rebuild=args.rebuild)
     report = index.ingest(paths, prune=args.prune, rebuild=args.rebuild,
                           on_progress=progress_printer(not args.json and sys.stderr.isatty() or args.progress))
     if args.json:

@@ -12,15 +12,14 @@ import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
-LAW_FOLDERS = ("us_law_north_korea", "us_executive_orders_north_korea", "kr_law_inter_korean")
 
 
 def law_corpus_paths() -> list[Path]:
-    """The whole ../shared/data law corpus (U.S. Code, executive orders, Korean statutes) plus the sample corpus."""
-    paths = [SHARED_DATA / name for name in LAW_FOLDERS if (SHARED_DATA / name).is_dir()]
-    if not paths:
-        raise FileNotFoundError(f"{SHARED_DATA} has none of {LAW_FOLDERS}: benchmarks need ../shared/data")
-    return paths + [REPO_ROOT / "corpus"]
+    """The whole ../shared/data law corpus (U.S. Code, executive orders, Korean statutes) plus the sample corpus:
+    the document files only (no SOURCE.md), the same set the QA and bilingual benchmarks index."""
+    from index.evalsets import corpus_files
+
+    return sorted(corpus_files(SHARED_DATA, REPO_ROOT / "corpus").values())
 
 
 def peak_rss_mb() -> float:
