@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,12 +13,13 @@ from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
 from index.table import ChunkTable, read_jsonl, write_jsonl
+from index.tokens import TokenRows
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
-TOKENS = "tokens.jsonl"
+TOKENS = "tokens"
 VECTORS = "vectors.npy"
 FAISS = "faiss.index"
 BM25 = "bm25"
@@ -50,10 +51,9 @@ def empty_state(manifest: Manifest) -> State:
     )
 
 
-def read_tokens(directory: Path) -> Iterator[tuple[str, list[str]]]:
-    """(text hash, tokens) per row of a generation."""
-    for rec in read_jsonl(directory / TOKENS):
-        yield rec["h"], rec["t"]
+def read_tokens(directory: Path) -> TokenRows:
+    """The cached BM25 token ids of every row of a generation."""
+    return TokenRows.load(directory / TOKENS)
 
 
 def load_state(directory: Path, manifest: Manifest) -> State:
@@ -75,14 +75,13 @@ def load_state(directory: Path, manifest: Manifest) -> State:
 def write_state(
     directory: Path,
     state: State,
-    tokens: list[list[str]],
+    tokens: TokenRows,
     on_progress: Progress | None = None,
 ) -> None:
     """Write every file of a generation into `directory` (the manifest last)."""
     steps = [
         (CHUNKS, lambda: write_jsonl(directory / CHUNKS, state.table.rows)),
-        (TOKENS, lambda: write_jsonl(
-            directory / TOKENS, ({"h": r["hash"], "t": t} for r, t in zip(state.table.rows, tokens)))),
+        (TOKENS, lambda: tokens.save(directory / TOKENS)),
         (VECTORS, lambda: np.save(directory / VECTORS, np.ascontiguousarray(state.vectors, dtype=np.float32),
                                   allow_pickle=False)),
         (FAISS, lambda: state.dense.save(directory / FAISS)),

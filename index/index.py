@@ -38,6 +38,7 @@ from index.settings import IndexSettings
 from index.store import IndexNotFoundError, IndexStore
 from index.table import ChunkTable, make_row, row_embed_text, validate_filters
 from index.tokenize import TOKENIZER_VERSION, LexicalTokenizer
+from index.tokens import TokenRows
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ class Index:
                     chunking=chunking, home=home, reranker=reranker, chunker=chunker, tokenizer=tokenizer)
         if not exists:
             with store.write_lock():
-                index._commit(index._state, [], None)
+                index._commit(index._state, TokenRows.empty(), None)
         return index
 
     @classmethod
@@ -481,7 +482,7 @@ class Index:
         keep_set = set(keep)
         removed_ids = [r["id"] for i, r in enumerate(old_rows) if i not in keep_set]
         dense = self._next_dense(state, kind, table, vectors, removed_ids, new_rows, new_vectors)
-        lexical = LexicalIndex.build(tokens)
+        lexical = LexicalIndex.from_rows(tokens)
 
         now = _now()
         for doc_id in dropped:
@@ -535,29 +536,28 @@ class Index:
         return vectors, len(need)
 
     def _tokens(self, state: State, keep: list[int], new_rows: list[dict[str, Any]],
-                on_progress: Progress | None, use_cache: bool = True) -> list[list[str]]:
-        wanted = {r["hash"] for r in new_rows} if use_cache else set()
-        cache: dict[str, list[str]] = {}
-        kept: list[list[str]] = []
-        if state.directory is not None and len(state.table) and state.manifest.tokenizer == TOKENIZER_VERSION:
-            keep_set = set(keep)
-            for i, (h, toks) in enumerate(read_tokens(state.directory)):
-                if i in keep_set:
-                    kept.append(toks)
-                if h in wanted:
-                    cache[h] = toks
-        else:
-            kept = self._tokenizer.tokenize_many([state.table.rows[i].get("context") or state.table.rows[i]["text"]
-                                                  for i in keep])
-        todo = list({r["hash"]: r for r in new_rows if r["hash"] not in cache}.values())  # each text once
+                on_progress: Progress | None, use_cache: bool = True) -> TokenRows:
+        """BM25 token ids of the next generation's rows: kept rows and new rows whose text is already indexed
+        come from the current generation's cache; only new texts are tokenised (each once)."""
+        old_rows = state.table.rows
+        if not old_rows:
+            old = TokenRows.empty()
+        elif state.directory is not None and state.manifest.tokenizer == TOKENIZER_VERSION:
+            old = read_tokens(state.directory)
+        else:  # cached tokens come from another tokenizer version
+            old = TokenRows.from_lists(self._tokenizer.tokenize_many([row_embed_text(r) for r in old_rows]))
+        if len(old) != len(old_rows):
+            raise ValueError(f"{state.directory}: {len(old)} cached token rows for {len(old_rows)} chunks")
+        cached = {r["hash"]: i for i, r in enumerate(old_rows)} if use_cache else {}
+        todo = list({r["hash"]: r for r in new_rows if r["hash"] not in cached}.values())  # each text once
         if on_progress:
             on_progress("tokenize", 0, len(todo))
-        computed = self._tokenizer.tokenize_many([r.get("context") or r["text"] for r in todo])
-        for r, toks in zip(todo, computed):
-            cache[r["hash"]] = toks
+        computed = dict(zip((r["hash"] for r in todo),
+                            self._tokenizer.tokenize_many([row_embed_text(r) for r in todo])))
         if on_progress:
             on_progress("tokenize", len(todo), len(todo))
-        return kept + [cache[r["hash"]] for r in new_rows]
+        new_lists = [old.tokens(cached[r["hash"]]) if r["hash"] in cached else computed[r["hash"]] for r in new_rows]
+        return old.take(keep).extend(new_lists)
 
     def _next_dense(self, state: State, kind: str, table: ChunkTable, vectors: np.ndarray, removed_ids: list[int],
                     new_rows: list[dict[str, Any]], new_vectors: np.ndarray) -> DenseIndex:
@@ -575,7 +575,7 @@ class Index:
         logger.info("building a %s FAISS index over %d chunks", kind, len(table))
         return DenseIndex.build(vectors, table.ids, kind, state.manifest.embedder.dim)  # type: ignore[arg-type]
 
-    def _commit(self, state: State, tokens: list[list[str]], on_progress: Progress | None) -> None:
+    def _commit(self, state: State, tokens: TokenRows, on_progress: Progress | None) -> None:
         tmp = self._store.new_generation()
         try:
             write_state(tmp, state, tokens, on_progress)

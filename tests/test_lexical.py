@@ -83,3 +83,39 @@ def test_unknown_query_tokens_score_zero(tok):
     index = LexicalIndex.build(tok.tokenize_many(["visa denial", "fund use"]))
     assert not index.scores(["zzz"]).any()
     assert LexicalIndex.build([]).scores(["visa"]).shape == (0,)
+
+
+def test_vectorised_bm25_equals_bm25s_own_builder(tok):
+    import bm25s
+
+    corpus = [
+        "Sanctions relief for North Korea could follow steps toward denuclearisation.",
+        "The Secretary shall deny visas to designated persons and block their assets.",
+        "Humanitarian exemptions from sanctions are granted by the committee.",
+        "",
+        "Assets of designated persons are blocked; designated persons are denied visas.",
+        "남북협력기금은 다음 각 호의 용도에 사용한다. 기금의 관리는 한국수출입은행이 한다.",
+    ]
+    tokens = tok.tokenize_many(corpus)
+    reference = bm25s.BM25()
+    reference.index(tokens, show_progress=False)
+    ours = LexicalIndex.build(tokens)
+    for query in ["designated persons visas", "sanctions", "기금 관리", "committee humanitarian exemptions"]:
+        q = tok.tokenize(query)
+        expected = reference.get_scores_from_ids(reference.get_tokens_ids(q))
+        np.testing.assert_allclose(ours.scores(q), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_token_rows_take_extend_and_round_trip(tmp_path):
+    from index.tokens import TokenRows
+
+    rows = TokenRows.from_lists([["a", "b"], [], ["b", "c", "a"]])
+    assert [rows.tokens(i) for i in range(3)] == [["a", "b"], [], ["b", "c", "a"]]
+    picked = rows.take([2, 0])
+    assert [picked.tokens(i) for i in range(2)] == [["b", "c", "a"], ["a", "b"]]
+    grown = picked.extend([["d", "a"]])
+    assert grown.vocab[:3] == rows.vocab and grown.tokens(2) == ["d", "a"]
+    grown.save(tmp_path / "t")
+    back = TokenRows.load(tmp_path / "t")
+    assert [back.tokens(i) for i in range(3)] == [grown.tokens(i) for i in range(3)]
+    assert len(rows.take([])) == 0
