@@ -58,6 +58,9 @@ class AskRequest(BaseModel):
     )
     filters: Filters | None = Field(None, description="Metadata filters applied to retrieval")
     k: int | None = Field(None, ge=1, le=50, description="Passages retrieved; default from settings (answer.k)")
+    answerer: Literal["extractive", "llm"] | None = Field(
+        None, description="Default from settings; 'llm' needs POLICYQA_LLM_BASE_URL on the server (else 400)"
+    )
 
     @field_validator("filters")
     @classmethod

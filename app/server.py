@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, File, Header, Request, UploadFile
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
 from app.gradio_env import import_gradio, set_offline_env
@@ -21,6 +22,28 @@ from index.types import DocumentInfo, IngestReport
 log = logging.getLogger(__name__)
 
 ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 503)}
+
+
+class UploadLimit:
+    """Refuse `POST /documents` with a Content-Length above the limit (413) before its body is read. A plain
+    ASGI middleware, so the Gradio app's streaming responses pass through untouched."""
+
+    def __init__(self, app: ASGIApp, *, limit: int, max_mb: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.max_mb = max_mb
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/documents":
+            declared = dict(scope["headers"]).get(b"content-length", b"")
+            if declared.isdigit() and int(declared) > self.limit:
+                response = JSONResponse(
+                    {"detail": f"the upload is larger than the {self.max_mb} MiB limit (POLICYQA_MAX_UPLOAD_MB)"},
+                    status_code=413,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create_api(services: Services) -> FastAPI:
@@ -46,17 +69,7 @@ def create_api(services: Services) -> FastAPI:
     max_mb = services.settings.server.max_upload_mb
     upload_limit = max_mb * 1024 * 1024
 
-    @api.middleware("http")
-    async def refuse_oversized_uploads(request: Request, call_next):
-        """Refuse an oversized upload from its Content-Length before the body is read."""
-        if request.method == "POST" and request.url.path == "/documents":
-            declared = request.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > upload_limit + 64 * 1024:
-                return JSONResponse(
-                    {"detail": f"the upload is larger than the {max_mb} MiB limit (POLICYQA_MAX_UPLOAD_MB)"},
-                    status_code=413,
-                )
-        return await call_next(request)
+    api.add_middleware(UploadLimit, limit=upload_limit + 64 * 1024, max_mb=max_mb)
 
     @api.get("/health", response_model=HealthResponse, tags=["status"])
     def health() -> dict:
@@ -71,7 +84,7 @@ def create_api(services: Services) -> FastAPI:
     @api.post("/ask", response_model=Answer, responses=ERRORS, tags=["answers"])
     def ask(body: AskRequest) -> Answer:
         """A cited answer (or an abstention with the closest passages)."""
-        return services.ask(body.question, body.history, body.filters, k=body.k)
+        return services.ask(body.question, body.history, body.filters, k=body.k, answerer=body.answerer)
 
     @api.get("/documents", response_model=list[DocumentInfo], responses=ERRORS, tags=["library"])
     def documents() -> list[DocumentInfo]:

@@ -44,7 +44,8 @@ def build_ui(services: Services) -> gr.Blocks:
     llm_on = bool(settings.llm.base_url)
     token_needed = bool(settings.server.api_token)
 
-    with gr.Blocks(title="policyqa") as demo:
+    # delete_cache: Gradio's copies of uploaded files are removed after an hour (checked hourly)
+    with gr.Blocks(title="policyqa", delete_cache=(3600, 3600)) as demo:
         gr.Markdown("## policyqa — cited answers from policy documents")
         status = gr.Markdown(cb.status_markdown(services), elem_id="pqa-status")
         timer = gr.Timer(2.0)

@@ -152,6 +152,9 @@ def test_ask_cites_and_abstains(client):
     }).json()
     assert "Kumgang" in follow["query"]  # the follow-up became a standalone query
 
+    r = client.post("/ask", json={"question": "Why was Kumgang closed?", "answerer": "llm"})
+    assert r.status_code == 400 and "POLICYQA_LLM_BASE_URL" in r.json()["detail"]  # no LLM configured here
+
 
 @pytest.mark.parametrize(
     ("body", "needle"),
@@ -161,6 +164,7 @@ def test_ask_cites_and_abstains(client):
         ({"question": "sanctions?", "filters": {"lang": ["en"]}}, "Extra inputs are not permitted"),
         ({"question": "sanctions?", "filters": {"language": ["fr"]}}, "allowed"),
         ({"question": "sanctions?", "history": [["only one side"]]}, "history"),
+        ({"question": "sanctions?", "answerer": "oracle"}, "extractive"),
     ],
 )
 def test_ask_rejects_bad_input(client, body, needle):
