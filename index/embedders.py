@@ -153,13 +153,22 @@ def load_embedder(
     configure_threads()
     from sentence_transformers import SentenceTransformer
 
-    try:
-        model = SentenceTransformer(
+    def load(model_kwargs: dict):
+        return SentenceTransformer(
             str(directory),  # a str: sentence-transformers 6.2 rejects a PosixPath
             device="cpu",
             local_files_only=True,
-            model_kwargs={"attn_implementation": "sdpa"},
+            model_kwargs=model_kwargs,
         )
+
+    try:
+        try:
+            model = load({"attn_implementation": "sdpa"})  # eager attention is ~2x slower on this CPU
+        except ValueError as exc:
+            if "attn" not in str(exc).lower() and "sdpa" not in str(exc).lower():
+                raise
+            logger.info("%s does not support sdpa attention; loading with its default", directory)
+            model = load({})
     except (OSError, ValueError) as exc:
         raise EmbedderError(f"{directory}: cannot load the sentence-transformers model ({exc})") from exc
     model.eval()
