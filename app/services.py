@@ -161,7 +161,10 @@ class Services:
             with self.write_lock:
                 self._set_status("starting", f"opening the index at {index_dir}")
                 index = self.open_index(self.settings)
-                if absent and corpus_dir is not None:
+                if absent and corpus_dir is not None and not Path(corpus_dir).is_dir():
+                    log.warning("no corpus folder at %s: starting with an empty index (upload documents in the "
+                                "Library tab or POST /documents)", corpus_dir)
+                elif absent and corpus_dir is not None:
                     self._set_status("building", f"building the index from {corpus_dir}")
                     log.info("index %s is absent: building it from %s", index_dir, corpus_dir)
                     report = index.ingest([corpus_dir], on_progress=self._build_progress())

@@ -387,3 +387,10 @@ def test_library_callbacks_need_the_token_when_one_is_set(settings, corpus, tmp_
     assert "token" in cb.reindex_folder(svc, str(corpus), False, "")
     assert {d.doc_id for d in svc.documents()} == {"visas", "fund"}
     assert "1 added" in cb.upload_files(svc, [str(f)], "s3cret")
+
+
+def test_open_without_a_corpus_folder_starts_empty(settings, tmp_path):
+    index = StandInIndex()
+    svc = Services(settings, open_index=lambda s: index)
+    svc.open(tmp_path / "no-such-corpus")
+    assert svc.status().state == "ok" and svc.documents() == [] and index.ingest_calls == []
