@@ -394,3 +394,35 @@ def test_open_without_a_corpus_folder_starts_empty(settings, tmp_path):
     svc = Services(settings, open_index=lambda s: index)
     svc.open(tmp_path / "no-such-corpus")
     assert svc.status().state == "ok" and svc.documents() == [] and index.ingest_calls == []
+
+
+def test_ask_turn_streams_the_llm_text_then_the_cited_answer(settings, corpus):
+    def stream(question, history, *, index, settings, filters=None):
+        yield "Designated <persons>"
+        yield stand_in_answer(question, history, index=index, settings=settings, filters=filters)
+
+    llm_settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"base_url": "http://x/v1"})})
+    svc = Services(llm_settings, open_index=lambda s: StandInIndex(), answer_fn=stand_in_answer, stream_fn=stream)
+    svc.open(corpus)
+    steps = [chat[-1]["content"] for chat, _, _ in cb.ask_turn(svc, "denied visas", [], [], answerer="llm")]
+    assert "Searching" in steps[0]
+    assert "pqa-streaming" in steps[1] and "Designated &lt;persons&gt;" in steps[1]
+    assert "pqa-card" in steps[-1] and "pqa-streaming" not in steps[-1]
+
+
+def test_build_progress_is_visible_while_the_index_builds(settings, corpus):
+    seen: list[str] = []
+
+    class SlowIndex(StandInIndex):
+        def ingest(self, paths, *, prune=False, on_progress=None):
+            def spy(stage, done, total):
+                on_progress(stage, done, total)
+                seen.append(cb.status_markdown(svc))
+
+            return super().ingest(paths, prune=prune, on_progress=spy)
+
+    svc = Services(settings, open_index=lambda s: SlowIndex(), answer_fn=stand_in_answer)
+    svc.open(corpus)
+    assert seen and all(s.startswith("**Building the index") for s in seen)
+    assert "embedding: 2/2" in seen[-1]
+    assert cb.status_markdown(svc).startswith("**Index ready:** 2 documents")
