@@ -7,6 +7,7 @@ models load with `local_files_only=True` from directories on disk.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable
@@ -44,6 +45,8 @@ class SentenceTransformerEmbedder:
         self._counter = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())
         self._counter.no_truncation()
         self._counter.no_padding()
+        # The chunker counts every sentence and then the chunks it builds from them: remember recent answers.
+        self._count_cached = functools.lru_cache(maxsize=65536)(self._count_uncached)
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder(name={self.name!r}, dim={self.dim}, max_tokens={self.max_tokens}, bf16={self.bf16})"
@@ -56,6 +59,9 @@ class SentenceTransformerEmbedder:
 
     def count_tokens(self, text: str) -> int:
         """Word-pieces the model sees for `text`, without special tokens or the prompt, untruncated."""
+        return self._count_cached(text)
+
+    def _count_uncached(self, text: str) -> int:
         return len(self._counter.encode(text, add_special_tokens=False).ids)
 
     def count_tokens_batch(self, texts: list[str]) -> list[int]:
