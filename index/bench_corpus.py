@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,6 +23,19 @@ def bench_dir(home: Path, embedder: str) -> Path:
     """`<home>/bench/<embedder>`; a model directory spec becomes a safe folder name."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", embedder.strip("/")) or "embedder"
     return Path(home) / "bench" / name
+
+
+def _log_progress(every: float = 30.0) -> Callable[[str, int, int], None]:
+    """An on_progress callback that logs at most every `every` seconds (benchmarks run unattended)."""
+    last = [0.0]
+
+    def report(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every or done == total:
+            last[0] = now
+            logger.info("benchmark index: %s %d/%d", stage, done, total)
+
+    return report
 
 
 def bench_index(embedder: str, *, settings, shared_data: Path = SHARED_DATA, corpus_dir: Path = CORPUS_DIR,
@@ -41,7 +55,7 @@ def bench_index(embedder: str, *, settings, shared_data: Path = SHARED_DATA, cor
     except IndexMismatchError as exc:
         logger.info("rebuilding the benchmark index %s: %s", path, exc)
         index = Index.open_or_create(path, rebuild=True, **kwargs)
-    report = index.ingest(sorted(files.values()), prune=True, on_progress=on_progress)
+    report = index.ingest(sorted(files.values()), prune=True, on_progress=on_progress or _log_progress())
     if report.failed:
         logger.warning("benchmark corpus: %d files failed: %s", len(report.failed),
                        "; ".join(f"{o.path}: {o.message}" for o in report.failed))

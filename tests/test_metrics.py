@@ -179,3 +179,29 @@ def test_top_passage_baseline_answers_with_the_first_hit():
     respond = top_passage_responder(FakeIndex(), k=5)
     assert respond("q") == ("top text", [CitedPassage("d", "top text", "§ 1")], False)
     assert respond("empty") == ("", [], True)
+
+
+def test_bilingual_run_covers_every_embedder_and_mode():
+    from app.settings import Settings
+    from index.bench_bilingual import run
+
+    qs = [_rq("a", "en_ko", ("d1", "alpha")), _rq("b", "ko_en", ("d2", "beta"))]
+
+    class FakeIndex:
+        def __init__(self, good: bool):
+            self.good = good
+
+        def __len__(self):
+            return 2
+
+        def search(self, query, k=10, mode="hybrid"):
+            if self.good and mode != "lexical":
+                return [_hit("d1", "alpha"), _hit("d2", "beta")]
+            return [_hit("zz", "nothing")]
+
+    result = run(["good", "bad"], settings=Settings(), questions=qs, index_for=lambda name: FakeIndex(name == "good"))
+    rows = {(r["embedder"], r["mode"]): r["groups"]["all"] for r in result["rows"]}
+    assert set(rows) == {(e, m) for e in ("good", "bad") for m in ("dense", "lexical", "hybrid")}
+    assert rows[("good", "dense")]["recall@5"] == 1.0 and rows[("good", "dense")]["mrr@10"] == pytest.approx(0.75)
+    assert rows[("good", "lexical")]["recall@5"] == 0.0 and rows[("bad", "hybrid")]["mrr@10"] == 0.0
+    assert result["per_query_first_relevant_rank"]["good/hybrid"] == {"a": 1, "b": 2}
