@@ -16,7 +16,7 @@ from index.fusion import convex, rrf
 from index.generation import State
 from index.rerank import Reranker
 from index.settings import IndexSettings
-from index.table import row_embed_text, row_passage
+from index.table import LANGUAGES, row_embed_text, row_passage
 from index.tokenize import LexicalTokenizer, has_hangul
 from index.types import Hit
 
@@ -73,8 +73,9 @@ def lexical_blind_rows(state: State, query: str, rows: np.ndarray, lexical_hits:
         covered.add("ko")
     if _LATIN.search(query):
         covered.add("en")
+    covered_codes = {LANGUAGES.index(c) for c in covered}
     lang = state.table.row_language
-    return {int(r) for r in rows if int(r) not in lexical_hits and lang[int(r)] not in covered}
+    return {int(r) for r in rows if int(r) not in lexical_hits and int(lang[int(r)]) not in covered_codes}
 
 
 def fuse(

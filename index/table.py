@@ -92,12 +92,13 @@ class ChunkTable:
         self.doc_ids = docs
         doc_index = {d: i for i, d in enumerate(docs)}
         self.row_doc = np.fromiter((doc_index[r["doc_id"]] for r in self.rows), dtype=np.int32, count=len(self.rows))
-        self.row_language = np.array([r["language"] for r in self.rows], dtype=object)
+        self._doc_index = doc_index
+        self.row_language = np.array([_code(LANGUAGES, r["language"]) for r in self.rows], dtype=np.int8)
         first_row: dict[str, dict[str, Any]] = {}
         for r in self.rows:
             first_row.setdefault(r["doc_id"], r)
-        self.doc_type = np.array([first_row[d]["doc_type"] for d in docs], dtype=object)
-        self.doc_date = [first_row[d]["date"] for d in docs]
+        self.doc_type = np.array([_code(DOC_TYPES, first_row[d]["doc_type"]) for d in docs], dtype=np.int8)
+        self.doc_date = np.array([(first_row[d]["date"] or "")[:10] for d in docs], dtype="U10")
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -113,24 +114,39 @@ class ChunkTable:
         return rows
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
-        """Boolean row mask for the filters, or None when nothing is filtered."""
+        """Boolean row mask for the filters, or None when nothing is filtered (vectorised: no per-row Python)."""
         if filters is None or filters.is_empty():
             return None
         doc_ok = np.ones(len(self.doc_ids), dtype=bool)
         if filters.doc_type:
-            doc_ok &= np.isin(self.doc_type, list(filters.doc_type))
+            doc_ok &= _lookup(DOC_TYPES, filters.doc_type)[self.doc_type]
         if filters.doc_id:
-            doc_ok &= np.isin(np.array(self.doc_ids, dtype=object), list(filters.doc_id))
+            wanted = np.zeros(len(self.doc_ids), dtype=bool)
+            wanted[[self._doc_index[d] for d in filters.doc_id if d in self._doc_index]] = True
+            doc_ok &= wanted
         if filters.date_from or filters.date_to:
-            lo, hi = filters.date_from, filters.date_to
-            doc_ok &= np.array(
-                [d is not None and (lo is None or d[:10] >= lo) and (hi is None or d[:10] <= hi) for d in self.doc_date],
-                dtype=bool,
-            )
+            doc_ok &= self.doc_date != ""  # undated documents never match a date range
+            if filters.date_from:
+                doc_ok &= self.doc_date >= filters.date_from
+            if filters.date_to:
+                doc_ok &= self.doc_date <= filters.date_to
         mask = doc_ok[self.row_doc] if len(self.rows) else np.zeros(0, dtype=bool)
         if filters.language:
-            mask &= np.isin(self.row_language, list(filters.language))
+            mask &= _lookup(LANGUAGES, filters.language)[self.row_language]
         return mask
+
+
+def _code(values: tuple[str, ...], value: str) -> int:
+    """Index of `value` in `values`; unknown values get the extra last code (never matched by a filter)."""
+    return values.index(value) if value in values else len(values)
+
+
+def _lookup(values: tuple[str, ...], wanted: list[str]) -> np.ndarray:
+    table = np.zeros(len(values) + 1, dtype=bool)
+    for w in wanted:
+        if w in values:
+            table[values.index(w)] = True
+    return table
 
 
 def write_jsonl(path: Path, records: Iterable[Any]) -> None:

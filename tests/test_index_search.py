@@ -184,3 +184,38 @@ def test_hnsw_agrees_with_flat_on_a_small_set(tmp_path):
     assert reopened.manifest.ann == "hnsw"
     assert "visa_act" not in doc_ids(reopened.search("designated persons visa", k=10, mode="dense"))
     assert len(reopened.search("designated persons", k=50, mode="dense")) == len(reopened)
+
+
+class TranslatingEmbedder(FakeEmbedder):
+    """Maps a few Korean words to English before hashing: a stand-in for a multilingual model's shared space."""
+
+    KO_EN = {"기금": "fund", "용도": "use", "지원": "support"}
+
+    def _vector(self, text):
+        for ko, en in self.KO_EN.items():
+            text = text.replace(ko, f" {en} ")
+        return super()._vector(text)
+
+
+def test_bm25_cannot_drown_a_cross_lingual_dense_match(tmp_path):
+    index = Index.create(tmp_path / "idx", embedder=TranslatingEmbedder(), chunker=paragraph_chunker,
+                         tokenizer=shared_tokenizer())
+    index.add_documents([
+        make_doc("ko_fund", "기금 용도 지원", language="ko", doc_type="law"),
+        make_doc("en_office", "The fund of the liaison office supports exchanges.", doc_type="article"),
+        make_doc("en_force", "Use of force is prohibited.", doc_type="article"),
+    ])
+    query = "fund use support"
+    dense = index.search(query, k=3, mode="dense")
+    assert dense[0].passage.doc_id == "ko_fund"  # the multilingual side finds it
+    lexical = index.search(query, k=3, mode="lexical")
+    assert "ko_fund" not in doc_ids(lexical)  # BM25 has no English tokens to match in the Korean article
+    hybrid = index.search(query, k=3)
+    assert hybrid[0].passage.doc_id == "ko_fund", [(h.passage.doc_id, h.score) for h in hybrid]
+    assert hybrid[0].lexical_rank is None
+    # plain RRF over the same two rankings would have put the keyword match first
+    from index.fusion import rrf
+
+    plain = rrf(doc_ids(dense), doc_ids(lexical))
+    assert plain[0][0] == "en_office"
+    assert hybrid[0].score == pytest.approx(2 / 61)  # dense alone, re-weighted to both retrievers' weight
