@@ -16,6 +16,7 @@ from app.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse
 from app.gradio_env import import_gradio, set_offline_env
 from app.services import ServiceError, Services, TooLarge, check_suffix, repo_corpus_dir
 from app.settings import Settings
+from app.ui import CSS, build_ui
 from app.types import Answer
 from index.types import DocumentInfo, IngestReport
 
@@ -59,6 +60,11 @@ def create_api(services: Services) -> FastAPI:
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse({"detail": str(exc)}, status_code=exc.status, headers=headers)
+
+    @api.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"detail": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
 
     def require_token(authorization: Annotated[str | None, Header()] = None) -> None:
         token = None
@@ -115,10 +121,7 @@ def create_api(services: Services) -> FastAPI:
 
 def create_app(services: Services) -> FastAPI:
     """The API routes with the Gradio app mounted at `/` (routes registered first take precedence)."""
-    set_offline_env()
     gr = import_gradio()
-    from app.ui import CSS, build_ui
-
     api = create_api(services)
     blocks = build_ui(services)
     return gr.mount_gradio_app(
