@@ -237,3 +237,20 @@ def test_upload_ask_delete_round_trip(client, server):
 
     r = client.delete(f"/documents/{accord_id}", headers=AUTH)
     assert r.status_code == 404 and accord_id in r.json()["detail"]
+
+
+def test_reads_run_while_a_write_is_in_progress(client, server):
+    """Questions keep being answered while an upload is indexed (reads use the index's current snapshot)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    note = ("The Wonsan ferry schedule lists three crossings a week.\n\n" * 40).encode()
+    with ThreadPoolExecutor(max_workers=5) as pool, httpx.Client(base_url=server.url, timeout=180) as other:
+        upload = pool.submit(other.post, "/documents", headers=AUTH,
+                             files={"files": ("wonsan-ferry.txt", note, "text/plain")})
+        reads = [pool.submit(other.post, "/ask", json={"question": "Why was the Mount Kumgang tourism zone shut down?"})
+                 for _ in range(2)]
+        reads += [pool.submit(other.post, "/search", json={"query": "sanctions relief", "k": 5}) for _ in range(2)]
+        assert [r.result().status_code for r in reads] == [200, 200, 200, 200]
+        assert upload.result().status_code == 200
+    assert "wonsan-ferry" in {d["doc_id"] for d in client.get("/documents").json()}
+    assert client.delete("/documents/wonsan-ferry", headers=AUTH).status_code == 200
