@@ -106,7 +106,7 @@ def test_ensure_builds_only_when_missing_and_logs_it(tmp_path, monkeypatch, capl
 
     def fake_build(dest, *, on_progress=None, source=None):
         calls.append(dest)
-        dest.mkdir(parents=True)
+        dest.mkdir(parents=True, exist_ok=True)
         (dest / "modules.json").write_text("[]")
         (dest / e5_convert.MARKER_FILE).write_text(
             '{"converter_version": %d, "source_sha256": "%s"}'
@@ -121,10 +121,12 @@ def test_ensure_builds_only_when_missing_and_logs_it(tmp_path, monkeypatch, capl
     assert "converting multilingual-e5-small" in caplog.text
     assert ensure_e5_small(tmp_path) == first
     assert len(calls) == 1
-    (first / e5_convert.MARKER_FILE).write_text('{"converter_version": 0}')  # stale conversion
-    shutil.rmtree(first)
+    (first / e5_convert.MARKER_FILE).write_text('{"converter_version": 0}')  # made by an older converter
     ensure_e5_small(tmp_path)
     assert len(calls) == 2
+    (first / e5_convert.MARKER_FILE).unlink()  # an interrupted copy without its marker
+    ensure_e5_small(tmp_path)
+    assert len(calls) == 3
 
 
 # ------------------------------------------------------------------ the packaged file
