@@ -3,7 +3,7 @@
 English (and any non-Hangul text): lowercase, words of two or more characters, bm25s's English stopword list,
 Snowball stemming (PyStemmer). Korean: kiwipiepy morphemes, keeping content morphemes only (nouns, verb and
 adjective stems, roots, numerals, foreign words) and dropping particles and endings, so 기금의 / 기금은 / 기금을
-all become 기금. A text that contains Hangul goes through Kiwi as a whole; the Latin words Kiwi finds in it
+all become 기금; long compound nouns also give their two-syllable pieces (남북협력기금 → ... 협력, 기금). A text that contains Hangul goes through Kiwi as a whole; the Latin words Kiwi finds in it
 (tag SL) are normalised like English, so mixed Korean/English chunks match queries in either script.
 
 Kiwi takes about two seconds to load, so one `LexicalTokenizer` owns one Kiwi instance, created on first use.
@@ -22,9 +22,10 @@ from bm25s.stopwords import STOPWORDS_EN
 logger = logging.getLogger(__name__)
 
 # Bump when the token stream for the same text changes: cached tokens from another version are re-computed.
-TOKENIZER_VERSION = "policyqa-lex-1"
+TOKENIZER_VERSION = "policyqa-lex-2"
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_ALL_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
 
@@ -45,6 +46,15 @@ KOREAN_CONTENT_TAGS = frozenset({
 
 def has_hangul(text: str) -> bool:
     return _HANGUL.search(text) is not None
+
+
+def compound_pieces(noun: str) -> list[str]:
+    """Overlapping two-syllable pieces of a long Hangul noun. Kiwi keeps compounds such as 남북협력기금 or
+    한국수출입은행 whole, so a query for 기금 or 수출 would miss them; the pieces (남북, 북협, 협력, 력기, 기금)
+    let BM25 match the parts (the odd cross-boundary pieces are rare, hence low-weight, tokens)."""
+    if len(noun) < 4 or not _ALL_HANGUL.fullmatch(noun):
+        return []
+    return [noun[i:i + 2] for i in range(len(noun) - 1)]
 
 
 class LexicalTokenizer:
@@ -81,6 +91,8 @@ class LexicalTokenizer:
                 out.extend(self.english(m.form))
             else:
                 out.append(m.form.lower())
+                if m.tag in ("NNG", "NNP"):
+                    out.extend(compound_pieces(m.form))
         return out
 
     def tokenize(self, text: str) -> list[str]:

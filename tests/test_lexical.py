@@ -119,3 +119,11 @@ def test_token_rows_take_extend_and_round_trip(tmp_path):
     back = TokenRows.load(tmp_path / "t")
     assert [back.tokens(i) for i in range(3)] == [grown.tokens(i) for i in range(3)]
     assert len(rows.take([])) == 0
+
+
+def test_compound_nouns_also_give_their_parts(tok):
+    tokens = tok.tokenize("남북협력기금의 운용")
+    assert tokens[0] == "남북협력기금" and {"남북", "협력", "기금", "운용"} <= set(tokens)
+    corpus = ["기금은 다음 각 호의 용도에 사용한다.", "통일부장관은 협력사업을 승인할 수 있다."]
+    index = LexicalIndex.build(tok.tokenize_many(corpus))
+    assert int(np.argmax(index.scores(tok.tokenize("남북협력기금의 용도")))) == 0
