@@ -102,12 +102,11 @@ def bench_flat(sizes: list[int], dim: int, k: int, queries: int) -> dict:
     out = {}
     for n in sizes:
         vectors = clustered_vectors(n, dim, seed=n)
-        index = DenseIndex.build(vectors, np.arange(n, dtype=np.int64), "flat", dim)
-        qs = clustered_vectors(queries, dim, seed=7)
-        it = iter(qs)
-        out[n] = percentiles(timed(lambda: index.search(next(it), k), queries))
+        flat = DenseIndex.build(vectors, np.arange(n, dtype=np.int64), "flat", dim)
+        it = iter(clustered_vectors(queries, dim, seed=7))
+        out[n] = percentiles(timed(lambda: flat.search(next(it), k), queries))  # noqa: B023
         logger.info("flat n=%d: %s", n, out[n])
-        del index, vectors
+
     return out
 
 

@@ -23,14 +23,17 @@ from typing import Any
 
 import numpy as np
 
-from ingest.settings import ChunkingSettings
-from ingest.types import Chunk, Document, IngestError
 from index.dense import DenseIndex, choose_kind
 from index.embedding import Embedder
 from index.generation import MANIFEST, Progress, State, empty_state, load_state, read_tokens, write_state
 from index.lexical import LexicalIndex
 from index.manifest import (
-    DocRecord, EmbedderInfo, IndexMismatchError, Manifest, check_chunking, check_embedder,
+    DocRecord,
+    EmbedderInfo,
+    IndexMismatchError,
+    Manifest,
+    check_chunking,
+    check_embedder,
 )
 from index.rerank import Reranker, load_reranker
 from index.retrieve import MODES, Mode, search_state
@@ -40,6 +43,8 @@ from index.table import ChunkTable, make_row, row_embed_text, validate_filters
 from index.tokenize import TOKENIZER_VERSION, LexicalTokenizer
 from index.tokens import TokenRows
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
+from ingest.settings import ChunkingSettings
+from ingest.types import Chunk, Document, IngestError
 
 logger = logging.getLogger(__name__)
 

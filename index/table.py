@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ingest.types import DOC_TYPES, Chunk, Document
 from index.types import Filters, Passage
+from ingest.types import DOC_TYPES, Chunk, Document
 
 LANGUAGES: tuple[str, ...] = ("en", "ko")
 

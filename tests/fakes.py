@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.settings import ChunkingSettings
 from index.tokenize import LexicalTokenizer
+from ingest.settings import ChunkingSettings
 from ingest.types import Chunk, Document
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from fakes import FakeEmbedder, make_doc, shared_tokenizer, write_doc
+
 from index.index import Index
 from ingest.settings import ChunkingSettings
 

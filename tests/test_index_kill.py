@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from fakes import FakeEmbedder, shared_tokenizer, write_doc
+
 from index.index import Index
 from index.settings import IndexSettings
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 
-from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 from index.index import Index
 from index.langchain import PolicyQARetriever
 from index.types import Filters

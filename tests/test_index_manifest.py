@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
+
 from index.index import Index
 from index.manifest import FORMAT_VERSION, IndexMismatchError
 from index.settings import IndexSettings

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 
 import index.retrieve as retrieve
-from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 from index.index import Index
 from index.settings import IndexSettings
 from index.types import Filters

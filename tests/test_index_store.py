@@ -7,8 +7,8 @@ import sys
 import time
 
 import pytest
-
 from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
+
 from index.index import Index
 from index.store import IndexLockedError, IndexStore
 
