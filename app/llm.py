@@ -18,6 +18,7 @@ from typing import Any
 from app.abstain import NO_ANSWER_EN, is_decline
 from app.extractive import Draft, DraftSentence
 from app.qtype import question_type
+from app.sentences import split_units
 from app.settings import LLMSettings
 from index.types import Hit
 
@@ -36,19 +37,20 @@ SYSTEM_PROMPT = (
 )
 
 _MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
-_SENTENCE = re.compile(r".+?(?:[.!?。](?:\s*\[[\d,;\s]+\])*(?=\s|$)|$)", re.S)
+# "claim. [1] Next" -> "claim [1]. Next": a marker right after the full stop belongs to the sentence before it.
+_MARKERS_AFTER_STOP = re.compile(r"([.!?。])((?:\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+)")
 
 
 def format_passages(hits: Sequence[Hit], max_chars: int) -> str:
-    """The numbered passage block of the prompt: "[n] label — title (date)" then the (truncated) text."""
+    """The numbered passage block of the prompt: "[n] (label, date) text", the text cut to `max_chars`."""
     blocks = []
     for n, hit in enumerate(hits, 1):
         p = hit.passage
-        head = f"[{n}] {p.label} — {p.title}" + (f" ({p.date})" if p.date else "")
+        source = ", ".join(x for x in (p.label, p.date) if x)
         text = " ".join(p.text.split())
         if len(text) > max_chars:
             text = text[:max_chars].rsplit(" ", 1)[0] + " …"
-        blocks.append(f"{head}\n{text}")
+        blocks.append(f"[{n}] ({source}) {text}")
     return "\n\n".join(blocks)
 
 
@@ -62,8 +64,9 @@ def parse_reply(reply: str, n_passages: int) -> list[DraftSentence]:
     """Split a generated reply into sentences with their [n] markers (0-based hit indices in `sources`).
     Markers outside 1..n_passages are dropped and the sentence is flagged `invalid_markers`."""
     out: list[DraftSentence] = []
-    for m in _SENTENCE.finditer(reply.strip()):
-        raw = m.group().strip()
+    text_all = _MARKERS_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), reply.strip())
+    for unit in split_units(text_all):
+        raw = unit.text
         numbers = [int(x) for g in _MARKER.findall(raw) for x in re.split(r"[,;\s]+", g) if x]
         text = _MARKER.sub("", raw)
         text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split())).strip()

@@ -165,5 +165,6 @@ def test_prompt_numbers_passages_with_labels():
     (_, system), (_, user) = build_messages("How long?", hits, max_chars=80, max_sentences=3)
     assert "[n]" in system or "[1]" in system
     assert "do not answer" in system
-    assert "[1] Seminar report, ¶3" in user and "[2] 22 U.S.C. § 9228(b)" in user
+    assert "[1] (Seminar report, ¶3) At the first session" in user and "[2] (22 U.S.C. § 9228(b))" in user
+    assert " …" in user  # passages are cut to max_chars
     assert "Question: How long?" in user
