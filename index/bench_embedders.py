@@ -175,7 +175,7 @@ def run(*, home: Path, embedders: tuple[str, ...] = ("minilm", "e5-small"), prec
 
 
 def main(*, settings, out_dir: Path, embedders: list[str] | None = None, per_language: int = 100,
-         convert: bool = True) -> int:
+         convert: bool = True, precisions: tuple[str, ...] = ("off", "on")) -> int:
     """`policyqa bench embedders`: print the table and write `<out_dir>/embedders.json`."""
     import os
 
@@ -188,7 +188,7 @@ def main(*, settings, out_dir: Path, embedders: list[str] | None = None, per_lan
           f"queries; bf16 {'native' if native else 'emulated (no avx512_bf16/amx_bf16 on this CPU)'}; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     print(format_table([]), flush=True)
-    rows = run(home=settings.home, embedders=names, per_language=per_language,
+    rows = run(home=settings.home, embedders=names, per_language=per_language, precisions=tuple(precisions),
                on_row=lambda r: print(format_table([r]).splitlines()[-1], flush=True))
     conversion_s = measure_conversion() if convert and "e5-small" in names else None
     if conversion_s is not None:
@@ -211,7 +211,9 @@ if __name__ == "__main__":
     parser.add_argument("--embedders", nargs="+", default=None)
     parser.add_argument("--per-language", type=int, default=100, help="passages of each language")
     parser.add_argument("--no-convert", action="store_true", help="skip timing the e5-small conversion")
+    parser.add_argument("--bf16", nargs="+", default=["off", "on"], choices=["off", "on", "auto"],
+                        help="bf16 modes to measure (default: off and on)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     raise SystemExit(main(settings=Settings(), out_dir=Path(args.out), embedders=args.embedders,
-                          per_language=args.per_language, convert=not args.no_convert))
+                          per_language=args.per_language, convert=not args.no_convert, precisions=tuple(args.bf16)))
