@@ -55,7 +55,8 @@ def build_ui(services: Services) -> gr.Blocks:
             with gr.Row():
                 with gr.Column(scale=3):
                     chat = gr.Chatbot(
-                        label="Answers with citations", elem_id="pqa-chat", height=560, latex_delimiters=[],
+                        label="Answers with citations", show_label=False, elem_id="pqa-chat", height=560,
+                        latex_delimiters=[],
                         feedback_options=None, sanitize_html=True, buttons=["copy"],
                         placeholder="Ask about the indexed documents; every answer cites the passages it quotes.",
                     )
