@@ -33,17 +33,17 @@ class AnswerSettings(BaseModel):
         description="Extractive: further quotes are kept when their score is at least this share of the best one",
     )
     support_lexical: float = Field(
-        0.8, ge=0, le=1,
+        0.9, ge=0, le=1,
         description="Citation check: a sentence is supported when this share of its content words is in the cited "
         "passage (the only rule without an embedder); measured by tests/calibration/support_thresholds.py",
     )
     support_combined: float = Field(
-        0.7, ge=0, le=1,
+        0.85, ge=0, le=1,
         description="Citation check with an embedder: supported when (lexical + best sentence cosine) / 2 reaches "
         "this; measured by tests/calibration/support_thresholds.py",
     )
     abstain_below: float = Field(
-        0.45, ge=0, le=2,
+        0.5, ge=0, le=2,
         description="Abstain when the best sentence score (with an embedder) is below this; measured by "
         "tests/calibration/abstain_thresholds.py",
     )

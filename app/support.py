@@ -6,7 +6,11 @@ Two signals, both in 0..1:
 - semantic support: the best cosine between the sentence and any sentence unit of the passage.
 Plus a hard rule: every number the sentence states must occur in the passage ("90 days" is not supported by a
 passage that says "30 days", however similar the rest is). Thresholds live in `AnswerSettings` and were measured
-by tests/calibration/support_thresholds.py (numbers in its docstring and the README).
+by tests/calibration/support_thresholds.py on 100 real sentences of the benchmark corpus with all-MiniLM-L6-v2
+(pass rates: combined ≥ 0.85 passes 100% of verbatim quotes, 88% of 60% partial quotes, 25% of restated partial
+quotes, 0% of claims vs a random other chunk, 17% vs the most similar chunk of another document — an upper
+bound, since near-duplicate provisions there often do support the claim; lexical-only ≥ 0.90: 100% / 100% / 34%
+/ 0% / 11%). Changed numbers are caught by the numbers rule in 94% of cases.
 """
 
 from __future__ import annotations
