@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.qtype import QuestionType, answer_shape_score, question_type
-from app.sentences import Unit, split_units
+from app.sentences import Unit, is_complete, split_units
 from app.support import VectorCache
 from index.types import Hit
 
@@ -31,6 +31,7 @@ class ScoreWeights:
     rank_prior: float = 0.05
     heading_penalty: float = 0.25
     fragment_penalty: float = 0.15  # fewer than 4 words
+    incomplete_penalty: float = 0.08  # cut mid-sentence (at a chunk boundary)
     context_share: float = 0.3  # part of the lexical score taken from the passage/label instead of the sentence
 
 
@@ -117,8 +118,10 @@ class SentenceScorer:
             )
             shape = answer_shape_score(qtype, unit.text)
             prior = 1.0 / (1 + hi)
-            penalty = (w.heading_penalty if unit.heading else 0.0) + (
-                w.fragment_penalty if len(unit.text.split()) < 4 and len(unit.text) < 15 else 0.0
+            penalty = (
+                (w.heading_penalty if unit.heading else 0.0)
+                + (w.fragment_penalty if len(unit.text.split()) < 4 and len(unit.text) < 15 else 0.0)
+                + (w.incomplete_penalty if not unit.heading and not is_complete(unit.text) else 0.0)
             )
             base = w.lexical * lex + w.shape * shape + w.rank_prior * prior - penalty
             cheap.append((base, lex, shape, i))

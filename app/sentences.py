@@ -47,6 +47,12 @@ _HEADING_LINE = re.compile(r"^#{1,6}\s")
 _TERMINAL = re.compile(r"(?:[.!?。:;,다]|\band|\bor)\s*[\"'”’)\]]*$")
 
 
+def is_complete(text: str) -> bool:
+    """True when a unit ends like a sentence or a legal item ("." "다" ";" ", and" …), not mid-sentence (a chunk
+    boundary can cut a long sentence)."""
+    return bool(_TERMINAL.search(text))
+
+
 def _paragraph_breaks(text: str) -> list[int]:
     """Offsets where a new block starts: after a blank line, or at a line starting a legal item/heading, or after
     a line that ends a sentence or is a markdown heading. Soft line wraps inside a sentence are not breaks."""

@@ -168,3 +168,12 @@ def test_prompt_numbers_passages_with_labels():
     assert "[1] (Seminar report, ¶3) At the first session" in user and "[2] (22 U.S.C. § 9228(b))" in user
     assert " …" in user  # passages are cut to max_chars
     assert "Question: How long?" in user
+
+
+def test_is_complete_flags_units_cut_mid_sentence():
+    from app.sentences import is_complete
+
+    assert is_complete("The waiver must be reported to Congress.")
+    assert is_complete("(A) prohibited arms sales;")
+    assert is_complete("위원장은 통일부장관이 된다")
+    assert not is_complete("정부는 개성공업지구의 개발과 관리ㆍ운영을 지원하고 남북경제협력을")
