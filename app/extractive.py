@@ -183,8 +183,10 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, scorer: SentenceScorer, *, max_sentences: int = 3, closeness: float = 0.85) -> None:
+    def __init__(self, scorer: SentenceScorer, *, max_sentences: int = 3, closeness: float = 0.85,
+                 list_items: int = 3) -> None:
         self.scorer = scorer
+        self.list_items = list_items  # a quote ending with ":" takes up to this many following items
         self.max_sentences = max_sentences
         self.closeness = closeness
 
@@ -193,6 +195,15 @@ class ExtractiveAnswerer:
         if scored is None:
             scored = self.scorer.score(question, hits, qtype)
         chosen = select_units(scored, hits, max_sentences=self.max_sentences, closeness=self.closeness)
-        sentences = [DraftSentence(s.unit.text, [s.hit_index], (s.unit.start, s.unit.end)) for s in chosen]
+        sentences = []
+        for s in chosen:
+            start, end = s.unit.start, s.unit.end
+            if s.unit.text.endswith(":"):  # "… the following ports:" — the answer is the list that follows
+                units = split_units(hits[s.hit_index].passage.text)
+                follow = [u for u in units[s.unit_index + 1 : s.unit_index + 1 + self.list_items] if not u.heading]
+                if follow:
+                    end = follow[-1].end
+            text = hits[s.hit_index].passage.text[start:end]
+            sentences.append(DraftSentence(text, [s.hit_index], (start, end)))
         return Draft(sentences=sentences, qtype=qtype, scored=list(scored))
 

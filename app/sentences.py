@@ -44,6 +44,7 @@ _LEADING_DECORATION = re.compile(
 )
 _TRAILING_NOTE = re.compile(r"(?:\s*<(?:개정|신설|전문개정|본조신설|제목개정|삭제|시행일)[^>\n]*>)+\s*$")
 _HEADING_LINE = re.compile(r"^#{1,6}\s")
+_PROVISION_TITLE = re.compile(r"(?:§|Sec\.|Section\s+\d|SUBCHAPTER|CHAPTER|제\d+조)")
 _TERMINAL = re.compile(r"(?:[.!?。:;,다]|\band|\bor)\s*[\"'”’)\]]*$")
 
 
@@ -144,6 +145,7 @@ def split_units(text: str) -> list[Unit]:
                 continue
             piece = text[s:e]
             n_words = len(piece.split())
-            heading = (is_md_heading and n_words <= 12) or (not _TERMINAL.search(piece) and n_words <= 4)
+            heading = (is_md_heading and n_words <= 12) or (not _TERMINAL.search(piece) and (
+                n_words <= 4 or (n_words <= 14 and _PROVISION_TITLE.match(piece) is not None)))
             units.append(Unit(s, e, piece, heading))
     return units

@@ -152,3 +152,15 @@ def test_duplicate_passages_do_not_repeat_a_quote(settings):
     assert len(texts) == len(set(texts))
 
 
+
+
+def test_a_quote_ending_with_a_colon_takes_the_list_that_follows(settings):
+    text = ("Each report shall include specific findings with respect to the following ports and airports:\n"
+            "(1) The ports of Dandong, Dalian, and Rizhao in China.\n(2) The ports of Nakhodka and Vanino in Russia.\n"
+            "(3) The airport in Vladivostok.")
+    index = TinyIndex([passage("ch99#9", "22usc_ch99", text, "22 U.S.C. § 9225(b)", doc_type="law")])
+    result = answer("Which ports and airports must each report include findings on?", index=index,
+                    settings=settings)
+    assert not result.abstained
+    assert "Nakhodka" in result.text
+    _check_invariants(result)
