@@ -256,6 +256,11 @@ class Index:
     def manifest(self) -> Manifest:
         return self._state.manifest
 
+    @property
+    def tokenizer(self) -> LexicalTokenizer:
+        """The lexical tokenizer BM25 uses (English stems, Korean morphemes); answerers reuse it."""
+        return self._tokenizer
+
     def __len__(self) -> int:
         return len(self._state.table)
 
