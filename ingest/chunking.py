@@ -3,8 +3,11 @@
 Rules, in order:
 1. Structural units (headings, sections, articles, 부칙, pages) are always chunked separately; a chunk never
    straddles two of them except when tiny ones (< ``min_tokens``, e.g. a "삭제" article or a bare heading) are
-   merged with the next sibling in the same parent. The label then names the range (``제6조–제7조``) or, for a
-   bare heading, the unit that follows it.
+   merged with the next sibling in the same parent. The label of a merged chunk names the range of the units
+   it covers (``제6조–제7조``, ``§ 9201–9202(a)``, ``제17조제6항–제18조``), leaving out "bare" units that have
+   nothing to cite — a bare heading, or a deleted or repealed unit ("제16조 삭제 <2009.1.30>", "Repealed. Pub. L.
+   …"): a chunk of 제16조 (삭제) and 제17조 is labelled ``제17조``. Only when every merged unit is bare does the
+   label name them all.
 2. A unit that fits the budget is one chunk. A unit over budget is split into its subdivisions (U.S. Code
    subsections ``(b)``, EO subsections, Korean 항 ``①``, speaker turns) and, below that, packed from paragraphs,
    legal items and sentences with ``overlap_sentences`` sentences of overlap; a single over-long sentence is
@@ -24,7 +27,9 @@ from dataclasses import dataclass, replace
 from .language import detect_language
 from .sentences import segment, split_to_budget
 from .settings import ChunkingSettings
-from .structure import LEGAL_KINDS, SUBDIVISION_KINDS, Node, build_tree, clean_inline, doc_style
+from .structure import (
+    LEGAL_KINDS, SUBDIVISION_KINDS, Node, build_tree, clean_inline, doc_style, is_deletion_notice,
+)
 from .types import Chunk, Document
 
 _MD_LINE = re.compile(r"^#{1,6}[ \t]+", re.M)
@@ -40,7 +45,7 @@ class Piece:
     last: Node  # last node covered (differs from `node` after a merge)
     para: int | None  # paragraph number within `node` when the node was split
     intro: bool  # the text of `node` before its first child
-    heading_only: bool  # nothing but heading lines
+    bare: bool  # nothing to cite: only heading lines, or a deletion notice ("삭제 <2009.1.30>", "Repealed.")
     whole: bool  # covers a whole child (or intro) and may merge with its neighbour when tiny
     tokens: int
     merged: bool = False
@@ -154,10 +159,14 @@ class _Chunker:
             e -= 1
         return s, e
 
-    def is_heading_only(self, node: Node, s: int, e: int) -> bool:
-        rest = _MD_LINE.sub("", self.text[max(s, node.heading_end):e]) if node.heading_end > node.start else \
-            self.text[s:e]
-        return node.heading_end > node.start and not rest.strip()
+    def is_bare(self, node: Node, s: int, e: int) -> bool:
+        """Whether ``text[s:e]`` (all or the start of `node`) holds nothing to cite: heading lines only, or a
+        deletion notice after the heading ("##### 제16조\n\n삭제 <2009.1.30>", "**②** 삭제 <2021.5.25>")."""
+        has_heading = node.heading_end > node.start
+        rest = strip_markup(self.text[max(s, node.heading_end):e] if has_heading else self.text[s:e])
+        if not rest.strip():
+            return has_heading
+        return is_deletion_notice(rest)
 
     def chunk_node(self, node: Node) -> list[Piece]:
         s, e = self.trim(node.start, node.end)
@@ -166,7 +175,7 @@ class _Chunker:
         budget = self.budget(node)
         structural = any(ch.kind not in SUBDIVISION_KINDS for ch in node.children)
         if not structural and self.fits(s, e, budget):
-            return [Piece(s, e, node, node, None, False, self.is_heading_only(node, s, e), True, self.tokens(s, e))]
+            return [Piece(s, e, node, node, None, False, self.is_bare(node, s, e), True, self.tokens(s, e))]
         if not node.children:
             return self.split_leaf(node, s, e, intro=False)
         pieces: list[Piece] = []
@@ -183,8 +192,8 @@ class _Chunker:
     def split_leaf(self, node: Node, s: int, e: int, *, intro: bool) -> list[Piece]:
         budget = self.budget(node)
         if self.fits(s, e, budget):
-            heading_only = intro and self.is_heading_only(node, s, e)
-            return [Piece(s, e, node, node, None, intro, heading_only, True, self.tokens(s, e))]
+            bare = intro and self.is_bare(node, s, e)
+            return [Piece(s, e, node, node, None, intro, bare, True, self.tokens(s, e))]
         units: list[tuple[int, int, int]] = []  # (start, end, paragraph number)
         toks: list[int] = []
         para = 0
@@ -247,7 +256,7 @@ class _Chunker:
         i = 0
         while i < len(pieces):
             cur = pieces[i]
-            while (cur.whole and (cur.heading_only or cur.tokens < self.s.min_tokens)
+            while (cur.whole and (cur.bare or cur.tokens < self.s.min_tokens)
                    and i + 1 < len(pieces)):
                 merged = self.merge(cur, pieces[i + 1])
                 if merged is None:
@@ -266,8 +275,14 @@ class _Chunker:
         tokens = self.tokens(a.start, b.end)
         if tokens > self.s.max_tokens:
             return None
-        if a.heading_only or (a.intro and a.node.kind == "root"):  # a bare heading or preamble: name by `b`
-            p = Piece(a.start, b.end, b.node, b.last, b.para, b.intro, b.heading_only, b.whole, tokens, b.merged)
+        if a.bare and b.bare:  # e.g. two deleted articles in a row: name them both
+            p = Piece(a.start, b.end, a.node, b.last, a.para, a.intro, True, b.whole, tokens, True)
+        elif a.bare:  # a heading or deleted unit before `b`: name by `b`
+            p = Piece(a.start, b.end, b.node, b.last, b.para, b.intro, False, b.whole, tokens, b.merged)
+        elif b.bare:  # a deleted unit (or a trailing heading) after `a`: name by `a`
+            p = Piece(a.start, b.end, a.node, a.last, a.para, a.intro, False, b.whole, tokens, a.merged)
+        elif a.intro and a.node.kind == "root":  # a law's preamble: name by `b`
+            p = Piece(a.start, b.end, b.node, b.last, b.para, b.intro, False, b.whole, tokens, b.merged)
         else:
             p = Piece(a.start, b.end, a.node, b.last, a.para, a.intro, False, b.whole, tokens, True)
         lines = self.prefix_lines(p.node, p.start)
@@ -311,8 +326,12 @@ class _Chunker:
 
     def label(self, p: Piece) -> tuple[str, str | None]:
         label, section = self.label_parts(p.node, p.intro, p.para)
-        same_kind = p.last.kind == p.node.kind and p.node.kind in LEGAL_KINDS + ("page", "turn")
-        if p.merged and p.last is not p.node and same_kind:
+        kinds = {p.node.kind, p.last.kind}
+        # a range of legal units (also an article and the next article's first 항, or the last article and a
+        # short 부칙), of pages or of turns; not when the last unit lies inside the first (an article's intro
+        # merged with its own 제1항)
+        rangeable = kinds <= {*LEGAL_KINDS, "supplement"} or (len(kinds) == 1 and kinds <= {"page", "turn"})
+        if p.merged and p.last is not p.node and rangeable and p.node not in p.last.ancestors():
             last_label, last_section = self.label_parts(p.last, False, None)
             tail = _range_tail(label, last_label)
             if tail:

@@ -45,7 +45,8 @@ _USC_SECTION = re.compile(r"^§+\s*(\d+[a-z]*(?:-\d+)?)\.", re.M)
 _USC_SUBCHAPTER = re.compile(r"^SUBCHAPTER\s+[IVXLC]+\b.*$", re.M)
 _USC_PART = re.compile(r"^Part\s+[IVXLC]+\b.*$", re.M)
 _EO_SECTION = re.compile(r"^(?:\*\*)?(?:Sec\.|Section|SEC\.|SECTION)\s*(\d+[a-z]?)\.", re.M)
-_KR_ARTICLE = re.compile(r"^제(\d+)조(?:의(\d+))?(?:\s*\([^)\n]*\)|[ \t]*$)", re.M)
+# "제8조 (기금의 용도)", a bare "제8조", or a deleted article written on one line: "제16조 삭제 <2009.1.30>"
+_KR_ARTICLE = re.compile(r"^제(\d+)조(?:의(\d+))?(?:\s*\([^)\n]*\)|[ \t]*$|[ \t]+(?=삭제(?:[ \t<\[(]|$)))", re.M)
 _KR_CHAPTER = re.compile(r"^제(\d+)(장|절|관|편)\s*\S*.*$", re.M)
 _KR_SUPPLEMENT = re.compile(r"^부칙\b.*$", re.M)
 _SUBSECTION = re.compile(r"^\(([a-z]{1,2})\)[ \t]", re.M)
@@ -55,6 +56,14 @@ _TURN = re.compile(r"^(?:\*\*)?([A-Z][A-Za-z.'\- ]{0,30}[A-Za-z.]|Q|A|[가-힣]{
                    re.M)
 _EO_INTRO_A = re.compile(r"^(?:Sec\.|Section)\s*\d+[a-z]?\.\s*\(a\)")
 _MD_CLEAN = re.compile(r"\*\*|__|\\(?=[.\-*_#()\[\]])")
+
+# A unit's whole body when it has been deleted: "삭제 <2009.1.30>", "② 삭제 <…>", "Repealed. Pub. L. 115-44, …",
+# "[Reserved]", "Omitted", "Sec. 3. [Revoked]" (after the unit's own number, if any, is cut off).
+_DELETION = re.compile(
+    r"(?:[①-⑳]|\(\w{1,4}\)|\d+[.)])?[ \t]*"
+    r"(?:삭제(?:[ \t]*[<\[(][^\n]*)?"
+    r"|\[?(?:Repealed|Omitted|Reserved|Revoked|Transferred)\]?\.?(?:[ \t]+(?:Pub\.|Act |See |Sec|§|\[|\()[^\n]*)?)"
+)
 
 HEADING_CHARS = 100  # headings longer than this are cut in labels and contexts
 
@@ -77,6 +86,15 @@ class Marker:
 def _line_end(text: str, pos: int) -> int:
     e = text.find("\n", pos)
     return len(text) if e == -1 else e
+
+
+def _plain_heading_end(text: str, m: re.Match[str], kind: str) -> int:
+    """End of a plain-text legal line's heading: the whole line, except for a Korean article whose text goes on
+    after "제1조 (목적)" on the same line (or "제16조 " before "삭제 <…>"): the rest of the line is its body."""
+    end = _line_end(text, m.start())
+    if kind == "article" and text[m.end():end].strip():
+        return m.end()
+    return end
 
 
 def _classify(heading: str) -> tuple[str, str | None]:
@@ -110,7 +128,7 @@ def _markers(doc: Document) -> list[Marker]:
             if heading_kinds & set(SECTION_KINDS):
                 break
             for m in pattern.finditer(text):
-                end = _line_end(text, m.start())
+                end = _plain_heading_end(text, m, kind)
                 line = clean_inline(text[m.start():end])
                 out.append(Marker(m.start(), 7, kind, _classify(line)[1], line, end))
     else:
@@ -121,7 +139,7 @@ def _markers(doc: Document) -> list[Marker]:
         )
         for pattern, kind in plain:
             for m in pattern.finditer(text):
-                end = _line_end(text, m.start())
+                end = _plain_heading_end(text, m, kind)
                 line = clean_inline(text[m.start():end])
                 key = _classify(line)[1] if kind != "chapter" or line.startswith("제") else line
                 if kind in SECTION_KINDS:
@@ -214,6 +232,13 @@ def _attach(node: Node, subs: list[tuple[int, str]], kind: str, text: str) -> No
             if len(line) <= 80 and not line.endswith((".", ";", ":", ",")):
                 heading, heading_end = clean_inline(line), line_end
         node.children.append(Node(kind, key, heading, s, e, node.level + 1, heading_end, parent=node))
+
+
+def is_deletion_notice(body: str) -> bool:
+    """Whether `body` (a unit's text without its heading line and markdown markup) only records that the unit was
+    deleted or repealed: one short line such as "삭제 <2009.1.30>" or "Repealed. Pub. L. 115-44, § 1."."""
+    body = body.strip()
+    return bool(body) and len(body) <= 300 and _DELETION.fullmatch(body) is not None
 
 
 def doc_style(root: Node) -> str:

@@ -105,10 +105,11 @@ def test_korean_statute_labels_and_tiny_article_merge():
     got = [c.label for c in chunks]
     assert "예시협력기금법 제8조" in got
     assert "예시협력기금법 제8조의2" in got
-    # 제2조 is "삭제" (deleted, 2 tokens): merged with the next sibling, the label names the range
-    merged = next(c for c in chunks if "제2조" in c.label)
-    assert merged.label == "예시협력기금법 제2조–제3조"
-    assert "삭제" in merged.text and "제3조 (기금의 설치)" in merged.text
+    # 제2조 is "삭제" (deleted, 2 tokens): merged with the next sibling, the label names the article with content
+    merged = next(c for c in chunks if "삭제" in c.text)
+    assert merged.label == "예시협력기금법 제3조"
+    assert merged.text.startswith("##### 제2조\n\n삭제") and "제3조 (기금의 설치)" in merged.text
+    assert not any("제2조" in c.label for c in chunks)
     assert all(c.language == "ko" for c in chunks)
     art8 = next(c for c in chunks if c.label == "예시협력기금법 제8조")
     # the bare chapter heading was merged into the article's chunk; the context leads with the statute's title
@@ -269,3 +270,120 @@ def test_law_pdf_labels_name_section_and_page():
     # with a higher min_tokens the short last section merges into the previous one: the label names the range
     merged = chunk_document(doc, ChunkingSettings(max_tokens=200, min_tokens=24), whitespace_tokens)
     assert merged[-1].label == "22 U.S.C. § 99002–99003, p. 1"
+
+
+# ---- labels of merged chunks: a range over every unit with content; deleted units are not cited -------------
+_PARA = "기금은 통일부장관이 운용하고 관리하며 그 사무의 일부를 금융기관에 위탁할 수 있다. " * 3
+
+MERGE_STATUTE = f"""# 병합예시법
+
+##### 제1조 (목적)
+
+{_PARA}
+
+##### 제2조
+
+삭제 <2020.1.1>
+
+##### 제3조 (기금의 설치)
+
+**①** {_PARA}
+
+**②** {_PARA}
+
+##### 제4조 (짧은 조문)
+
+짧다.
+
+##### 제5조 (기금의 용도)
+
+**①** {_PARA}
+
+**②** {_PARA}
+
+**③** 삭제 <2021.5.25>
+
+**④** {_PARA}
+
+##### 제6조
+
+삭제 <2019.1.1>
+
+##### 제7조
+
+삭제 <2019.1.1>
+"""
+
+
+def _merge_chunks(text: str, **meta) -> list[Chunk]:
+    doc = load_text(text, doc_id="merge", metadata=meta or None)
+    settings = ChunkingSettings(max_tokens=60, min_tokens=12)
+    chunks = chunk_document(doc, settings, whitespace_tokens)
+    check_invariants(doc, chunks, settings, whitespace_tokens)
+    return chunks
+
+
+def test_merged_labels_skip_deleted_units_and_range_across_levels():
+    by_label = {c.label: c for c in _merge_chunks(MERGE_STATUTE)}
+    # a deleted article merged into the next article, itself split at its 항: named by that 항, not by 제2조
+    assert by_label["병합예시법 제3조제1항"].text.startswith("##### 제2조\n\n삭제 <2020.1.1>\n\n##### 제3조")
+    # a short article with content merged with the next article's first 항: the range names both
+    assert by_label["병합예시법 제4조–제5조제1항"].text.startswith("##### 제4조 (짧은 조문)")
+    # a deleted 항 merged with the next 항, and the deleted articles at the end merged back into that chunk
+    last = by_label["병합예시법 제5조제4항"]
+    assert last.text.startswith("**③** 삭제") and last.text.endswith("##### 제7조\n\n삭제 <2019.1.1>")
+    assert not any(re.search(r"제2조|제5조제3항|제[67]조", lab) for lab in by_label)
+
+
+def test_deleted_article_on_one_plain_line_is_its_own_unit():
+    text = f"제1조 (목적) {_PARA}\n제2조 삭제 <2009.1.30>\n제3조 (설치) {_PARA}\n"
+    chunks = _merge_chunks(text, citation_prefix="평문법")
+    assert [c.label for c in chunks] == ["평문법 제1조", "평문법 제3조"]
+    assert chunks[1].text.startswith("제2조 삭제 <2009.1.30>\n제3조")
+    # when nothing but deleted units is merged, the label names all of them
+    only_deleted = _merge_chunks("제6조 삭제 <2019.1.1>\n제7조 삭제 <2019.1.1>\n", citation_prefix="평문법")
+    assert [c.label for c in only_deleted] == ["평문법 제6조–제7조"]
+
+
+def test_us_code_and_eo_merged_labels():
+    sub = "The President shall impose the sanctions described in this section on each designated person. " * 2
+    usc = (f"§ 99001. Short title\n\nCited as the Example Act.\n\n"
+           f"§ 99002. Designation\n\n(a) First\n\n{sub}\n\n(b) Second\n\n{sub}\n\n"
+           f"§ 99003. Repealed. Pub. L. 115-44, title III, § 321, Aug. 2, 2017, 131 Stat. 940.\n\n"
+           f"§ 99004. Reports\n\n{sub}\n")
+    labels_ = [c.label for c in _merge_chunks(usc, citation_prefix="22 U.S.C.")]
+    # the short § 99001 joins § 99002(a); the repealed § 99003 is named by the section that follows it
+    assert labels_ == ["22 U.S.C. § 99001–99002(a)", "22 U.S.C. § 99002(b)", "22 U.S.C. § 99004"]
+    eo = (f"# Executive Order 99998\n\n### Sec. 1. Policy.\n\nIt is stated.\n\n"
+          f"### Sec. 2. Blocking.\n\n(a) {sub}\n\n(b) {sub}\n\n### Sec. 3. [Revoked]\n")
+    labels_ = [c.label for c in _merge_chunks(eo, short_title="EO 99998")]
+    assert labels_ == ["EO 99998 Sec. 1–2(a)", "EO 99998 Sec. 2(b)"]
+
+
+_KR_ARTICLE_HEAD = re.compile(r"^#{1,6} (제\d+조(?:의\d+)?)\b.*\n+(.*)", re.M)
+
+
+@pytest.mark.parametrize("name, deleted, cited", [
+    ("inter_korean_exchange_and_cooperation_act__act.md", "제16조", "남북교류협력에 관한 법률 제17조"),
+    ("unification_education_support_act__act.md", "제5조", "통일교육 지원법 제6조"),
+])
+def test_real_deleted_article_merges_are_named_by_the_article_with_content(shared_data: Path, name, deleted, cited):
+    doc = load_document(shared_data / "kr_law_inter_korean" / name)
+    chunks = chunk_document(doc, ChunkingSettings(), whitespace_tokens)
+    merged = next(c for c in chunks if f"##### {deleted}\n\n삭제" in c.text)
+    assert merged.label.startswith(cited) and deleted not in merged.label.removeprefix(doc.title)
+    # every chunk of the statutes' articles names the first and the last article with content it holds
+    for path in sorted((shared_data / "kr_law_inter_korean").glob("*__act.md")):
+        doc = load_document(path)
+        for c in chunk_document(doc, ChunkingSettings(), whitespace_tokens):
+            arts = [m.group(1) for m in _KR_ARTICLE_HEAD.finditer(c.text) if not m.group(2).startswith("삭제")]
+            parts = c.label.removeprefix(doc.title).split(", p.")[0].strip().split("–")
+            if not arts or "부칙" in parts[0]:
+                continue
+            first = _article_of(parts[0])
+            assert (first, _article_of(parts[-1], first)) == (arts[0], arts[-1]), (path.name, c.label, arts)
+
+
+def _article_of(label_part: str, default: str | None = None) -> str | None:
+    m = re.match(r"제\d+조(?:의\d+)?", label_part.strip())
+    return m.group(0) if m else default
