@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +12,7 @@ import numpy as np
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
-from index.table import ChunkTable, read_jsonl, write_jsonl
+from index.table import ChunkTable, read_jsonl, row_embed_text, write_jsonl
 from index.tokens import TokenRows
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,13 @@ def empty_state(manifest: Manifest) -> State:
 def read_tokens(directory: Path) -> TokenRows:
     """The cached BM25 token ids of every row of a generation."""
     return TokenRows.load(directory / TOKENS)
+
+
+def retokenise(state: State, tokenize_many: Callable[[list[str]], list[list[str]]]) -> tuple[State, TokenRows]:
+    """`state` with its BM25 index rebuilt from fresh tokens of every row (the embedded text: context or text),
+    and those tokens, for a generation whose cached tokens come from another tokenizer version."""
+    tokens = TokenRows.from_lists(tokenize_many([row_embed_text(r) for r in state.table.rows]))
+    return replace(state, lexical=LexicalIndex.from_rows(tokens)), tokens
 
 
 def load_state(directory: Path, manifest: Manifest) -> State:

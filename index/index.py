@@ -25,7 +25,16 @@ import numpy as np
 
 from index.dense import DenseIndex, choose_kind
 from index.embedding import Embedder
-from index.generation import MANIFEST, Progress, State, empty_state, load_state, read_tokens, write_state
+from index.generation import (
+    MANIFEST,
+    Progress,
+    State,
+    empty_state,
+    load_state,
+    read_tokens,
+    retokenise,
+    write_state,
+)
 from index.lexical import LexicalIndex
 from index.manifest import (
     DocRecord,
@@ -38,7 +47,7 @@ from index.manifest import (
 from index.rerank import Reranker, load_reranker
 from index.retrieve import MODES, Mode, search_state
 from index.settings import IndexSettings
-from index.store import IndexNotFoundError, IndexStore
+from index.store import IndexLockedError, IndexNotFoundError, IndexStore
 from index.table import ChunkTable, make_row, row_embed_text, validate_filters
 from index.tokenize import TOKENIZER_VERSION, LexicalTokenizer
 from index.tokens import TokenRows
@@ -169,11 +178,13 @@ class Index:
         tokenizer: LexicalTokenizer | None = None,
     ) -> Index:
         """Open an existing index; raise IndexMismatchError if it was built with another format, embedder or
-        chunker than the ones given (the embedder itself is loaded lazily when not injected)."""
+        chunker than the ones given (the embedder itself is loaded lazily when not injected). An index whose
+        BM25 tokens come from an older tokenizer version is re-tokenised here, once: the result is committed
+        as a new generation unless another process is writing (then it only serves this process)."""
         store = IndexStore(Path(path))
         store.try_cleanup()
         tokenizer = tokenizer or LexicalTokenizer()
-        state = cls._load_current(store, tokenizer)
+        state, fresh_tokens = cls._load_current(store, tokenizer)
         manifest = state.manifest
         if embedder is not None:
             check_embedder(manifest, name=embedder.name, dim=embedder.dim, where=store.root)
@@ -185,8 +196,11 @@ class Index:
             check_chunking(manifest, chunking, where=store.root)
         else:
             chunking = ChunkingSettings.model_validate(manifest.chunking)
-        return cls(store, state, embedder=embedder, embedder_spec=spec, settings=settings, chunking=chunking,
-                   home=home, reranker=reranker, chunker=chunker, tokenizer=tokenizer)
+        index = cls(store, state, embedder=embedder, embedder_spec=spec, settings=settings, chunking=chunking,
+                    home=home, reranker=reranker, chunker=chunker, tokenizer=tokenizer)
+        if fresh_tokens is not None:
+            index._persist_tokens(fresh_tokens)
+        return index
 
     @classmethod
     def open_or_create(
@@ -223,7 +237,10 @@ class Index:
         return load_embedder(settings.embedder, home=home, bf16=settings.bf16)
 
     @staticmethod
-    def _load_current(store: IndexStore, tokenizer: LexicalTokenizer, attempts: int = 3) -> State:
+    def _load_current(
+        store: IndexStore, tokenizer: LexicalTokenizer, attempts: int = 3
+    ) -> tuple[State, TokenRows | None]:
+        """The current generation, and its fresh BM25 tokens when the cached ones were stale (else None)."""
         for attempt in range(attempts):
             directory = store.current()
             try:
@@ -237,10 +254,8 @@ class Index:
             if manifest.tokenizer != TOKENIZER_VERSION:
                 logger.info("%s: BM25 tokens from %s, re-tokenising with %s", directory, manifest.tokenizer,
                             TOKENIZER_VERSION)
-                tokens = tokenizer.tokenize_many([r.get("context") or r["text"] for r in state.table.rows])
-                state = State(directory, manifest, state.table, state.vectors, state.dense,
-                              LexicalIndex.build(tokens))
-            return state
+                return retokenise(state, tokenizer.tokenize_many)
+            return state, None
         raise IndexNotFoundError(f"{store.root}: could not read the current generation")
 
     # ------------------------------------------------------------------ properties
@@ -282,7 +297,7 @@ class Index:
         """Reload if another process committed a newer generation; True when something changed."""
         if self._store.current() == self._state.directory:
             return False
-        state = self._load_current(self._store, self._tokenizer)
+        state, _ = self._load_current(self._store, self._tokenizer)  # a writer persists fresh tokens anyway
         check_embedder(state.manifest, name=self._state.manifest.embedder.name,
                        dim=self._state.manifest.embedder.dim, where=self.path)
         self._state = state
@@ -584,6 +599,31 @@ class Index:
             return dense
         logger.info("building a %s FAISS index over %d chunks", kind, len(table))
         return DenseIndex.build(vectors, table.ids, kind, state.manifest.embedder.dim)  # type: ignore[arg-type]
+
+    def _persist_tokens(self, tokens: TokenRows) -> bool:
+        """Commit the current state with `tokens` (re-tokenised at open with this TOKENIZER_VERSION) as a new
+        generation, so the next open reads them instead of re-tokenising. Skipped when another process holds
+        the write lock or has committed since the open, or when the index directory is read-only: searches
+        here use the in-memory tokens either way. True when committed."""
+        state = self._state
+        try:
+            with self._write_mutex, self._store.write_lock(timeout=0.0):
+                if self._store.current() != state.directory:
+                    logger.info("%s: changed since it was opened; not saving re-tokenised BM25 tokens", self.path)
+                    return False
+                manifest = state.manifest.model_copy(deep=True)
+                manifest.tokenizer = TOKENIZER_VERSION
+                manifest.updated_at = _now()
+                self._commit(dataclasses.replace(state, directory=None, manifest=manifest), tokens, None)
+        except IndexLockedError:
+            logger.info("%s: another process is writing; re-tokenised BM25 tokens kept in memory only", self.path)
+            return False
+        except OSError as exc:
+            logger.warning("%s: could not save re-tokenised BM25 tokens (%s); they are re-computed at each open",
+                           self.path, exc)
+            return False
+        logger.info("%s: saved BM25 tokens of %s as %s", self.path, TOKENIZER_VERSION, self._state.directory)
+        return True
 
     def _commit(self, state: State, tokens: TokenRows, on_progress: Progress | None) -> None:
         tmp = self._store.new_generation()
