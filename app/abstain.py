@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from app.anchors import missing_anchors, question_anchors
 from app.extractive import ScoredUnit
+from index.types import Hit
 
 NO_ANSWER_EN = "The indexed documents do not answer this question."
 NO_ANSWER_KO = "색인된 문서에는 이 질문에 대한 답이 없습니다."
@@ -27,6 +30,56 @@ def best_score(scored: Sequence[ScoredUnit]) -> float:
 def should_abstain(scored: Sequence[ScoredUnit], threshold: float) -> bool:
     """Abstain when no sentence of the retrieved passages scores at or above `threshold`."""
     return best_score(scored) < threshold
+
+
+@dataclass(frozen=True)
+class AbstainRule:
+    """Thresholds of the abstention decision (from AnswerSettings; measured by tests/calibration)."""
+
+    below: float  # abstain when the best sentence score is below this …
+    agreed_below: float  # … or below this when both retrievers rank the quoted passage high (retrieval evidence)
+    section_below: float  # "which section" questions are answered by a label: the passage must be relevant
+    agree_rank: int = 3  # "both retrievers rank it high": dense and lexical rank both at most this
+    check_anchors: bool = True  # names/numbers of the question must occur in the quoted passages
+
+
+def retrievers_agree(hit: Hit, rank: int) -> bool:
+    """True when the dense and the lexical retriever both put `hit` within their top `rank`."""
+    return (hit.dense_rank is not None and hit.dense_rank <= rank
+            and hit.lexical_rank is not None and hit.lexical_rank <= rank)
+
+
+def abstain_reason(question: str, qtype: str, scored: Sequence[ScoredUnit], hits: Sequence[Hit],
+                   selected: Sequence[ScoredUnit], rule: AbstainRule) -> str | None:
+    """Why the engine should not answer (None: answer). `selected`: the units the extractive answerer would quote.
+
+    1. nothing retrieved or no sentence to quote;
+    2. the best sentence scores below the threshold — a lower one when both retrievers independently rank its
+       passage near the top (strong evidence the passage is on the question), or for a "which section" question
+       (its answer is the passage's label, so a short or list-like provision still answers it);
+    3. a name or number the question is about (`app.anchors`) occurs in none of the quoted passages.
+    """
+    candidates = [s for s in scored if not s.unit.heading]
+    if not hits or not candidates or not selected:
+        return "nothing retrieved"
+    best = candidates[0]
+    threshold = rule.below
+    if retrievers_agree(hits[best.hit_index], rule.agree_rank):
+        threshold = min(threshold, rule.agreed_below)
+    if qtype == "section":
+        threshold = min(threshold, rule.section_below)
+    if best.score < threshold:
+        return f"best sentence score {best.score:.3f} < {threshold:.3f}"
+    if rule.check_anchors:
+        anchors = question_anchors(question)
+        contexts = []
+        for s in selected:
+            p = hits[s.hit_index].passage
+            contexts.append(" ".join(x for x in (p.text, p.title, p.label, p.section or "", p.date or "") if x))
+        missing = missing_anchors(anchors, contexts)
+        if missing:
+            return "the quoted passages do not mention " + ", ".join(missing)
+    return None
 
 
 def no_answer_text(question: str) -> str:

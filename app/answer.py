@@ -20,8 +20,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from app.abstain import no_answer_text, should_abstain
-from app.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer
+from app.abstain import AbstainRule, abstain_reason, no_answer_text
+from app.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer, select_units
 from app.followup import standalone_query
 from app.llm import LLMAnswerer
 from app.qtype import question_type
@@ -51,7 +51,7 @@ class Tools:
     vectors: VectorCache | None
     scorer: SentenceScorer
     checker: SupportChecker
-    abstain_below: float
+    abstain: AbstainRule
 
 
 def make_tools(index: Any, settings: Settings, *, embedder: Any = _FROM_INDEX, tokenizer: Any = None) -> Tools:
@@ -67,8 +67,14 @@ def make_tools(index: Any, settings: Settings, *, embedder: Any = _FROM_INDEX, t
     a = settings.answer
     scorer = SentenceScorer(tok.tokens, vectors, embed_top=a.embed_top)
     checker = SupportChecker(tok.tokens, SupportThresholds(a.support_lexical, a.support_combined), vectors)
-    threshold = a.abstain_below if vectors is not None else a.abstain_below_lexical
-    return Tools(tok, vectors, scorer, checker, threshold)
+    if vectors is not None:
+        own = a.abstain_by_embedder.get(str(getattr(embedder, "name", "")), {})
+        rule = AbstainRule(own.get("below", a.abstain_below), own.get("agreed", a.abstain_below_agreed),
+                           own.get("section", a.abstain_below_section), a.abstain_agree_rank, a.abstain_anchors)
+    else:  # lexical-only scores are on another scale: one measured threshold
+        t = a.abstain_below_lexical
+        rule = AbstainRule(t, t, t, a.abstain_agree_rank, a.abstain_anchors)
+    return Tools(tok, vectors, scorer, checker, rule)
 
 
 def make_answerer(name: str, settings: Settings, tools: Tools) -> Answerer:
@@ -189,9 +195,13 @@ def answer_stream(
     tools = make_tools(index, settings, embedder=embedder, tokenizer=tokenizer)
     chosen: Answerer = make_answerer(answerer or settings.answer.answerer, settings, tools) if (
         answerer is None or isinstance(answerer, str)) else answerer
-    scored = tools.scorer.score(query, hits, question_type(query)) if hits else []  # 3. score sentences
-    if not hits or should_abstain(scored, tools.abstain_below):  # 3b. nothing relevant: abstain
-        logger.debug("abstaining on %r: best sentence score below %.3f", query, tools.abstain_below)
+    qtype = question_type(query)
+    scored = tools.scorer.score(query, hits, qtype) if hits else []  # 3. score sentences
+    selected = select_units(scored, hits, max_sentences=settings.answer.max_sentences,
+                            closeness=settings.answer.closeness)
+    reason = abstain_reason(query, qtype, scored, hits, selected, tools.abstain)
+    if reason is not None:  # 3b. nothing relevant: abstain
+        logger.debug("abstaining on %r: %s", query, reason)
         yield abstained_answer(question, query, hits, scored, chosen.name)
         return
     stream = getattr(chosen, "stream", None)

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +34,18 @@ class ScoreWeights:
     fragment_penalty: float = 0.15  # fewer than 4 words
     incomplete_penalty: float = 0.08  # cut mid-sentence (at a chunk boundary)
     context_share: float = 0.3  # part of the lexical score taken from the passage/label instead of the sentence
+    addenda_penalty: float = 0.2  # 부칙 / addenda (enactment and transition boilerplate) unless the question asks
+
+
+# Addenda (부칙, "Addenda", "Supplementary provisions") hold enactment dates and transition rules: they match any
+# "when"/"how much" question by shape, so they only compete when the question is about entry into force.
+_ADDENDA = re.compile(r"부칙|\bAddend|\bSupplementary provisions?\b", re.IGNORECASE)
+_ASKS_ADDENDA = re.compile(r"부칙|시행|공포|경과|effective|enter(?:s|ed)? into force|addend|transition", re.IGNORECASE)
+
+
+def is_addenda(hit: Hit) -> bool:
+    p = hit.passage
+    return bool(_ADDENDA.search(" ".join(x for x in (p.label, p.section or "") if x)))
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,8 @@ class SentenceScorer:
             return []
         idf = _idf([r[3] for r in rows])
         default_idf = math.log(1 + (len(rows) + 1) / 0.5)
+        addenda_ok = bool(_ASKS_ADDENDA.search(question))
+        addenda = [not addenda_ok and is_addenda(h) for h in hits]
         cheap: list[tuple[float, float, float, int]] = []
         for i, (hi, _ui, unit, toks) in enumerate(rows):
             lex = (1 - w.context_share) * _weighted_recall(q_tokens, toks, idf, default_idf) + w.context_share * (
@@ -122,6 +137,7 @@ class SentenceScorer:
                 (w.heading_penalty if unit.heading else 0.0)
                 + (w.fragment_penalty if len(unit.text.split()) < 4 and len(unit.text) < 15 else 0.0)
                 + (w.incomplete_penalty if not unit.heading and not is_complete(unit.text) else 0.0)
+                + (w.addenda_penalty if addenda[hi] else 0.0)
             )
             base = w.lexical * lex + w.shape * shape + w.rank_prior * prior - penalty
             cheap.append((base, lex, shape, i))
@@ -148,6 +164,21 @@ class SentenceScorer:
         return out
 
 
+def document_span(hits: Sequence[Hit], s: ScoredUnit) -> tuple[str, int, int]:
+    """Where a unit sits in its document: (doc_id, start, end), from the passage's document offset."""
+    p = hits[s.hit_index].passage
+    return p.doc_id, p.start + s.unit.start, p.start + s.unit.end
+
+
+def _same_text(hits: Sequence[Hit], a: ScoredUnit, b: ScoredUnit) -> bool:
+    """True when two units quote the same document text (overlapping chunks) or the same sentence (copies)."""
+    if a.unit.text == b.unit.text:
+        return True
+    da, sa, ea = document_span(hits, a)
+    db, sb, eb = document_span(hits, b)
+    return da == db and sa < eb and sb < ea
+
+
 def select_units(
     scored: Sequence[ScoredUnit], hits: Sequence[Hit], *, max_sentences: int = 3, closeness: float = 0.85
 ) -> list[ScoredUnit]:
@@ -169,9 +200,8 @@ def select_units(
         same_passage = [k for k in keep if k.hit_index == s.hit_index]
         if same_passage and not any(abs(k.unit_index - s.unit_index) == 1 for k in same_passage):
             continue
-        if any(hits[k.hit_index].passage.text == hits[s.hit_index].passage.text and k.hit_index != s.hit_index
-               and k.unit.text == s.unit.text for k in keep):
-            continue  # the same sentence in a duplicate passage
+        if any(_same_text(hits, k, s) for k in keep):
+            continue  # the same sentence again: overlapping chunks of one document, or a duplicate passage
         keep.append(s)
         used_docs.add(hits[s.hit_index].passage.doc_id)
     keep.sort(key=lambda s: (s.hit_index, s.unit_index))

@@ -23,10 +23,11 @@ class Unit:
 
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_KO_ITEM = "[가나다라마바사아자차카타파하]"  # Korean statutes number sub-items 가. 나. 다. … ("가\\." in markdown)
 # A line that starts a new legal item / list entry / heading: a break before it is a unit boundary.
 _ITEM_START = re.compile(
     r"[ \t]*(?:#{1,6}\s|[-*+•]\s|>\s?|\*\*[" + _CIRCLED + r"\d(]|[" + _CIRCLED + r"]|"
-    r"\((?:[0-9]{1,3}|[A-Za-z]{1,4}|[ivxlc]{1,6})\)\s|\d{1,3}(?:의\d+)?\\?\.\s|제\d+조|§)"
+    r"\((?:[0-9]{1,3}|[A-Za-z]{1,4}|[ivxlc]{1,6})\)\s|\d{1,3}(?:의\d+)?\\?\.\s|" + _KO_ITEM + r"\\?\.\s|제\d+조|§)"
 )
 _LINE_END_SENTENCE = re.compile(r"[.!?:;。)\]\"”’]\s*$|다\.?\s*$")
 _SENTENCE_START = re.compile(r"[ \t]*[\"“'‘(\[]?[A-Z0-9가-힣§*#\-" + _CIRCLED + r"]")
@@ -34,13 +35,15 @@ _SENTENCE_START = re.compile(r"[ \t]*[\"“'‘(\[]?[A-Z0-9가-힣§*#\-" + _CIR
 _BOUNDARY = re.compile(r"[.!?。](?:[\"'”’)\]]*)(?=\s+)")
 _NEXT_START = re.compile(r"\s+[\"“'‘(\[]?[A-Z0-9가-힣" + _CIRCLED + r"§*]")
 _INLINE_CIRCLED = re.compile(r"(?<=\S)\s+(?=(?:\*\*)?[" + _CIRCLED + r"])")
+# "… 조사ㆍ연구     나\\. 북한인권 …": a Korean sub-item marker after a run of spaces (a chunk that lost its line breaks)
+_INLINE_KO_ITEM = re.compile(r"(?<=\S)\s{2,}(?=" + _KO_ITEM + r"\\?\.\s)")
 _ABBREVIATIONS = frozenset(
     "u.s u.s.c u.n mr mrs ms dr prof no nos sec secs art arts para paras p pp e.g i.e etc vs v cf al inc co corp "
     "ltd jr sr st gen gov rep sen amb jan feb mar apr jun jul aug sep sept oct nov dec fig ch cl subch pub stat "
     "approx dept est ed eds vol op ibid seq viz".split()
 )
 _LEADING_DECORATION = re.compile(
-    r"(?:#{1,6}\s+|[-*+•]\s+|>\s*|(?:\*\*|__)[^*_\n]{1,8}?(?:\*\*|__)\s*|\d{1,3}(?:의\d+)?\\\.\s+)"
+    r"(?:#{1,6}\s+|[-*+•]\s+|>\s*|(?:\*\*|__)[^*_\n]{1,8}?(?:\*\*|__)\s*|\d{1,3}(?:의\d+)?\\\.\s+|" + _KO_ITEM + r"\\?\.\s+)"
 )
 _TRAILING_NOTE = re.compile(r"(?:\s*<(?:개정|신설|전문개정|본조신설|제목개정|삭제|시행일)[^>\n]*>)+\s*$")
 _HEADING_LINE = re.compile(r"^#{1,6}\s")
@@ -114,12 +117,14 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts = {start}
     for m in _INLINE_CIRCLED.finditer(text, start, end):
         cuts.add(m.end())
+    for m in _INLINE_KO_ITEM.finditer(text, start, end):
+        cuts.add(m.end())
     for m in _BOUNDARY.finditer(text, start, end):
         dot = m.start()
         if not _NEXT_START.match(text, m.end(), end) or _is_abbreviation(text, dot):
             continue
         before = text[max(c for c in cuts if c <= dot) : dot]
-        if re.fullmatch(r"\s*(?:\d{1,3}(?:의\d+)?\\?|[A-Za-z])", before):
+        if re.fullmatch(r"\s*(?:\d{1,3}(?:의\d+)?\\?|[A-Za-z]|" + _KO_ITEM + r"\\?)", before):
             continue  # "1." / "1\\." / "b." at the start of a block numbers an item, it does not end a sentence
         if re.fullmatch(r"\s*(?:#+\s*)?(?:§+|Sec\.|Section|Article|Art\.)\s*[\w()-]+", before):
             continue  # "§ 9201. Findings" / "Section 1. (a) …": the number of the provision that starts the unit

@@ -47,6 +47,31 @@ class AnswerSettings(BaseModel):
         description="Abstain when the best sentence score (with an embedder) is below this; measured by "
         "tests/calibration/abstain_thresholds.py",
     )
+    abstain_by_embedder: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {
+            "minilm": {"below": 0.42, "agreed": 0.30, "section": 0.30},
+            "e5-small": {"below": 0.64, "agreed": 0.50, "section": 0.50},
+        },
+        description="Per-embedder abstention thresholds ('below', 'agreed', 'section'; see abstain_below, "
+        "abstain_below_agreed, abstain_below_section, which apply to other embedders): sentence scores include a "
+        "cosine whose scale depends on the model (e5 cosines sit higher). Measured on "
+        "tests/calibration/abstain_questions.jsonl by tests/calibration/abstain_features.py (midpoint between the "
+        "highest unanswerable score that no anchor rule catches and the lowest answerable one)",
+    )
+    abstain_below_agreed: float = Field(
+        0.5, ge=0, le=2,
+        description="Abstain below this best sentence score even when the dense and lexical retrievers both rank "
+        "the quoted passage within abstain_agree_rank (retrieval evidence); measured by tests/calibration",
+    )
+    abstain_below_section: float = Field(
+        0.5, ge=0, le=2,
+        description="The threshold for 'which section' questions (answered by the passage label)",
+    )
+    abstain_agree_rank: int = Field(3, ge=1, le=100, description="See abstain_below_agreed")
+    abstain_anchors: bool = Field(
+        True, description="Abstain when a name or number the question is about (app.anchors) occurs in none of "
+        "the quoted passages",
+    )
     abstain_below_lexical: float = Field(
         0.39, ge=0, le=2,
         description="The same threshold for the lexical-only scorer (no embedder available); measured by "
