@@ -110,6 +110,10 @@ class SupportChecker:
         self.thresholds = thresholds
 
     def check(self, sentence: str, passage: str) -> Support:
+        if sentence.strip() and sentence in passage:
+            # A verbatim quote is supported by the passage that contains it (cosine with itself is 1): no need
+            # to embed the passage's sentences (the extractive answerer's quotes always take this path).
+            return judge(1.0, 1.0 if self._vectors is not None else None, True, self.thresholds)
         lexical = lexical_support(self._tokenize(sentence), self._tokenize(passage))
         semantic = None
         if self._vectors is not None:

@@ -126,3 +126,27 @@ def test_locate_span_finds_verbatim_and_paraphrase(tok):
     assert PASSAGE[s:e] == "The waiver must be reported to Congress."
     s, e = locate_span("Congress gets a report of the waiver", PASSAGE, tok.tokens)
     assert PASSAGE[s:e] == "The waiver must be reported to Congress."
+
+
+def test_a_verbatim_quote_is_supported_without_embedding_the_passage():
+    class CountingEmbedder:
+        name, dim = "count", 2
+        calls = 0
+
+        def encode_passages(self, texts):
+            CountingEmbedder.calls += len(texts)
+            import numpy as np
+            return np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (len(texts), 1))
+
+        def encode_queries(self, texts):
+            return self.encode_passages(texts)
+
+    from app.support import SupportChecker, SupportThresholds, VectorCache
+
+    checker = SupportChecker(lambda t: t.lower().split(), SupportThresholds(0.9, 0.85), VectorCache(CountingEmbedder()))
+    passage = "The President may waive sanctions for 30 days. Another sentence follows here."
+    verdict = checker.check("The President may waive sanctions for 30 days.", passage)
+    assert verdict.supported and verdict.score == 1.0 and CountingEmbedder.calls == 0
+    other = checker.check("The President may waive sanctions for 90 days.", passage)
+    assert not other.supported  # a changed number is still caught (and this path embeds)
+    assert CountingEmbedder.calls > 0
