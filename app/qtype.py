@@ -69,7 +69,7 @@ _SHAPES: dict[str, re.Pattern[str]] = {
 # Order matters: the first matching rule wins ("how long" before "how", "which section" before "which").
 _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ("section", re.compile(
-        r"\b(?:which|what)\s+(?:section|article|provision|subsection|paragraph|clause|law|statute|executive order|order)\b"
+        r"\b(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|can|could|may|must|shall|should|will|would)\b)[\w.-]+\s+){0,2}?(?:section|article|provision|subsection|paragraph|clause|law|statute|executive order|order)\b"
         r"|\bunder what (?:section|authority|law)\b|\bwhere (?:in the law|is it (?:stated|provided))\b"
         r"|어느\s*(?:조|조항|법|법률|규정)|몇\s*조|무슨\s*(?:조|법)|어떤\s*(?:조항|법률|규정)|근거\s*조항", re.IGNORECASE)),
     ("duration", re.compile(

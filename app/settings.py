@@ -78,7 +78,8 @@ class AnswerSettings(BaseModel):
         "tests/calibration/abstain_thresholds.py --lexical",
     )
     embed_top: int = Field(
-        40, ge=1, le=1000, description="Extractive: only this many best sentences by the cheap signals are embedded"
+        24, ge=1, le=1000, description="Extractive: only this many best sentences by the cheap signals are embedded "
+        "(latency: each costs an encoder pass on CPU)"
     )
 
 

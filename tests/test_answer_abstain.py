@@ -118,3 +118,11 @@ def test_provision_title_is_a_heading_not_an_answer():
     kept = select_units([ScoredUnit(0, units[0], 0, 1.0, 1, None, 0), ScoredUnit(0, units[-1], 2, 0.6, 0.6, None, 0)],
                         [_hit(PASSAGES[0], 1)], max_sentences=1)
     assert [k.unit.text for k in kept] == [units[-1].text]
+
+
+def test_which_section_questions_may_name_the_act_first():
+    from app.qtype import question_type
+
+    assert question_type("Which IEEPA provision lists what the President cannot regulate?") == "section"
+    assert question_type("Which EO 13810 section closes ports?") == "section"
+    assert question_type("What does the law require of exporters?") != "section"

@@ -45,7 +45,16 @@ def features(index, settings: Settings, question: str, ranks=(1, 2, 3, 5)) -> di
                     for d in draft.sentences)
     return {"qtype": qtype, "best": best.score, "agree": {r: retrievers_agree(hit, r) for r in ranks},
             "dense_rank": hit.dense_rank, "lexical_rank": hit.lexical_rank,
-            "missing": missing_anchors(question_anchors(question), contexts), "text": text}
+            "missing": missing_anchors(question_anchors(question), contexts),
+            "missing_all": missing_anchors(question_anchors(question), [_context(h) for h in hits]),
+            "missing_docs": missing_anchors(question_anchors(question), [
+                _context(h) for h in hits if h.passage.doc_id in {hits[s.hit_index].passage.doc_id for s in selected}]),
+            "text": text}
+
+
+def _context(hit) -> str:
+    p = hit.passage
+    return " ".join(x for x in (p.text, p.title, p.label, p.section or "", p.date or "") if x)
 
 
 def decide(f: dict, below: float, agreed: float, section: float, rank: int, anchors: bool) -> bool:
