@@ -1,10 +1,15 @@
 """When to say "the indexed documents do not answer this" instead of guessing (pure functions).
 
-The signal is the best sentence score of the extractive scorer (`ScoredUnit.score`: question-token recall,
-embedding similarity, answer-shape bonus) over the retrieved passages; it is comparable across questions,
-unlike raw BM25 or fused retrieval scores. The threshold (AnswerSettings.abstain_below, and
-abstain_below_lexical when no embedder is available) was measured on answerable vs unanswerable questions by
-tests/calibration/abstain_thresholds.py.
+`abstain_reason` combines three signals:
+- the best sentence score of the extractive scorer (`ScoredUnit.score`: question-token recall, embedding
+  similarity, answer-shape bonus), comparable across questions unlike raw BM25 or fused scores;
+- retrieval evidence: when the dense and the lexical retriever both rank the quoted passage near the top
+  (`Hit.dense_rank`, `Hit.lexical_rank`), a lower sentence score suffices; "which section" questions, answered by
+  the passage's label, have their own lower threshold;
+- anchors (`app.anchors`): a name or long number the question is about must occur in the quoted documents.
+Thresholds are per embedder (`AnswerSettings.abstain_by_embedder`; e5 cosines sit higher than MiniLM's), measured
+on tests/calibration/abstain_questions.jsonl by tests/calibration/abstain_features.py; the lexical-only scorer
+uses AnswerSettings.abstain_below_lexical (tests/calibration/abstain_thresholds.py --lexical).
 """
 
 from __future__ import annotations
