@@ -140,7 +140,8 @@ def test_open_builds_from_corpus_only_when_the_index_is_absent(settings, corpus)
     svc.open(corpus)
     assert svc.status().state == "ok"
     assert sorted(d.doc_id for d in svc.documents()) == ["fund", "visas"]
-    assert svc.health() == {"status": "ok", "documents": 2, "chunks": 2, "embedder": "minilm", "message": None}
+    assert svc.health() == {"status": "ok", "documents": 2, "chunks": 2, "embedder": settings.index.embedder,
+                            "message": None}
 
     settings.resolved_index_dir().mkdir(parents=True)
     (settings.resolved_index_dir() / "manifest.json").write_text("{}")

@@ -51,21 +51,27 @@ def outside_requests() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def page(server, tmp_path_factory, outside_requests):
+def playwright():
+    """One Playwright driver per module: a second sync_playwright() while one is open raises."""
     with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
-        )
-        pg = context.new_page()
-        pg.set_default_timeout(60_000)
-        pg.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:"))
-              else outside_requests.append(r.url))
-        pg.goto(server.url + "/")
-        pg.wait_for_selector("#pqa-question textarea")
-        sync_api.expect(pg.locator("#pqa-status")).to_contain_text("Index ready")
-        yield pg
-        context.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def page(server, tmp_path_factory, outside_requests, playwright):
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+        args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:"))
+          else outside_requests.append(r.url))
+    pg.goto(server.url + "/")
+    pg.wait_for_selector("#pqa-question textarea")
+    sync_api.expect(pg.locator("#pqa-status")).to_contain_text("Index ready")
+    yield pg
+    context.close()
 
 
 def _tab(page, name: str) -> None:
@@ -210,7 +216,7 @@ def llm_base_url(tmp_path_factory):
 
 
 @pytest.mark.llm
-def test_llm_answer_streams_into_the_chat(llm_base_url, tmp_path_factory):
+def test_llm_answer_streams_into_the_chat(llm_base_url, tmp_path_factory, playwright):
     corpus = tmp_path_factory.mktemp("llm-corpus")
     shutil.copy(REPO_ROOT / "corpus" / "fpri-sanctions-relief-2019.md", corpus)
     live = start_server(tmp_path_factory.mktemp("llm-home"), corpus,
@@ -218,36 +224,35 @@ def test_llm_answer_streams_into_the_chat(llm_base_url, tmp_path_factory):
                              # short prompt and reply: SmolLM2 on a busy 2-core machine makes a few tokens/s
                              "POLICYQA_LLM_MAX_TOKENS": "64", "POLICYQA_LLM_MAX_PASSAGES": "2"})
     try:
-        with sync_api.sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                str(tmp_path_factory.mktemp("chromium-llm")), executable_path=str(CHROMIUM), headless=True,
-                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
-            )
-            page = context.new_page()
-            page.set_default_timeout(60_000)
-            page.goto(live.url + "/")
-            sync_api.expect(page.locator("#pqa-status")).to_contain_text("Index ready")
-            page.get_by_text("Settings").click()
-            page.get_by_label("llm").check()
-            # record whether generated text ever shows while the answer streams
-            page.evaluate("""() => {
-                window.pqaStreamed = false;
-                new MutationObserver(() => {
-                    for (const el of document.querySelectorAll('#pqa-chat .pqa-streaming')) {
-                        if (!el.textContent.includes('Searching the documents')) window.pqaStreamed = true;
-                    }
-                }).observe(document.body, {subtree: true, childList: true, characterData: true});
-            }""")
-            answer = _ask(page, "Why was the Mount Kumgang tourism zone shut down?", timeout_ms=600_000)
-            assert page.evaluate("window.pqaStreamed"), "no partial LLM text was shown before the final answer"
-            # every sentence is either cited (with a card) or visibly flagged; or the answer abstains
-            refs = answer.locator(".pqa-answer .pqa-ref").count()
-            flagged = answer.locator(".pqa-unsupported").count()
-            abstained = answer.locator(".pqa-abstained").count()
-            assert refs + flagged + abstained > 0
-            if refs:
-                sync_api.expect(answer.locator(".pqa-card").first).to_be_visible()
-            _screenshot(page, "ask-llm.png", show=answer)
-            context.close()
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-llm")), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+        )
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(live.url + "/")
+        sync_api.expect(page.locator("#pqa-status")).to_contain_text("Index ready")
+        page.get_by_text("Settings").click()
+        page.get_by_label("llm").check()
+        # record whether generated text ever shows while the answer streams
+        page.evaluate("""() => {
+            window.pqaStreamed = false;
+            new MutationObserver(() => {
+                for (const el of document.querySelectorAll('#pqa-chat .pqa-streaming')) {
+                    if (!el.textContent.includes('Searching the documents')) window.pqaStreamed = true;
+                }
+            }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }""")
+        answer = _ask(page, "Why was the Mount Kumgang tourism zone shut down?", timeout_ms=600_000)
+        assert page.evaluate("window.pqaStreamed"), "no partial LLM text was shown before the final answer"
+        # every sentence is either cited (with a card) or visibly flagged; or the answer abstains
+        refs = answer.locator(".pqa-answer .pqa-ref").count()
+        flagged = answer.locator(".pqa-unsupported").count()
+        abstained = answer.locator(".pqa-abstained").count()
+        assert refs + flagged + abstained > 0
+        if refs:
+            sync_api.expect(answer.locator(".pqa-card").first).to_be_visible()
+        _screenshot(page, "ask-llm.png", show=answer)
+        context.close()
     finally:
         live.stop()
