@@ -24,7 +24,7 @@ from app.abstain import AbstainRule, abstain_reason, no_answer_text
 from app.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer, select_units
 from app.followup import standalone_query
 from app.llm import LLMAnswerer
-from app.qtype import question_type
+from app.qtype import is_multi_part, question_type
 from app.settings import Settings
 from app.support import SupportChecker, SupportThresholds, VectorCache, locate_span
 from app.tokens import Tokenizer
@@ -70,10 +70,11 @@ def make_tools(index: Any, settings: Settings, *, embedder: Any = _FROM_INDEX, t
     if vectors is not None:
         own = a.abstain_by_embedder.get(str(getattr(embedder, "name", "")), {})
         rule = AbstainRule(own.get("below", a.abstain_below), own.get("agreed", a.abstain_below_agreed),
-                           own.get("section", a.abstain_below_section), a.abstain_agree_rank, a.abstain_anchors)
+                           own.get("section", a.abstain_below_section), a.abstain_agree_rank, a.abstain_anchors,
+                           a.abstain_anchor_names, own.get("passage", 0.0))
     else:  # lexical-only scores are on another scale: one measured threshold
         t = a.abstain_below_lexical
-        rule = AbstainRule(t, t, t, a.abstain_agree_rank, a.abstain_anchors)
+        rule = AbstainRule(t, t, t, a.abstain_agree_rank, a.abstain_anchors, a.abstain_anchor_names)
     return Tools(tok, vectors, scorer, checker, rule)
 
 
@@ -198,7 +199,7 @@ def answer_stream(
     qtype = question_type(query)
     scored = tools.scorer.score(query, hits, qtype) if hits else []  # 3. score sentences
     selected = select_units(scored, hits, max_sentences=settings.answer.max_sentences,
-                            closeness=settings.answer.closeness)
+                            closeness=settings.answer.closeness, other_documents=is_multi_part(query))
     reason = abstain_reason(query, qtype, scored, hits, selected, tools.abstain)
     if reason is not None:  # 3b. nothing relevant: abstain
         logger.debug("abstaining on %r: %s", query, reason)

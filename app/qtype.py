@@ -33,7 +33,7 @@ _DATE = re.compile(
 )
 _QUANTITY = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|million|billion|percent)\b|%|\d+\s*(?:명|개|원|인|건|회|곳|퍼센트)|[일이삼사오육칠팔구십백천만]+\s*명",
+    r"hundred|thousand|million|billion|percent)\b|%|\d+\s*(?:명|개|원|인|건|회|곳|퍼센트|년|개월|일|주|시간|세|배|차례|분의)|[일이삼사오육칠팔구십백천만]+\s*명",
     re.IGNORECASE,
 )
 _PERSON = re.compile(
@@ -94,10 +94,55 @@ def question_type(question: str) -> QuestionType:
     return "other"
 
 
-def answer_shape_score(qtype: QuestionType, sentence: str) -> float:
+_NUMBER_TEXT = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+                r"forty|fifty|sixty|ninety|hundred)")
+_ASKED_UNIT_KO = re.compile(r"몇\s*(명|년|개월|일|주|시간|회|번|개|곳|배|세|차례|퍼센트)")
+_ASKED_UNIT_EN = re.compile(
+    r"\bhow many\s+(?:\w+\s+)?(day|week|month|year|hour|member|people|person|time|port|vessel|order|countr)",
+    re.IGNORECASE)
+_ASKED_MONEY = re.compile(r"\bhow much (?:money|funding|revenue)|\bwhat (?:amount|sum)\b|\b(?:fine|penalty) "
+                          r"(?:of|up to)\b|\blargest (?:civil )?(?:fine|penalty)|금액|예산|얼마의 돈|벌금은 얼마",
+                          re.IGNORECASE)
+_MONEY = re.compile(r"\$\s?\d|\bdollars?\b|\d[\d,]*\s*(?:만|억|천)?\s*원")
+
+
+def asked_unit(question: str) -> re.Pattern[str] | None:
+    """The measure a question asks for, as a pattern its answer sentence should contain: "몇 명" → a count of
+    people ("25명"), "how many days" → "30 days", "how much money" → "$2,000,000"; None when it names no unit."""
+    if m := _ASKED_UNIT_KO.search(question):
+        return re.compile(rf"\d+\s*{m.group(1)}")
+    if m := _ASKED_UNIT_EN.search(question):
+        stem = {"people": "(?:people|persons|individuals)", "person": "(?:people|persons|individuals)"}.get(
+            m.group(1).lower(), re.escape(m.group(1)))
+        return re.compile(rf"\b{_NUMBER_TEXT}[\s-]+(?:\w+[\s-]+)?{stem}", re.IGNORECASE)
+    if _ASKED_MONEY.search(question):
+        return _MONEY
+    return None
+
+
+def answer_shape_score(qtype: QuestionType, sentence: str, unit: re.Pattern[str] | None = None) -> float:
     """1.0 when `sentence` has the shape the question type asks for (a duration for "how long"…), else 0.0.
-    "section" and "other" questions have no sentence shape (the section answer is the passage's label)."""
+    With `unit` (`asked_unit` of the question), 1.0 only when the sentence states that measure ("25명" for
+    "몇 명"), 0.5 when it has only the generic shape. "section" and "other" questions have no sentence shape (the
+    section answer is the passage's label)."""
+    if unit is not None and unit.search(sentence):
+        return 1.0
     pattern = _SHAPES.get(qtype)
     if pattern is None:
         return 0.0
-    return 1.0 if pattern.search(sentence) else 0.0
+    generic = 1.0 if pattern.search(sentence) else 0.0
+    return generic / 2 if unit is not None else generic
+
+
+_MULTI_PART = re.compile(
+    r"(?:,\s*and|;)\s*(?:what|which|who|whom|how|when|where|why|is|are|was|were|does|do|did|can|may|must)\b"
+    r"|\band\s+(?:what|which|who|how|when|where|why)\b|\bcompare[sd]?\b|\bcomparison\b|\bdiffer(?:s|ent|ence)?\b"
+    r"|\bboth\b|[?？].+[?？]|비교|차이|각각|그리고|또한|,\s*(?:무엇|어떤|누가|언제|얼마)",
+    re.IGNORECASE,
+)
+
+
+def is_multi_part(question: str) -> bool:
+    """True when the question asks two things at once ("…, and which …", "How does X compare with Y", "both",
+    two question marks): its answer may need quotes from more than one document."""
+    return bool(_MULTI_PART.search(question))

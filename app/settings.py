@@ -50,13 +50,14 @@ class AnswerSettings(BaseModel):
     abstain_by_embedder: dict[str, dict[str, float]] = Field(
         default_factory=lambda: {
             "minilm": {"below": 0.42, "agreed": 0.30, "section": 0.30},
-            "e5-small": {"below": 0.64, "agreed": 0.50, "section": 0.50},
+            "e5-small": {"below": 1.535, "agreed": 1.535, "section": 1.395, "passage": 1.0},
         },
         description="Per-embedder abstention thresholds ('below', 'agreed', 'section'; see abstain_below, "
-        "abstain_below_agreed, abstain_below_section, which apply to other embedders): sentence scores include a "
-        "cosine whose scale depends on the model (e5 cosines sit higher). Measured on "
-        "tests/calibration/abstain_questions.jsonl by tests/calibration/abstain_features.py (midpoint between the "
-        "highest unanswerable score that no anchor rule catches and the lowest answerable one)",
+        "abstain_below_agreed, abstain_below_section, which apply to other embedders) and 'passage', the weight of "
+        "the question-passage dense cosine added to the best sentence score (app.abstain.evidence_signal; 0 when "
+        "absent): both include cosines whose scale depends on the model (e5 cosines sit higher). Measured on "
+        "tests/calibration/abstain_questions.jsonl by tests/calibration/abstain_features.py (midpoint of the "
+        "thresholds with the best balanced accuracy; 'section' keeps the earlier measured gap below 'below')",
     )
     abstain_below_agreed: float = Field(
         0.5, ge=0, le=2,
@@ -69,8 +70,13 @@ class AnswerSettings(BaseModel):
     )
     abstain_agree_rank: int = Field(3, ge=1, le=100, description="See abstain_below_agreed")
     abstain_anchors: bool = Field(
-        True, description="Abstain when a name or number the question is about (app.anchors) occurs in none of "
-        "the quoted passages",
+        True, description="Abstain when a long number the question is about (a year, an order number; "
+        "app.anchors) occurs in none of the retrieved passages of the quoted documents (see abstain_anchor_names)",
+    )
+    abstain_anchor_names: bool = Field(
+        False, description="With abstain_anchors: names of the question (capitalised words, acronyms) must occur "
+        "too, not only its long numbers. Off by default: names are paraphrased in the documents ('Pyongyang' for the "
+        "Government of North Korea), numbers are not",
     )
     abstain_below_lexical: float = Field(
         0.39, ge=0, le=2,

@@ -107,12 +107,21 @@ def test_follow_up_is_rewritten_before_retrieval(settings):
     assert re.search(r"one month to one year|30 days and 1 year", result.text)
 
 
-def test_multi_document_question_quotes_distinct_documents(settings):
-    result = answer("How long is the humanitarian waiver of sanctions and the humanitarian sanctions deferral?",
-                    index=TinyIndex(), settings=settings)
+def test_multi_part_question_quotes_distinct_documents(settings):
+    result = answer("How long is the humanitarian sanctions deferral, and how long is the humanitarian waiver of "
+                    "sanctions?", index=TinyIndex(), settings=settings)
     assert not result.abstained
     docs = {c.doc_id for c in result.citations}
     assert {"seminar-2025", "22usc_ch99"} <= docs
+    _check_invariants(result)
+
+
+def test_single_part_question_quotes_one_passage(settings):
+    # The same evidence, asked as one question: the best passage answers it, no second document is cited.
+    result = answer("How long is the humanitarian waiver of sanctions and the humanitarian sanctions deferral?",
+                    index=TinyIndex(), settings=settings)
+    assert not result.abstained
+    assert len(result.citations) == 1
     _check_invariants(result)
 
 

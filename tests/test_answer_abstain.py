@@ -58,12 +58,21 @@ def test_anchors_are_names_acronyms_and_long_numbers():
     assert missing_anchors(["2023"], ["Between 1994 and 2003, South Korea admitted 3,800 refugees."]) == ["2023"]
 
 
-def test_question_about_an_absent_name_abstains():
+def test_question_about_an_absent_name_abstains_when_names_are_checked():
     # The waiver passage answers "how long" for the U.S. — not for Japan.
+    names = Settings(answer={"abstain_anchor_names": True})
     result = answer("For how long may Japan waive its sanctions for humanitarian assistance?", index=TinyIndex(),
-                    settings=Settings())
+                    settings=names)
     assert result.abstained
     assert answer("For how long may the President waive sanctions for humanitarian assistance?",
+                  index=TinyIndex(), settings=names).abstained is False
+
+
+def test_question_about_an_absent_number_abstains_by_default():
+    result = answer("For how long could the President waive sanctions for humanitarian assistance in 2031?",
+                    index=TinyIndex(), settings=Settings())
+    assert result.abstained
+    assert answer("For how long could the President waive sanctions for humanitarian assistance?",
                   index=TinyIndex(), settings=Settings()).abstained is False
 
 

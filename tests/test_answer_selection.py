@@ -1,0 +1,91 @@
+"""Passage-first quote selection, the evidence signal of abstention, and question-type helpers (pure functions,
+hand-built hits, no model)."""
+
+from __future__ import annotations
+
+from answer_fixtures import PASSAGES
+
+from app.abstain import AbstainRule, abstain_reason, evidence_signal
+from app.extractive import ScoredUnit, select_units
+from app.qtype import answer_shape_score, asked_unit, is_multi_part
+from app.sentences import Unit
+from index.types import Hit, Passage
+
+
+def _passage(doc: str, n: int, text: str) -> Passage:
+    return Passage(chunk_id=f"{doc}#{n}", doc_id=doc, title=doc, source=f"{doc}.txt", doc_type="law", language="en",
+                   label=f"{doc} ¶{n}", start=1000 * n, end=1000 * n + len(text), text=text)
+
+
+def _hit(p: Passage, rank: int, dense_score: float | None = None) -> Hit:
+    return Hit(passage=p, rank=rank, score=1.0 / rank, dense_score=dense_score)
+
+
+def _unit(hit_index: int, text: str, score: float, index: int, prior: float = 0.0) -> ScoredUnit:
+    start = 10 * index  # distinct offsets: units of one passage do not overlap
+    return ScoredUnit(hit_index, Unit(start, start + len(text), text), index, score, 0.5, 0.5, 0.0, prior)
+
+
+def test_quotes_come_from_the_best_passage_first():
+    a = _passage("a", 1, "One. Two. Three.")
+    b = _passage("b", 2, "Four.")
+    hits = [_hit(a, 1), _hit(b, 2)]
+    scored = [_unit(0, "One.", 1.0, 0, prior=0.2), _unit(1, "Four.", 0.95, 0, prior=0.1),
+              _unit(0, "Three.", 0.9, 2, prior=0.2), _unit(0, "Two.", 0.5, 1, prior=0.2)]
+    single = select_units(scored, hits, max_sentences=3, closeness=0.85, other_documents=False)
+    assert [(s.hit_index, s.unit_index) for s in single] == [(0, 0), (0, 2)]  # not adjacent, same passage: kept
+    # another document joins a multi-part answer only when its own evidence (score without the rank prior)
+    # is close to the best's: 0.85 vs 0.8 here
+    multi = select_units(scored, hits, max_sentences=3, closeness=0.85, other_documents=True)
+    assert [(s.hit_index, s.unit_index) for s in multi] == [(0, 0), (0, 2), (1, 0)]
+    weak = [_unit(0, "One.", 1.0, 0, prior=0.2), _unit(1, "Four.", 0.7, 0, prior=0.1)]  # evidence 0.6 < 0.9 × 0.8
+    assert [s.hit_index for s in select_units(weak, hits, other_documents=True)] == [0]
+
+
+def test_evidence_signal_adds_the_passage_cosine():
+    a, b = _passage("a", 1, "x"), _passage("b", 2, "y")
+    best = _unit(1, "y", 0.6, 0)
+    hits = [_hit(a, 1, dense_score=0.9), _hit(b, 2, dense_score=0.8)]
+    assert evidence_signal(best, hits, 0.0) == 0.6
+    assert abs(evidence_signal(best, hits, 1.0) - 1.4) < 1e-9
+    lexical_only = [_hit(a, 1, dense_score=0.9), _hit(b, 2)]  # the dense retriever did not return the passage
+    assert abs(evidence_signal(best, lexical_only, 1.0) - 1.5) < 1e-9  # the lowest cosine among the hits: 0.9
+    rule = AbstainRule(below=1.45, agreed_below=1.45, section_below=1.3, passage_weight=1.0)
+    unit = [best]
+    assert abstain_reason("What is y?", "other", unit, hits, unit, rule) is not None  # 1.4 < 1.45
+    assert abstain_reason("Which section says y?", "section", unit, hits, unit, rule) is None
+
+
+def test_numbers_are_anchors_by_default_names_only_when_asked():
+    p = PASSAGES[1]
+    unit = [_unit(0, "The President may waive the application of the sanctions.", 0.9, 0)]
+    hits = [_hit(p, 1)]
+    names_off = AbstainRule(below=0.5, agreed_below=0.5, section_below=0.5)
+    names_on = AbstainRule(below=0.5, agreed_below=0.5, section_below=0.5, anchor_names=True)
+    assert abstain_reason("May Japan waive the sanctions?", "permission", unit, hits, unit, names_off) is None
+    assert abstain_reason("May Japan waive the sanctions?", "permission", unit, hits, unit, names_on) is not None
+    assert abstain_reason("May the President waive the sanctions in 2031?", "permission", unit, hits, unit,
+                          names_off) is not None
+
+
+def test_asked_unit_prefers_the_measure_the_question_names():
+    unit = asked_unit("남북교류협력 추진협의회 위원은 몇 명까지 둘 수 있나요?")
+    assert unit is not None
+    assert answer_shape_score("quantity", "협의회는 위원장 1명을 포함한 25명 이내의 위원으로 구성한다.", unit) == 1.0
+    assert answer_shape_score("quantity", "회의 개최 3일 전까지 알려야 한다.", unit) == 0.5
+    money = asked_unit("How much money per year was authorized for grants?")
+    assert answer_shape_score("quantity", "There are authorized to be appropriated $2,000,000 for each year.",
+                              money) == 1.0
+    assert answer_shape_score("quantity", "The President may provide 3 grants.", money) == 0.5
+    days = asked_unit("How many days may the waiver last?")
+    assert days is not None and days.search("for a period of 180 days") and not days.search("section 180")
+    assert asked_unit("Who manages the fund?") is None
+    assert answer_shape_score("quantity", "It has 3 members.") == 1.0  # no unit asked: the generic shape
+
+
+def test_multi_part_questions():
+    assert is_multi_part("What penalties apply, and how high can the civil penalty go?")
+    assert is_multi_part("How does the waiver period compare with the period cited at the seminar?")
+    assert is_multi_part("IEEPA protects donations; how did EO 13687 deal with them?")
+    assert not is_multi_part("Under EO 13810, how long is an aircraft barred from landing?")
+    assert not is_multi_part("How much money was authorized for human rights and democracy programs?")
