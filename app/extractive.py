@@ -177,6 +177,16 @@ def document_span(hits: Sequence[Hit], s: ScoredUnit) -> tuple[str, int, int]:
     return p.doc_id, p.start + s.unit.start, p.start + s.unit.end
 
 
+_WORDS = re.compile(r"\w+")
+
+
+def near_duplicate(a: str, b: str, share: float = 0.8) -> bool:
+    """True when two sentences share at least `share` of their distinct words (Jaccard): the same boilerplate in
+    several documents ("I hereby determine that the making of donations …" in three executive orders)."""
+    wa, wb = set(_WORDS.findall(a.lower())), set(_WORDS.findall(b.lower()))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= share
+
+
 def _same_text(hits: Sequence[Hit], a: ScoredUnit, b: ScoredUnit) -> bool:
     """True when two units quote the same document text (overlapping chunks) or the same sentence (copies)."""
     if a.unit.text == b.unit.text:
@@ -220,6 +230,8 @@ def select_units(
             continue  # one extra quote per other document
         if any(_same_text(hits, k, s) for k in keep):
             continue  # the same sentence again: overlapping chunks of one document, or a duplicate passage
+        if s.hit_index != best.hit_index and any(near_duplicate(k.unit.text, s.unit.text) for k in keep):
+            continue  # another document's copy of a kept sentence adds a citation, not an answer
         keep.append(s)
         used_docs.add(doc)
     keep.sort(key=lambda s: (s.hit_index != best.hit_index, s.hit_index, s.unit_index))

@@ -89,3 +89,13 @@ def test_multi_part_questions():
     assert is_multi_part("IEEPA protects donations; how did EO 13687 deal with them?")
     assert not is_multi_part("Under EO 13810, how long is an aircraft barred from landing?")
     assert not is_multi_part("How much money was authorized for human rights and democracy programs?")
+
+
+def test_another_documents_copy_of_a_kept_sentence_is_not_quoted():
+    boiler = "I hereby determine that the making of donations of the type of articles specified would impair my ability."
+    a, b, c = _passage("eo1", 1, boiler), _passage("eo2", 2, "(d) " + boiler), _passage("law", 3, "Donations are free.")
+    hits = [_hit(a, 1), _hit(b, 2), _hit(c, 3)]
+    scored = [_unit(0, boiler, 1.0, 0, prior=0.2), _unit(1, "(d) " + boiler, 0.9, 0, prior=0.1),
+              _unit(2, "Donations are free.", 0.85, 0, prior=0.05)]
+    kept = select_units(scored, hits, other_documents=True)
+    assert [s.hit_index for s in kept] == [0, 2]
