@@ -35,6 +35,7 @@ class ScoreWeights:
     incomplete_penalty: float = 0.08  # cut mid-sentence (at a chunk boundary)
     context_share: float = 0.3  # part of the lexical score taken from the passage/label instead of the sentence
     addenda_penalty: float = 0.2  # 부칙 / addenda (enactment and transition boilerplate) unless the question asks
+    unit_shape: float = 0.15  # added to `shape` when the question names the measure it asks for (`asked_unit`)
 
 
 # Addenda (부칙, "Addenda", "Supplementary provisions") hold enactment dates and transition rules: they match any
@@ -112,7 +113,9 @@ class SentenceScorer:
         self._tokenize = tokenize
         self._vectors = vectors
         self.weights = weights
-        self.embed_top = embed_top  # only the best units by the cheap signals are embedded (latency)
+        # Only the best units by the cheap signals are embedded (latency); 0: none, the passage's dense cosine
+        # from the index (`Hit.dense_score`) stands in for each sentence's (no model call at answer time).
+        self.embed_top = embed_top
 
     def score(self, question: str, hits: Sequence[Hit], qtype: QuestionType | None = None) -> list[ScoredUnit]:
         w = self.weights
@@ -145,10 +148,14 @@ class SentenceScorer:
                 + (w.incomplete_penalty if not unit.heading and not is_complete(unit.text) else 0.0)
                 + (w.addenda_penalty if addenda[hi] else 0.0)
             )
-            base = w.lexical * lex + w.shape * shape + w.rank_prior * prior - penalty
+            shape_weight = w.shape + (w.unit_shape if asked is not None else 0.0)
+            base = w.lexical * lex + shape_weight * shape + w.rank_prior * prior - penalty
             cheap.append((base, lex, shape, i))
         semantic: dict[int, float] = {}
-        if self._vectors is not None:
+        passage_cos = passage_cosines(hits) if self._vectors is not None and self.embed_top == 0 else None
+        if passage_cos is not None:  # no sentence embeddings: each unit takes its passage's question cosine
+            semantic = {i: passage_cos[rows[i][0]] for i in range(len(rows))}
+        elif self._vectors is not None:
             chosen = sorted(cheap, key=lambda c: -c[0])[: self.embed_top]
             qvec = self._vectors.query(question)
             uvecs = self._vectors.passages([rows[c[3]][2].text for c in chosen])
@@ -157,7 +164,7 @@ class SentenceScorer:
         out: list[ScoredUnit] = []
         for base, lex, shape, i in cheap:
             hi, ui, unit, _ = rows[i]
-            if self._vectors is not None:
+            if semantic:
                 if i not in semantic:
                     continue  # not among the embedded candidates: cannot compete
                 sem = semantic[i]
@@ -169,6 +176,16 @@ class SentenceScorer:
                                   round(w.rank_prior / (1 + hi), 4)))
         out.sort(key=lambda s: (-s.score, s.hit_index, s.unit_index))
         return out
+
+
+def passage_cosines(hits: Sequence[Hit]) -> list[float] | None:
+    """The dense retriever's question↔passage cosine of every hit (`Hit.dense_score`, computed by the index; a
+    passage only the lexical retriever found takes the lowest cosine among the hits); None when no hit has one."""
+    known = [h.dense_score for h in hits if h.dense_score is not None]
+    if not known:
+        return None
+    floor = min(known)
+    return [h.dense_score if h.dense_score is not None else floor for h in hits]
 
 
 def document_span(hits: Sequence[Hit], s: ScoredUnit) -> tuple[str, int, int]:
