@@ -60,7 +60,7 @@ def retokenise(state: State, tokenize_many: Callable[[list[str]], list[list[str]
     """`state` with its BM25 index rebuilt from fresh tokens of every row (the embedded text: context or text),
     and those tokens, for a generation whose cached tokens come from another tokenizer version."""
     tokens = TokenRows.from_lists(tokenize_many([row_embed_text(r) for r in state.table.rows]))
-    return replace(state, lexical=LexicalIndex.from_rows(tokens)), tokens
+    return replace(state, lexical=LexicalIndex.from_rows(tokens, groups=state.table.row_doc)), tokens
 
 
 def load_state(directory: Path, manifest: Manifest) -> State:

@@ -507,7 +507,7 @@ class Index:
         keep_set = set(keep)
         removed_ids = [r["id"] for i, r in enumerate(old_rows) if i not in keep_set]
         dense = self._next_dense(state, kind, table, vectors, removed_ids, new_rows, new_vectors)
-        lexical = LexicalIndex.from_rows(tokens)
+        lexical = LexicalIndex.from_rows(tokens, groups=table.row_doc)
 
         now = _now()
         for doc_id in dropped:
@@ -540,7 +540,10 @@ class Index:
                 vectors[j] = state.vectors[reuse_row[r["hash"]]]
             else:
                 first.setdefault(r["hash"], j)
-        need = list(first.values())
+        # Longest texts first across the whole ingest, so each batch holds texts of similar length: a batch is
+        # padded to its longest text, and batches in document order mix long sections with short headings.
+        # The raw `encode_passages` ceiling (`policyqa eval ingest`) sorts the same way.
+        need = sorted(first.values(), key=lambda j: -len(row_embed_text(new_rows[j])))
         batch = self.settings.batch_size
         for start in range(0, len(need), batch):
             if on_progress:

@@ -97,9 +97,9 @@ def test_vectorised_bm25_equals_bm25s_own_builder(tok):
         "남북협력기금은 다음 각 호의 용도에 사용한다. 기금의 관리는 한국수출입은행이 한다.",
     ]
     tokens = tok.tokenize_many(corpus)
-    reference = bm25s.BM25()
+    reference = bm25s.BM25(k1=1.2, b=0.75)
     reference.index(tokens, show_progress=False)
-    ours = LexicalIndex.build(tokens)
+    ours = LexicalIndex.build(tokens, k1=1.2, b=0.75)
     for query in ["designated persons visas", "sanctions", "기금 관리", "committee humanitarian exemptions"]:
         q = tok.tokenize(query)
         expected = reference.get_scores_from_ids(reference.get_tokens_ids(q))
@@ -127,3 +127,52 @@ def test_compound_nouns_also_give_their_parts(tok):
     corpus = ["기금은 다음 각 호의 용도에 사용한다.", "통일부장관은 협력사업을 승인할 수 있다."]
     index = LexicalIndex.build(tok.tokenize_many(corpus))
     assert int(np.argmax(index.scores(tok.tokenize("남북협력기금의 용도")))) == 0
+
+
+def test_neighbour_windows_stay_inside_each_document():
+    from index.lexical import neighbour_windows
+
+    window, member = neighbour_windows(np.array(["a", "a", "a", "b", "c", "c"]))
+    pairs = sorted(zip(window.tolist(), member.tolist()))
+    assert pairs == [(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (2, 2), (3, 3), (4, 4), (4, 5), (5, 4), (5, 5)]
+    assert [len(x) for x in neighbour_windows(np.array([], dtype=int))] == [0, 0]
+
+
+def _window_corpus(tok):
+    texts = [
+        "The Secretary shall deny a visa to any person designated under this section.",  # doc 0, row 0
+        "Such a person may also have assets blocked by the Treasury.",  # doc 0, row 1: 'assets', no 'visa'
+        "Assets of exporters are blocked.",  # doc 1: 'assets' only, no neighbour
+        "Unrelated fishing quota text.",  # doc 2, row 3
+        "Visas for fishing crews are issued by consulates.",  # doc 2, row 4: 'visa', neighbour has no 'assets'
+    ]
+    return tok.tokenize_many(texts), np.array([0, 0, 1, 2, 2])
+
+
+def test_neighbour_window_boosts_only_rows_that_match_on_their_own(tok):
+    tokens, groups = _window_corpus(tok)
+    plain = LexicalIndex.build(tokens)
+    boosted = LexicalIndex.build(tokens, groups=groups, neighbour_weight=1.0)
+    q = tok.tokenize("visa denied, assets blocked")
+    p, s = plain.scores(q), boosted.scores(q)
+    assert (s > 0).tolist() == (p > 0).tolist()  # same candidate rows
+    assert np.all(s >= p)
+    # rows 0 and 1 each see the other's words through the window; row 2 (a one-chunk document) gains less
+    assert s[1] - p[1] > s[2] - p[2]
+    assert s[0] - p[0] > s[4] - p[4]
+    no_match = tok.tokenize("quota")
+    np.testing.assert_array_equal(boosted.scores(no_match) > 0, plain.scores(no_match) > 0)
+    assert boosted.scores(tok.tokenize("fishing"))[4] > 0 and boosted.scores(tok.tokenize("fishing"))[1] == 0
+
+
+def test_neighbour_window_round_trips_and_checks_rows(tok, tmp_path):
+    tokens, groups = _window_corpus(tok)
+    index = LexicalIndex.build(tokens, groups=groups, neighbour_weight=0.5)
+    index.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25", rows=5)
+    assert loaded.neighbour_weight == 0.5
+    q = tok.tokenize("assets visa")
+    np.testing.assert_allclose(loaded.scores(q), index.scores(q))
+    assert not np.allclose(LexicalIndex.build(tokens).scores(q), index.scores(q))
+    with pytest.raises(ValueError, match="groups"):
+        LexicalIndex.build(tokens, groups=groups[:3])
