@@ -268,7 +268,7 @@ def main(path: Path, *, settings, tune: bool = False, out_dir: Path = Path("benc
         dense, dense_s = collect_rankings(search, data.queries, test_ids, "dense")
         lexical, lexical_s = collect_rankings(search, data.queries, test_ids, "lexical")
         if not baselines or name == "minilm":
-            results.append(score_system("bm25 (bm25s, stemmed)", {q: dedupe_docs(r, 100) for q, r in lexical.items()},
+            results.append(score_system("bm25 (stemmed, neighbour window)", {q: dedupe_docs(r, 100) for q, r in lexical.items()},
                                         data.qrels["test"], lexical_s))
             baselines.append(results[-1].name)
         results.append(score_system(f"dense {name}", {q: dedupe_docs(r, 100) for q, r in dense.items()},

@@ -57,6 +57,31 @@ class MemoEmbedder:
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    def seed_from_indexes(self, roots: list[Path]) -> int:
+        """Remember the vectors already stored in other indexes built with the same embedder (e.g. the cached
+        SciFact benchmark index): the same model gives the same vector for the same text, so a latency index
+        over replicated SciFact needs no re-embedding. Returns how many texts were added."""
+        from index.generation import CHUNKS, MANIFEST, VECTORS
+        from index.store import IndexStore
+        from index.table import read_jsonl, row_embed_text
+
+        added = 0
+        for root in roots:
+            store = IndexStore(root)
+            if not store.exists():
+                continue
+            gen = store.current()
+            manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+            if manifest["embedder"]["name"] != self.name or manifest["embedder"]["dim"] != self.dim:
+                continue
+            vectors = np.load(gen / VECTORS, mmap_mode="r", allow_pickle=False)
+            for row, vector in zip(read_jsonl(gen / CHUNKS), vectors):
+                text = row_embed_text(row)
+                if text not in self.cache:
+                    self.cache[text] = np.array(vector, dtype=np.float32)
+                    added += 1
+        return added
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self.inner.encode_queries(texts)
 

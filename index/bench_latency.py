@@ -25,7 +25,9 @@ from ingest.types import Document
 log = logging.getLogger(__name__)
 
 
-def replicated_scifact(target_chunks: int, est_chunks_per_doc: float = 1.15) -> Iterator[Document]:
+def replicated_scifact(target_chunks: int, est_chunks_per_doc: float = 3.3) -> Iterator[Document]:
+    """Copies of the SciFact abstracts, about `target_chunks` chunks in all (3.3 chunks per abstract measured:
+    17,239 chunks for 5,183 abstracts with the default chunker)."""
     from index.bench_beir import beir_documents, load_beir
 
     base = list(beir_documents(load_beir(SHARED_DATA / "beir_scifact")))
@@ -67,6 +69,9 @@ def main(*, settings, out_dir: Path, sizes: list[int] | None = None) -> int:
     from index.index import Index
 
     embedder = MemoEmbedder(load_embedder(settings.index.embedder, home=settings.home, bf16=settings.index.bf16))
+    bench = settings.home / "bench"
+    seeded = embedder.seed_from_indexes(sorted(bench.iterdir()) if bench.is_dir() else [])
+    log.info("reusing %d vectors from the cached benchmark indexes of %s", seeded, embedder.name)
     queries = load_queries()
     rows = []
     with tempfile.TemporaryDirectory(prefix="policyqa-bench-latency-") as tmp:
