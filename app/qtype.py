@@ -100,9 +100,12 @@ _ASKED_UNIT_KO = re.compile(r"몇\s*(명|년|개월|일|주|시간|회|번|개|�
 _ASKED_UNIT_EN = re.compile(
     r"\bhow many\s+(?:\w+\s+)?(day|week|month|year|hour|member|people|person|time|port|vessel|order|countr)",
     re.IGNORECASE)
-_ASKED_MONEY = re.compile(r"\bhow much (?:money|funding|revenue)|\bwhat (?:amount|sum)\b|\b(?:fine|penalty) "
-                          r"(?:of|up to)\b|\blargest (?:civil )?(?:fine|penalty)|금액|예산|얼마의 돈|벌금은 얼마",
-                          re.IGNORECASE)
+# Questions about an amount of money: "how much money/funding", "what amount", "the maximum fine", "예산은 얼마".
+_ASKED_MONEY = re.compile(
+    r"\bhow much (?:\w+\s+)?(?:money|funding|funds|revenue|aid|assistance)\b|\bwhat (?:dollar )?(?:amount|sum)\b"
+    r"|\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:fine|penalty|amount|sum|grant)s?\b"
+    r"|(?:금액|예산|벌금|과태료|지급액|액수|보조금)(?:은|는|이|가)?\s*(?:최대\s*)?얼마|얼마의\s*(?:돈|금액|벌금)",
+    re.IGNORECASE)
 _MONEY = re.compile(r"\$\s?\d|\bdollars?\b|\d[\d,]*\s*(?:만|억|천)?\s*원")
 
 

@@ -99,3 +99,42 @@ def test_another_documents_copy_of_a_kept_sentence_is_not_quoted():
               _unit(2, "Donations are free.", 0.85, 0, prior=0.05)]
     kept = select_units(scored, hits, other_documents=True)
     assert [s.hit_index for s in kept] == [0, 2]
+
+
+def test_a_named_measure_weighs_its_shape_more():
+    from app.extractive import ScoreWeights, SentenceScorer
+    from app.tokens import Tokenizer
+
+    a = _passage("law", 1, "The President is authorized to provide grants to organizations that promote human rights.")
+    b = _passage("law", 2, "There are authorized to be appropriated $2,000,000 for these grants for each fiscal year.")
+    hits = [_hit(a, 1), _hit(b, 2)]
+
+    def scores(question: str, unit_shape: float) -> dict[int, float]:
+        scorer = SentenceScorer(Tokenizer().tokens, weights=ScoreWeights(unit_shape=unit_shape))
+        return {s.hit_index: s.score for s in scorer.score(question, hits)}
+
+    money = "How much money per year was authorized for grants promoting human rights?"
+    base, named = scores(money, 0.0), scores(money, 0.15)
+    assert abs(named[1] - base[1] - 0.15) < 1e-6  # the sentence stating an amount of money
+    assert named[0] == base[0]  # no amount: unchanged
+    who = "Who was authorized to provide grants promoting human rights?"
+    assert scores(who, 0.0) == scores(who, 0.15)  # no measure named: the plain shape weight
+
+
+def test_a_question_naming_a_measure_abstains_when_no_quote_states_one():
+    p = _passage("act", 1, "국가 및 지방자치단체는 통일교육주간을 기념하기 위하여 행사를 실시할 수 있다. 위원회는 25명 이내의 위원으로 구성한다.")
+    hits = [_hit(p, 1, dense_score=0.9)]
+    event = [_unit(0, "국가 및 지방자치단체는 통일교육주간을 기념하기 위하여 행사를 실시할 수 있다.", 1.0, 0)]
+    members = [_unit(0, "위원회는 25명 이내의 위원으로 구성한다.", 1.0, 1)]
+    rule = AbstainRule(below=0.5, agreed_below=0.5, section_below=0.5)
+    assert abstain_reason("통일교육주간 행사에는 매년 몇 명이 참여하나요?", "quantity", event, hits, event, rule) is not None
+    assert abstain_reason("위원회는 몇 명으로 구성되나요?", "quantity", members, hits, members, rule) is None
+    assert abstain_reason("통일교육주간은 무엇을 하나요?", "other", event, hits, event, rule) is None  # no measure
+    off = AbstainRule(below=0.5, agreed_below=0.5, section_below=0.5, check_measure=False)
+    assert abstain_reason("통일교육주간 행사에는 매년 몇 명이 참여하나요?", "quantity", event, hits, event, off) is None
+
+
+def test_money_questions_ask_for_an_amount():
+    assert asked_unit("What is the maximum civil penalty for a violation?") is not None
+    assert asked_unit("2024년도 남북협력기금 예산은 얼마였나요?") is not None
+    assert asked_unit("How much time does the President have?") is None
