@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 
 from index.dense import EXACT_SCAN_ROWS, exact_scan
-from index.fusion import convex, rrf
+from index.fusion import convex, language_fair_ranks, rrf
 from index.generation import State
 from index.rerank import Reranker
 from index.settings import IndexSettings
@@ -51,6 +51,53 @@ def dense_candidates(state: State, qvec: np.ndarray, n: int, mask: np.ndarray | 
     return Candidates(state.table.rows_of_ids(res.ids), res.scores)
 
 
+def dense_candidates_per_language(
+    state: State, qvec: np.ndarray, n: int, mask: np.ndarray | None, per_language: int
+) -> Candidates:
+    """The global dense top-n, topped up so that every chunk language present holds at least `per_language`
+    candidates. A query embeds closer to passages in its own language, so the best passage in another language can
+    sit below the global top-n; a filtered search per under-represented language finds it."""
+    dense = dense_candidates(state, qvec, n, mask)
+    lang = state.table.row_language
+    allowed = lang if mask is None else lang[mask]
+    present = np.bincount(allowed, minlength=len(LANGUAGES))
+    found = np.bincount(lang[dense.rows], minlength=len(LANGUAGES)) if len(dense.rows) else np.zeros_like(present)
+    extra_rows, extra_scores = [dense.rows], [dense.scores]
+    for code, (have, total) in enumerate(zip(found, present)):
+        want = min(per_language, int(total))
+        if have >= want:
+            continue
+        lang_mask = lang == code if mask is None else mask & (lang == code)
+        more = dense_candidates(state, qvec, want, lang_mask)
+        extra_rows.append(more.rows)
+        extra_scores.append(more.scores)
+    if len(extra_rows) == 1:
+        return dense
+    rows = np.concatenate(extra_rows)
+    scores = np.concatenate(extra_scores)
+    rows, first = np.unique(rows, return_index=True)
+    scores = scores[first]
+    order = np.argsort(-scores, kind="stable")
+    return Candidates(rows[order], scores[order])
+
+
+def query_languages(query: str) -> set[int]:
+    """Language codes (`LANGUAGES` indices) the query has words in."""
+    codes = set()
+    if has_hangul(query):
+        codes.add(LANGUAGES.index("ko"))
+    if _LATIN.search(query):
+        codes.add(LANGUAGES.index("en"))
+    return codes
+
+
+def language_fair_dense_ranks(state: State, query: str, dense: Candidates, margin: float) -> dict[int, int]:
+    """Row → dense rank for fusion, computed by `index.fusion.language_fair_ranks` (see there)."""
+    codes = state.table.row_language[dense.rows] if len(dense.rows) else np.zeros(0, np.int8)
+    ranks = language_fair_ranks(codes.tolist(), dense.scores.tolist(), query_languages(query), margin)
+    return {int(r): rank for r, rank in zip(dense.rows, ranks)}
+
+
 def lexical_candidates(state: State, tokens: list[str], n: int, mask: np.ndarray | None) -> Candidates:
     scores = state.lexical.scores(tokens)
     if mask is not None:
@@ -68,12 +115,7 @@ def lexical_candidates(state: State, tokens: list[str], n: int, mask: np.ndarray
 
 def lexical_blind_rows(state: State, query: str, rows: np.ndarray, lexical_hits: set[int]) -> set[int]:
     """Rows BM25 cannot judge for this query: written in a language the query has no words in, and not matched."""
-    covered = set()
-    if has_hangul(query):
-        covered.add("ko")
-    if _LATIN.search(query):
-        covered.add("en")
-    covered_codes = {LANGUAGES.index(c) for c in covered}
+    covered_codes = query_languages(query)
     lang = state.table.row_language
     return {int(r) for r in rows if int(r) not in lexical_hits and int(lang[int(r)]) not in covered_codes}
 
@@ -88,16 +130,20 @@ def fuse(
     lexical_hits = {int(r) for r in lexical.rows}
     blind = lexical_blind_rows(state, query, dense.rows, lexical_hits)
     abstain = [None, blind]
+    credit = settings.abstain_credit
     if settings.fusion == "convex":
         return convex(
             {int(r): float(s) for r, s in zip(dense.rows, dense.scores)},
             {int(r): float(s) for r, s in zip(lexical.rows, lexical.scores)},
             weights=(settings.dense_weight, settings.lexical_weight),
             abstain=abstain,
+            abstain_credit=credit,
         )
     weights = (settings.dense_weight, settings.lexical_weight) if settings.fusion == "weighted_rrf" else None
-    return rrf([int(r) for r in dense.rows], [int(r) for r in lexical.rows], k=settings.rrf_k, weights=weights,
-               abstain=abstain)
+    dense_ranking = (language_fair_dense_ranks(state, query, dense, settings.cross_lingual_margin)
+                     if settings.dense_rank_by_language else [int(r) for r in dense.rows])
+    return rrf(dense_ranking, [int(r) for r in lexical.rows], k=settings.rrf_k, weights=weights,
+               abstain=abstain, abstain_credit=credit)
 
 
 def search_state(
@@ -116,7 +162,12 @@ def search_state(
     if reranker is not None:
         n = max(n, settings.rerank_top)
     empty = Candidates(np.zeros(0, np.int64), np.zeros(0, np.float32))
-    dense = dense_candidates(state, encode_query(query), n, mask) if mode in ("hybrid", "dense") else empty
+    if mode == "hybrid" and settings.dense_rank_by_language:
+        dense = dense_candidates_per_language(state, encode_query(query), n, mask, settings.per_language_candidates)
+    elif mode in ("hybrid", "dense"):
+        dense = dense_candidates(state, encode_query(query), n, mask)
+    else:
+        dense = empty
     lexical = lexical_candidates(state, tokenizer.tokenize(query), n, mask) if mode in ("hybrid", "lexical") else empty
 
     if mode == "dense":

@@ -30,6 +30,29 @@ class IndexSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in fusion")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the lexical (BM25) retriever in fusion")
+    dense_rank_by_language: bool = Field(
+        True,
+        description="Hybrid fusion ranks a close other-language dense candidate within its own language (see "
+        "cross_lingual_margin), so the query's language does not push every cross-lingual answer down (an English "
+        "query embeds closer to English passages than to the same content in Korean)",
+    )
+    cross_lingual_margin: float = Field(
+        0.06, ge=0, le=2,
+        description="With dense_rank_by_language: a passage in another language than the query's is ranked within "
+        "its language when its cosine is within this margin of the best same-language passage (e5-small scores a "
+        "translation ~0.03-0.06 lower than the same text in the query's language)",
+    )
+    per_language_candidates: int = Field(
+        20, ge=1, le=2000,
+        description="Dense candidates guaranteed per chunk language in hybrid search (a filtered search tops up)",
+    )
+    abstain_credit: float = Field(
+        0.85, ge=0, le=1,
+        description="How much a retriever's abstention is credited: BM25 cannot judge a passage in a language the "
+        "query has no words in; 1 scores it by the other retrievers alone, 0 counts it as a BM25 miss. 0.85 chosen "
+        "on half of tests/qa/bilingual.jsonl + the English answer set (`policyqa eval bilingual`), checked on the "
+        "other half",
+    )
     candidates: int = Field(100, ge=1, le=2000, description="Candidates taken from each retriever before fusion")
     reranker_dir: Path | None = Field(
         None, description="A local cross-encoder directory; when set, the fused top candidates are reranked"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.fusion import convex, minmax, rrf, zscore
+from index.fusion import convex, language_fair_ranks, minmax, rrf, zscore
 
 
 def ids(fused):
@@ -87,3 +87,34 @@ def test_convex_combination_and_cross_lingual_abstention():
 def test_rrf_rejects_bad_k():
     with pytest.raises(ValueError):
         rrf(["a"], k=0)
+
+
+def test_abstain_credit_interpolates_between_a_miss_and_full_credit():
+    assert rrf(DENSE, LEXICAL, abstain=[None, BLIND], abstain_credit=0.0) == rrf(DENSE, LEXICAL)
+    partial = dict(rrf(DENSE, LEXICAL, abstain=[None, BLIND], abstain_credit=0.5))
+    assert partial["ko_art8"] == pytest.approx(1.5 / 61)
+    assert partial["en_a"] == pytest.approx(1 / 62 + 1 / 61)  # judged by both: unaffected
+    with pytest.raises(ValueError, match="abstain_credit"):
+        rrf(DENSE, LEXICAL, abstain=[None, BLIND], abstain_credit=1.5)
+
+
+def test_rrf_takes_explicit_ranks():
+    fused = dict(rrf({"a": 1, "b": 1, "c": 3}, ["b"], k=60))
+    assert fused["a"] == pytest.approx(1 / 61)
+    assert fused["b"] == pytest.approx(2 / 61)
+    assert fused["c"] == pytest.approx(1 / 63)
+
+
+def test_language_fair_ranks_lift_a_close_other_language_candidate_only():
+    # an English query: five English passages, then the best Korean one (close), then a distant Korean one
+    langs = ["en", "en", "en", "ko", "en", "en", "ko"]
+    scores = [0.86, 0.85, 0.84, 0.83, 0.82, 0.81, 0.70]
+    ranks = language_fair_ranks(langs, scores, {"en"}, margin=0.06)
+    assert ranks == [1, 2, 3, 1, 5, 6, 7]  # the close Korean passage is ranked within Korean; the distant one is not
+    assert language_fair_ranks(langs, scores, {"en"}, margin=0.0) == [1, 2, 3, 4, 5, 6, 7]
+    # an other-language passage already ahead keeps its place and pushes the query language's passages down
+    assert language_fair_ranks(["ko", "en", "en"], [0.9, 0.8, 0.7], {"en"}, margin=0.06) == [1, 2, 3]
+    # a query with words in both languages treats both as its own
+    assert language_fair_ranks(langs, scores, {"en", "ko"}, margin=0.06) == [1, 2, 3, 4, 5, 6, 7]
+    with pytest.raises(ValueError):
+        language_fair_ranks(["en"], [0.1, 0.2], {"en"}, margin=0.06)
