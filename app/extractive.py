@@ -3,12 +3,14 @@
 1. Split every retrieved passage into sentence units (`app.sentences`).
 2. Score each unit against the question: IDF-weighted recall of the question's content tokens in the sentence
    (and, with a smaller weight, in its passage + label/title, since a sentence often says "the Act" for the name
-   the question uses), embedding cosine question↔sentence (when an embedder is given), a bonus when the
-   sentence has the shape the question type asks for (`app.qtype`: a duration for "how long", a date for
-   "when" …), a small retrieval-rank prior, and penalties for headings and fragments.
-3. Keep the best unit and up to `max_sentences - 1` more that score close to it, preferring distinct documents
-   (multi-document questions) and at most one quote per passage unless adjacent; order by passage rank, then
-   position. Each kept sentence is verbatim `passage.text[start:end]`.
+   the question uses), a semantic similarity — by default the dense retriever's question↔passage cosine the index
+   already computed (`Hit.dense_score`; no model call at answer time), or with `embed_top` > 0 the embedding
+   cosine question↔sentence of the best candidates —, a bonus when the sentence has the shape the question type
+   asks for (`app.qtype`: a duration for "how long", "25명" for "몇 명" …), a retrieval-rank prior, and penalties
+   for headings, fragments and addenda boilerplate.
+3. Passage first (`select_units`): the best unit's passage is the primary source and gives the quotes (its units
+   close to the best); another document joins only for a multi-part question and with independently strong
+   evidence. Each kept sentence is verbatim `passage.text[start:end]`.
 """
 
 from __future__ import annotations
@@ -219,12 +221,12 @@ def select_units(
 ) -> list[ScoredUnit]:
     """Passage first. The passage of the best unit is the primary source: its units scoring at least `closeness` ×
     best are kept. A unit of another passage joins only when it is independently strong — from a document not yet
-    quoted and scoring at least `other_closeness` × best (a multi-document question) — since every extra passage is
-    one more citation that may lack the evidence (on the benchmark, extra documents for single-part questions
-    cost citation precision and gained no answer: callers pass `other_documents=is_multi_part(question)`);
-    compared without the retrieval-rank prior (`evidence`), which
-    already chose the primary passage. At most `max_sentences` units, never the same document text twice
-    (overlapping chunks); ordered primary passage first, then by passage rank, then position."""
+    quoted, and its `evidence` (score without the retrieval-rank prior, which already chose the primary passage)
+    at least `other_closeness` × the best's — since every extra passage is one more citation that may lack the
+    evidence (on the benchmark, extra documents for single-part questions cost citation precision and gained no
+    answer: callers pass `other_documents=is_multi_part(question)`). At most `max_sentences` units, never the same
+    document text twice (overlapping chunks) nor another document's copy of a kept sentence; ordered primary
+    passage first, then by passage rank, then position."""
     candidates = [s for s in scored if not s.unit.heading]
     if not candidates:
         return []
