@@ -9,8 +9,10 @@ Tune on the calibration set (the default --questions); report on tests/qa/answer
 The printout gives each signal's ROC AUC (answerable vs not) and, for the evidence signal
 (`app.abstain.evidence_signal` with weight --passage), the range of thresholds with the best balanced accuracy
 (mean of answer rate on answerable and abstention rate on unanswerable questions, number anchors applied as in the
-product); AnswerSettings.abstain_by_embedder takes its midpoint. Measured 2026-11-23 (e5-small, k=8): AUC best
-sentence 0.861, sentence + passage cosine 0.880; optimal range [1.53, 1.54] → below 1.535.
+product); AnswerSettings.abstain_by_embedder takes its midpoint. Measured 2026-11-23 ~14:30 UTC, 42 questions, k=8,
+embed_top 0: e5-small (--passage 1) best range [1.641, 1.646] → below 1.643 (with the retrieval of ~13:45 it was
+[1.516, 1.526]: the threshold moves with retrieval — refit after retrieval changes); MiniLM (--passage 0, the
+passage cosine lowers its AUC from 0.706 to 0.683) best range [0.635, 0.695] → below 0.665.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from app.abstain import evidence_signal, retrievers_agree
 from app.anchors import missing_anchors, question_anchors
 from app.answer import make_tools, retrieve
 from app.extractive import ExtractiveAnswerer, select_units
-from app.qtype import is_multi_part, question_type
+from app.qtype import asked_unit, is_multi_part, question_type
 from app.settings import Settings
 from tests.calibration.common import REPO
 
@@ -44,7 +46,7 @@ def features(index, settings: Settings, question: str, passage_weight: float) ->
     cands = [s for s in scored if not s.unit.heading]
     if not cands:
         return {"qtype": qtype, "best": 0.0, "signal": 0.0, "agree": False, "missing": [], "missing_names": [],
-                "text": ""}
+                "measure_missing": False, "text": ""}
     best = cands[0]
     hit = hits[best.hit_index]
     quoted = {hits[s.hit_index].passage.doc_id for s in selected}
@@ -53,7 +55,9 @@ def features(index, settings: Settings, question: str, passage_weight: float) ->
     draft = ExtractiveAnswerer(tools.scorer, max_sentences=a.max_sentences, closeness=a.closeness).draft(
         question, hits, scored)
     text = " ".join(hits[d.sources[0]].passage.label + ": " + d.text for d in draft.sentences)
+    unit = asked_unit(question)
     return {"qtype": qtype, "best": best.score, "signal": evidence_signal(best, hits, passage_weight),
+            "measure_missing": unit is not None and not any(unit.search(s.unit.text) for s in selected),
             "dense": hit.dense_score, "agree": retrievers_agree(hit, a.abstain_agree_rank),
             "dense_rank": hit.dense_rank, "lexical_rank": hit.lexical_rank,
             "missing": missing_anchors([x for x in anchors if x.isdigit()], contexts),
@@ -69,8 +73,10 @@ def auc(rows: list[dict], key: str) -> float:
 
 
 def balanced(rows: list[dict], below: float, names: bool = False) -> float:
-    """Balanced accuracy of "abstain when signal < below or a (number) anchor is missing"."""
-    ab = [r["signal"] < below or bool(r["missing"]) or (names and bool(r["missing_names"])) for r in rows]
+    """Balanced accuracy of "abstain when signal < below, a (number) anchor is missing or no quote states the
+    measure the question names" (the product's rule, `app.abstain.abstain_reason`)."""
+    ab = [r["signal"] < below or bool(r["missing"]) or r["measure_missing"] or (names and bool(r["missing_names"]))
+          for r in rows]
     pos = [a for a, r in zip(ab, rows) if r["answerable"]]
     neg = [a for a, r in zip(ab, rows) if not r["answerable"]]
     return ((len(pos) - sum(pos)) / max(len(pos), 1) + sum(neg) / max(len(neg), 1)) / 2
@@ -109,7 +115,8 @@ def main() -> None:
         rows.append(f)
         print(f"{f['id']:10} {'A' if f['answerable'] else '-'} {'ok' if f['correct'] else '  '} {f['qtype']:10} "
               f"best {f['best']:.3f} signal {f['signal']:.3f} ranks d{f.get('dense_rank')} l{f.get('lexical_rank')} "
-              f"missing {f['missing']} names {f['missing_names']} | {f['text'][:80]!r}")
+              f"missing {f['missing']} names {f['missing_names']} measure-missing {f['measure_missing']} "
+              f"| {f['text'][:80]!r}")
     if args.out:
         Path(args.out).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
     print(f"ROC AUC: best sentence {auc(rows, 'best'):.3f}, evidence signal (passage weight {args.passage}) "
