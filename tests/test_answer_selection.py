@@ -138,3 +138,31 @@ def test_money_questions_ask_for_an_amount():
     assert asked_unit("What is the maximum civil penalty for a violation?") is not None
     assert asked_unit("2024년도 남북협력기금 예산은 얼마였나요?") is not None
     assert asked_unit("How much time does the President have?") is None
+
+
+class _NoCalls:
+    """An embedder that must not be called: with embed_top 0 the answer needs no model call."""
+
+    name, dim = "fake", 3
+
+    def encode_queries(self, texts):
+        raise AssertionError("the question was embedded again")
+
+    def encode_passages(self, texts):
+        raise AssertionError("a sentence was embedded")
+
+
+def test_without_sentence_embeddings_each_sentence_takes_its_passage_cosine():
+    from app.extractive import SentenceScorer, passage_cosines
+    from app.support import VectorCache
+    from app.tokens import Tokenizer
+
+    a = _passage("law", 1, "The President may waive the sanctions for 30 days.")
+    b = _passage("law", 2, "The Secretary shall report to Congress.")
+    hits = [_hit(a, 1, dense_score=0.9), _hit(b, 2)]  # b came from the lexical retriever only
+    assert passage_cosines(hits) == [0.9, 0.9]
+    assert passage_cosines([_hit(a, 1)]) is None
+    scorer = SentenceScorer(Tokenizer().tokens, VectorCache(_NoCalls()), embed_top=0)
+    scored = scorer.score("How long may the President waive the sanctions?", hits)
+    assert {s.semantic for s in scored} == {0.9}
+    assert scored[0].hit_index == 0
