@@ -50,7 +50,7 @@ class AnswerSettings(BaseModel):
     abstain_by_embedder: dict[str, dict[str, float]] = Field(
         default_factory=lambda: {
             "minilm": {"below": 0.665, "agreed": 0.665, "section": 0.525, "passage": 0.0},
-            "e5-small": {"below": 1.643, "agreed": 1.643, "section": 1.503, "passage": 1.0},
+            "e5-small": {"below": 1.6015, "agreed": 1.6015, "section": 1.4615, "passage": 1.0},
         },
         description="Per-embedder abstention thresholds ('below', 'agreed', 'section'; see abstain_below, "
         "abstain_below_agreed, abstain_below_section, which apply to other embedders) and 'passage', the weight of "
