@@ -39,7 +39,7 @@ _QUANTITY = re.compile(
 _PERSON = re.compile(
     r"\b(?:President|Secretary|Minister|Director|Attorney General|Congress|Department|Committee|Council|Commission|"
     r"Office|Agency|Treasury|Government|Chairman|Chair|fellow|head|professor|researcher|ambassador|leader|official)s?\b"
-    r"|장관|대통령|위원장|위원회|청장|총리|기관장|협의회|원장|센터|국가정보원|통일부|정부|지방자치단체의 장"
+    r"|장관|대통령(?!령)|위원장|위원회|청장|총리(?!령)|기관장|협의회|원장|센터|국가정보원|통일부(?!령)|정부|지방자치단체의 장"
     r"|\b[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?\b",
 )
 _PERMISSION = re.compile(

@@ -166,3 +166,10 @@ def test_without_sentence_embeddings_each_sentence_takes_its_passage_cosine():
     scored = scorer.score("How long may the President waive the sanctions?", hits)
     assert {s.semantic for s in scored} == {0.9}
     assert scored[0].hit_index == 0
+
+
+def test_a_decree_is_not_a_person():
+    # "대통령령" (presidential decree) and "통일부령" (ministry ordinance) name rules, not who does something
+    assert answer_shape_score("person", "기금은 통일부장관이 운용ㆍ관리한다.") == 1.0
+    assert answer_shape_score("person", "그 밖에 필요한 사항은 대통령령으로 정한다.") == 0.0
+    assert answer_shape_score("person", "신청서는 통일부령으로 정하는 서식에 따른다.") == 0.0
