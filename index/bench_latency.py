@@ -87,7 +87,7 @@ def main(*, settings, out_dir: Path, sizes: list[int] | None = None) -> int:
             big.add_documents(replicated_scifact(size))
             build_s = time.perf_counter() - started
             for mode in ("hybrid", "dense", "lexical"):
-                rows.append({"corpus": f"scifact x{size // 5000}", "chunks": len(big), "build_s": build_s,
+                rows.append({"corpus": f"scifact-rep {size // 1000}k", "chunks": len(big), "build_s": build_s,
                              "index_mb": dir_size_mb(path), **time_queries(big, queries, mode)})
             del big
     print(f"Query latency, warm process, k=10, {len(queries)} queries, embedder {settings.index.embedder} "
