@@ -146,3 +146,25 @@ def test_resolve_bf16_modes():
     assert resolve_bf16("auto") in (True, False)
     with pytest.raises(ValueError):
         resolve_bf16("yes")  # type: ignore[arg-type]
+
+
+def test_single_torch_thread_restores_the_configured_count():
+    import torch
+
+    from index.embedders import configure_threads, single_torch_thread
+
+    configured = configure_threads()
+    with single_torch_thread():
+        assert torch.get_num_threads() == 1
+        with single_torch_thread():  # a concurrent/nested query does not leave the process on one thread
+            pass
+    assert torch.get_num_threads() == configured
+
+
+@pytest.mark.slow
+def test_a_single_query_is_encoded_like_a_batch(minilm):
+    # one query runs on one thread, a batch on all: the vectors must not depend on that
+    texts = [QUESTION, "Who may be denied a visa?", "남북협력기금의 용도", "sanctions", "waiver"]
+    batch = minilm.encode_queries(texts)
+    single = np.stack([minilm.encode_queries([t])[0] for t in texts])
+    assert float((batch * single).sum(axis=1).min()) >= 0.9999
