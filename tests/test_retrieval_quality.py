@@ -4,8 +4,8 @@ the right citation unit ranks first for questions a researcher would ask."""
 from __future__ import annotations
 
 import pytest
+from real_indexes import real_index
 
-from index.index import Index
 from index.settings import IndexSettings
 
 pytestmark = pytest.mark.slow
@@ -13,18 +13,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def law_index(shared_data, model_home, tmp_path_factory):
-    from index.embedders import load_embedder
-
-    settings = IndexSettings()  # the default embedder, as users get it
-    embedder = load_embedder(settings.embedder, home=model_home)
-    index = Index.create(tmp_path_factory.mktemp("quality") / "idx", embedder=embedder, settings=settings)
-    report = index.ingest([
+    return real_index(tmp_path_factory.mktemp("quality") / "idx", [
         shared_data / "us_law_north_korea" / "22usc_ch99_north_korea_sanctions_and_policy_enhancement.txt",
         shared_data / "us_law_north_korea" / "22usc_ch85_north_korean_human_rights.txt",
         shared_data / "kr_law_inter_korean" / "inter_korean_cooperation_fund_act__act.md",
-    ])
-    assert not report.failed, report.failed
-    return index
+    ], embedder_name=IndexSettings().embedder, model_home=model_home)  # the default embedder, as users get it
 
 
 @pytest.mark.parametrize("question, label", [
