@@ -22,12 +22,23 @@ from index.relevance import normalize_for_match
 QA_DIR = Path(__file__).resolve().parent / "qa"
 REPO = Path(__file__).resolve().parents[1]
 ANSWERS = QA_DIR / "answers.jsonl"
+HELDOUT = QA_DIR / "answers_heldout.jsonl"
 BILINGUAL = QA_DIR / "bilingual.jsonl"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
+# Minimum sizes per answer set: (questions, unanswerable, en_factoid, which_section, ko, multi_doc).
+ANSWER_SET_MINIMA = {"answers.jsonl": (40, 8, 8, 5, 8, 5), "answers_heldout.jsonl": (30, 6, 8, 4, 6, 3)}
+
+
+@pytest.fixture(scope="module", params=[ANSWERS, HELDOUT], ids=lambda p: p.stem)
+def answers(request):
+    """Each answer set in turn (the main set and the held-out set): every check below holds for both."""
+    return load_answer_set(request.param)
+
+
 @pytest.fixture(scope="module")
-def answers():
+def main_answers():
     return load_answer_set(ANSWERS)
 
 
@@ -50,20 +61,23 @@ def korean_docs(shared_data) -> set[str]:
 # ---------------------------------------------------------------- counts
 
 
-def test_answer_set_counts(answers):
+@pytest.mark.parametrize("path", [ANSWERS, HELDOUT], ids=lambda p: p.stem)
+def test_answer_set_counts(path):
+    answers = load_answer_set(path)
+    total, none, en, sec, ko, multi = ANSWER_SET_MINIMA[path.name]
     by = {g: [q for q in answers if q.group == g] for g in ANSWER_GROUPS}
-    assert len(answers) >= 40
-    assert len(by["unanswerable"]) >= 8
-    assert len(by["en_factoid"]) >= 8 and len(by["which_section"]) >= 5
-    assert len(by["ko"]) >= 8 and len(by["multi_doc"]) >= 5
+    assert len(answers) >= total
+    assert len(by["unanswerable"]) >= none
+    assert len(by["en_factoid"]) >= en and len(by["which_section"]) >= sec
+    assert len(by["ko"]) >= ko and len(by["multi_doc"]) >= multi
     assert all(not q.answerable for q in by["unanswerable"])
 
 
-def test_bilingual_set_counts(bilingual, answers):
+def test_bilingual_set_counts(bilingual, main_answers):
     count = {g: sum(q.group == g for q in bilingual) for g in ("en_ko", "ko_ko", "ko_en")}
     assert count["en_ko"] >= 20 and count["ko_ko"] >= 20 and count["ko_en"] >= 10
     assert not any(q.group == "en_en" for q in bilingual), "en_en is derived from answers.jsonl at run time"
-    en_en = en_en_from_answers(answers)
+    en_en = en_en_from_answers(main_answers)
     assert len(en_en) >= 20 and all(q.group == "en_en" and not HANGUL.search(q.query) for q in en_en)
 
 
@@ -179,6 +193,18 @@ def test_questions_are_not_copies_of_their_evidence(answers, bilingual):
 def test_unanswerable_questions_have_distinct_text(answers):
     texts = [normalize_for_match(q.question) for q in answers]
     assert len(set(texts)) == len(texts)
+
+
+def test_heldout_set_is_disjoint_from_the_main_set(main_answers):
+    """The held-out set asks new questions about different facts: no shared id, question or evidence string."""
+    heldout = load_answer_set(HELDOUT)
+    assert not {q.id for q in heldout} & {q.id for q in main_answers}
+    assert not {normalize_for_match(q.question) for q in heldout} & {normalize_for_match(q.question) for q in main_answers}
+    main_evidence = {normalize_for_match(e.text) for q in main_answers for e in q.evidence}
+    for q in heldout:
+        for e in q.evidence:
+            norm = normalize_for_match(e.text)
+            assert not any(norm in m or m in norm for m in main_evidence), f"{q.id}: evidence overlaps the main set"
 
 
 # ---------------------------------------------------------------- the loader refuses bad records
