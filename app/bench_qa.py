@@ -1,7 +1,8 @@
-"""Answer benchmark: the default (extractive) answerer vs "the top passage as the answer", in one run, over
-tests/qa/answers.jsonl on the law corpus of ../shared/data plus corpus/ (index cached under
-$POLICYQA_HOME/bench/<embedder>). Reports answer accuracy, citation precision, abstention precision/recall and
-warm `ask` latency p50/p95; the metric definitions are in `app.qa_metrics`. Usage: ``policyqa eval qa``.
+"""Answer benchmark: the default (extractive) answerer vs "the top passage as the answer", in one run, over the
+answer sets of tests/qa/ — `main` (answers.jsonl) and `heldout` (answers_heldout.jsonl, questions nobody tuned
+on) — on the law corpus of ../shared/data plus corpus/ (index cached under $POLICYQA_HOME/bench/<embedder>).
+Reports, per set, answer accuracy, citation precision, abstention precision/recall and warm `ask` latency
+p50/p95; the metric definitions are in `app.qa_metrics`. Usage: ``policyqa eval qa [--set heldout|main|all]``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ANSWER_SET = REPO_ROOT / "tests" / "qa" / "answers.jsonl"
+HELDOUT_SET = REPO_ROOT / "tests" / "qa" / "answers_heldout.jsonl"
+ANSWER_SETS: dict[str, Path] = {"main": ANSWER_SET, "heldout": HELDOUT_SET}
+SET_CHOICES: tuple[str, ...] = ("all", *ANSWER_SETS)
 WARMUP = 2
 
 Respond = Callable[[str], tuple[str, list[CitedPassage], bool]]  # question → (text, citations, abstained)
@@ -98,13 +102,20 @@ def details(outcomes: Sequence[QAOutcome]) -> list[dict]:
              "answer": o.text[:400]} for o in outcomes]
 
 
+def selected_sets(which: str = "all") -> dict[str, Path]:
+    """The answer sets to run: one name of `ANSWER_SETS` or "all" (in the order main, heldout)."""
+    if which == "all":
+        return dict(ANSWER_SETS)
+    if which not in ANSWER_SETS:
+        raise ValueError(f"unknown answer set {which!r}; choose one of {', '.join(SET_CHOICES)}")
+    return {which: ANSWER_SETS[which]}
+
+
 def run(*, settings, index: Any = None, questions: Sequence[AnswerQuestion] | None = None) -> dict:
+    """Both answerers over one question list (default: the main set)."""
     questions = list(questions) if questions is not None else load_answer_set(ANSWER_SET)
     if index is None:
-        from index.bench_corpus import bench_index
-
-        required = {e.doc_id for q in questions for e in q.evidence}
-        index = bench_index(settings.index.embedder, settings=settings, required=required)
+        index = _bench_index(settings, questions)
     responders = {"extractive": extractive_responder(index, settings),
                   "top-passage": top_passage_responder(index, settings.answer.k)}
     summaries, per_question = {}, {}
@@ -124,12 +135,31 @@ def run(*, settings, index: Any = None, questions: Sequence[AnswerQuestion] | No
                             "latency": f"wall time per question after {WARMUP} warm-up questions"}}
 
 
-def main(*, settings, out_dir: Path) -> int:
+def _bench_index(settings, questions: Sequence[AnswerQuestion]):
+    from index.bench_corpus import bench_index
+
+    required = {e.doc_id for q in questions for e in q.evidence}
+    return bench_index(settings.index.embedder, settings=settings, required=required)
+
+
+def run_sets(*, settings, sets: dict[str, Path], index: Any = None) -> dict[str, dict]:
+    """`run` on each named set, sharing one index: set name → result."""
+    loaded = {name: load_answer_set(path) for name, path in sets.items()}
+    if index is None:
+        index = _bench_index(settings, [q for qs in loaded.values() for q in qs])
+    return {name: run(settings=settings, index=index, questions=qs) for name, qs in loaded.items()}
+
+
+def main(*, settings, out_dir: Path, which: str = "all") -> int:
     from index.bench_common import write_result
 
-    result = run(settings=settings)
-    print(f"Answer benchmark: tests/qa/answers.jsonl ({sum(1 for _ in load_answer_set(ANSWER_SET))} questions), "
-          f"embedder {result['embedder']}, k={result['k']}")
-    print(format_tables(result["summaries"]))
-    print(f"results: {write_result(out_dir, 'qa', result)}")
+    sets = selected_sets(which)
+    results = run_sets(settings=settings, sets=sets)
+    for name, result in results.items():
+        n = len(result["per_question"]["extractive"])
+        print(f"\nAnswer benchmark, set {name}: {sets[name].relative_to(REPO_ROOT)} ({n} questions), "
+              f"embedder {result['embedder']}, k={result['k']}")
+        print(format_tables(result["summaries"]))
+    suffix = "" if which == "all" else f"-{which}"
+    print(f"results: {write_result(out_dir, 'qa' + suffix, {'sets': results})}")
     return 0

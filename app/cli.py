@@ -279,7 +279,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.what == "qa":
         from app.bench_qa import main as run_qa
 
-        return run_qa(settings=settings, out_dir=Path(args.out))
+        return run_qa(settings=settings, out_dir=Path(args.out), which=args.set)
     if args.what == "ingest":
         from index.bench_ingest import main as run_ingest
 
@@ -360,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tune", action="store_true", help="beir: tune fusion on the train qrels first")
     p.add_argument("--embedders", nargs="+", help="embedders to compare (default: the configured one)")
     p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
+    p.add_argument("--set", default="all", choices=("all", "main", "heldout"),
+                   help="qa: which answer set (main = tests/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
+                        "all prints one table per set")
     p.add_argument("--out", default="bench-results", help="where JSON results go")
     p.set_defaults(func=cmd_eval)
     return parser
