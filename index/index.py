@@ -293,6 +293,16 @@ class Index:
 
         return row_passage(state.table.rows[row])
 
+    def passages(self, doc_id: str) -> list[Passage]:
+        """Every passage of one document, in document order (KeyError for an unknown document)."""
+        from index.table import row_passage
+
+        state = self._state
+        if doc_id not in state.manifest.documents:
+            raise KeyError(f"no document {doc_id!r} in {self.path}; list them with `policyqa docs`")
+        rows = [row for row in state.table.rows if row["doc_id"] == doc_id]
+        return [row_passage(row) for row in sorted(rows, key=lambda r: r["start"])]
+
     def refresh(self) -> bool:
         """Reload if another process committed a newer generation; True when something changed."""
         if self._store.current() == self._state.directory:

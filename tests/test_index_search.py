@@ -145,6 +145,18 @@ def test_passage_lookup(index):
         index.passage("missing@0")
 
 
+def test_passages_of_a_document_in_document_order(tmp_path):
+    index = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker,
+                         tokenizer=shared_tokenizer())
+    doc = make_doc("three", "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.")
+    index.add_documents([doc, DOCS[0]])
+    passages = index.passages("three")
+    assert [p.text for p in passages] == ["First paragraph.", "Second paragraph.", "Third paragraph."]
+    assert all(doc.text[p.start:p.end] == p.text for p in passages)
+    with pytest.raises(KeyError, match="no document"):
+        index.passages("missing")
+
+
 class LengthReranker:
     """Prefers shorter passages: a trivial, visible reordering."""
 
