@@ -280,6 +280,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from app.bench_qa import main as run_qa
 
         return run_qa(settings=settings, out_dir=Path(args.out), which=args.set)
+    if args.what == "policyqa":
+        from app.bench_policyqa import main as run_policyqa
+
+        return run_policyqa(Path(args.path or REPO_ROOT.parent / "shared/data/policyqa"), settings=settings,
+                            out_dir=Path(args.out), embedders=args.embedders, limit=args.limit or None)
     if args.what == "ingest":
         from index.bench_ingest import main as run_ingest
 
@@ -355,10 +360,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_models_build)
 
     p = with_index(sub.add_parser("eval", help="benchmarks that print a table (and write JSON to --out)"))
-    p.add_argument("what", choices=("beir", "bilingual", "qa", "ingest", "latency", "embedders"))
-    p.add_argument("path", nargs="?", help="data folder (beir: ../shared/data/beir_scifact)")
+    p.add_argument("what", choices=("beir", "bilingual", "qa", "policyqa", "ingest", "latency", "embedders"))
+    p.add_argument("path", nargs="?",
+                   help="data folder (beir: ../shared/data/beir_scifact, policyqa: ../shared/data/policyqa)")
     p.add_argument("--tune", action="store_true", help="beir: tune fusion on the train qrels first")
     p.add_argument("--embedders", nargs="+", help="embedders to compare (default: the configured one)")
+    p.add_argument("--limit", type=int, default=1000,
+                   help="policyqa: how many test questions (a seeded random sample; 0 = all)")
     p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
     p.add_argument("--set", default="all", choices=("all", "main", "heldout"),
                    help="qa: which answer set (main = tests/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
