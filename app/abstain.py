@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from app.anchors import missing_anchors, question_anchors
 from app.extractive import ScoredUnit
-from app.qtype import asked_unit
+from app.qtype import asked_unit, states_number
 from index.types import Hit
 
 NO_ANSWER_EN = "The indexed documents do not answer this question."
@@ -51,7 +51,8 @@ class AbstainRule:
     check_anchors: bool = True  # numbers of the question must occur in the quoted documents
     anchor_names: bool = False  # … and its names too (names are often paraphrased: "Pyongyang", "Americans")
     passage_weight: float = 0.0  # weight of the quoted passage's dense (question ↔ passage) cosine in the signal
-    check_measure: bool = True  # a question naming its measure ("몇 명", "how many days") needs a quote stating one
+    check_measure: bool = True  # a question naming its measure ("몇 명", "how many days") needs a quote stating one,
+    # and any other "how many / how much" question a quote stating a number (`app.qtype.states_number`)
 
 
 def evidence_signal(best: ScoredUnit, hits: Sequence[Hit], passage_weight: float) -> float:
@@ -105,6 +106,8 @@ def abstain_reason(question: str, qtype: str, scored: Sequence[ScoredUnit], hits
     if rule.check_measure and (unit := asked_unit(question)) is not None:
         if not any(unit.search(s.unit.text) for s in selected):
             return "the question asks for a measure none of the quoted sentences states"
+    elif rule.check_measure and qtype == "quantity" and not any(states_number(s.unit.text) for s in selected):
+        return "the question asks how many / how much and none of the quoted sentences states a number"
     if rule.check_anchors:
         anchors = [a for a in question_anchors(question) if rule.anchor_names or a.isdigit()]
         quoted_docs = {hits[s.hit_index].passage.doc_id for s in selected}

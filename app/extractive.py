@@ -177,7 +177,29 @@ class SentenceScorer:
             out.append(ScoredUnit(hi, unit, ui, round(total, 4), round(lex, 4), sem, shape,
                                   round(w.rank_prior / (1 + hi), 4)))
         out.sort(key=lambda s: (-s.score, s.hit_index, s.unit_index))
-        return out
+        return shape_first(out, qtype)
+
+
+# Question types whose answer is a value a sentence either states or does not (a period, a date, a number): a
+# sentence without that shape cannot answer them, however well it matches the question's words.
+VALUE_TYPES: frozenset[str] = frozenset({"duration", "date", "quantity"})
+
+
+def shape_first(ranked: list[ScoredUnit], qtype: QuestionType) -> list[ScoredUnit]:
+    """For a value question (`VALUE_TYPES`) whose best unit lacks the asked shape, move the best unit that has it
+    to the front when its own evidence (`ScoredUnit.evidence`: the score without the retrieval-rank prior) is at
+    least the best unit's: the rank prior only breaks ties between passages, it should not make a sentence that
+    states no period win a "how long" question over one that does. Otherwise `ranked` is returned unchanged."""
+    if qtype not in VALUE_TYPES:
+        return ranked
+    candidates = [s for s in ranked if not s.unit.heading]
+    if not candidates or candidates[0].shape > 0:
+        return ranked
+    top = candidates[0]
+    shaped = next((s for s in candidates if s.shape > 0 and s.evidence >= top.evidence), None)
+    if shaped is None:
+        return ranked
+    return [shaped, *(s for s in ranked if s is not shaped)]
 
 
 def passage_cosines(hits: Sequence[Hit]) -> list[float] | None:
@@ -257,6 +279,19 @@ def select_units(
     return keep
 
 
+# The start of an enumerated item right after a unit: "(1) …", "(A) …", "2. …", "① …", "가. …".
+_NEXT_ITEM = re.compile(r"\s*(?:\(\w{1,4}\)\s|\d{1,3}\\?\.\s|\*\*[①-⑳]|[①-⑳]|[가나다라마바사아자차카타파하]\\?\.\s)")
+
+
+def introduces_list(unit: Unit, passage_text: str) -> bool:
+    """True when `unit` is the lead-in of an enumeration: it ends with ":" ("… the following ports:"), or it stops
+    without ending a sentence ("… a report that describes, with respect to each camp") and the passage continues
+    with an enumerated item. Its answer is the list that follows."""
+    if unit.text.endswith(":"):
+        return True
+    return not is_complete(unit.text) and _NEXT_ITEM.match(passage_text, unit.end) is not None
+
+
 class ExtractiveAnswerer:
     """Composes an answer from verbatim quotes of the retrieved passages (no generative model)."""
 
@@ -278,7 +313,7 @@ class ExtractiveAnswerer:
         sentences = []
         for s in chosen:
             start, end = s.unit.start, s.unit.end
-            if s.unit.text.endswith(":"):  # "… the following ports:" — the answer is the list that follows
+            if introduces_list(s.unit, hits[s.hit_index].passage.text):  # the answer is the list that follows
                 units = split_units(hits[s.hit_index].passage.text)
                 follow = [u for u in units[s.unit_index + 1 : s.unit_index + 1 + self.list_items] if not u.heading]
                 if follow:

@@ -76,7 +76,9 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         r"\bhow long\b|\bfor how many (?:days|months|years|weeks)\b|\bwhat (?:is the )?(?:period|duration|term)\b"
         r"|\bhow many (?:days|months|years|weeks)\b|\bdeadline\b|\bwithin what\b"
         r"|얼마\s*동안|얼마나\s*오래|기간|몇\s*(?:일|개월|년|주)\s*(?:이내|동안|안에)?|언제까지|기한", re.IGNORECASE)),
-    ("date", re.compile(r"\bwhen\b|\bwhat (?:date|year|day|month)\b|\bin which year\b|언제|몇\s*년도|날짜|시행일|공포일", re.IGNORECASE)),
+    # "when" asks for a date as the question word ("When did …", "…, and when was …"), not as a conjunction
+    # ("How many sailors died when the Cheonan was sunk?", "… point to when he declared …").
+    ("date", re.compile(r"^\W*(?:and\s+)?when\b|\bwhen (?:did|does|do|is|was|were|will|would|can|could|should|must|may|has|have|had|are)\b|\bwhat (?:date|year|day|month)\b|\bin which year\b|언제|몇\s*년도|날짜|시행일|공포일", re.IGNORECASE)),
     ("quantity", re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|amount|percentage|share)\b|몇|얼마|금액|인원|수는", re.IGNORECASE)),
     ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:official|agency|person|minister|body|organization)\b|누가|누구|어느 기관|주체", re.IGNORECASE)),
     ("definition", re.compile(r"\bwhat (?:is|are|does)\b.*\b(?:mean|defined|definition)\b|\bdefin|\bmeaning of\b|\bwhat is meant\b|뜻|정의|이란\s*무엇|란\s*무엇", re.IGNORECASE)),
@@ -121,6 +123,30 @@ def asked_unit(question: str) -> re.Pattern[str] | None:
     if _ASKED_MONEY.search(question):
         return _MONEY
     return None
+
+
+# Numbers that do not count anything: item markers ("(1)", "2.", "①"), references to other provisions ("section
+# 7843", "§ 1702(b)", "제8조의2제4항", "Executive Order 13466", "UNSCR 2270", "Public Law 114-122"), years and dates.
+_NOT_A_COUNT = re.compile(
+    r"^\s*(?:\(\w{1,4}\)|\d{1,3}(?:의\d+)?\\?\.|\*\*[" + "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳" + r"]\*\*|[①-⑳])\s*"
+    r"|\b(?:sections?|subsections?|paragraphs?|subparagraphs?|clauses?|titles?|chapters?|subchapters?|parts?|§+"
+    r"|(?:\d+\s+)?U\.S\.C\.|(?:\d+\s+)?C\.F\.R\.|Executive Orders?|EO|UNSCRs?|Resolutions?|Public Law|Proclamation|Stat\.|FR)\s*[\d(][\w().\-/]*"
+    r"(?:\s*(?:,|and|or|through)\s*[\d(][\w().\-/]*)*"
+    r"|(?:제\d+(?:조|항|호|장|절|관|목)(?:의\d+)?)+|\(\w{1,4}\)"
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\b(?:1[89]|20)\d{{2}}\b|\d{{4}}[.\-/]\s?\d{{1,2}}[.\-/]\s?\d{{1,2}}\.?|\d{{4}}년",
+    re.IGNORECASE,
+)
+_COUNT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"sixty|hundred|thousand|million|billion|dozen|twice|half)\b|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?:명|번|차례|개|곳|해|가지)",
+    re.IGNORECASE,
+)
+
+
+def states_number(sentence: str) -> bool:
+    """True when `sentence` states a number that can answer "how many / how much" — not only item markers,
+    references to other provisions, years or dates ("(1) The number of aliens who applied …" states none)."""
+    return bool(_COUNT.search(_NOT_A_COUNT.sub(" ", sentence)))
 
 
 def answer_shape_score(qtype: QuestionType, sentence: str, unit: re.Pattern[str] | None = None) -> float:
