@@ -195,6 +195,27 @@ def test_unanswerable_questions_have_distinct_text(answers):
     assert len(set(texts)) == len(texts)
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", normalize_for_match(text)))
+
+
+def _near_duplicate(a: str, b: str, share: float = 0.5) -> bool:
+    wa, wb = _words(a), _words(b)
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= share
+
+
+def test_heldout_questions_are_not_calibration_or_main_questions_reworded(main_answers):
+    """The held-out set measures questions nobody tuned on: none of its questions is a near copy (half or more of
+    the words shared) of a question of the calibration set (which fits the abstention thresholds) or the main set."""
+    calibration = [json.loads(line)["question"] for line in
+                   (REPO / "tests" / "calibration" / "abstain_questions.jsonl").read_text(encoding="utf-8").splitlines()
+                   if line.strip()]
+    others = calibration + [q.question for q in main_answers]
+    for q in load_answer_set(HELDOUT):
+        assert not [o for o in others if _near_duplicate(q.question, o)], q.id
+    assert _near_duplicate("평화경제특구로 처음 지정된 지역은 어디인가요?", "평화경제특구로 처음 지정된 지역은 어디인가요")
+
+
 def test_heldout_set_is_disjoint_from_the_main_set(main_answers):
     """The held-out set asks new questions about different facts: no shared id, question or evidence string."""
     heldout = load_answer_set(HELDOUT)
