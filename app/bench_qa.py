@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from app.qa_metrics import CitedPassage, QAOutcome, is_correct, summarize
+from app.qa_metrics import CitedPassage, QAOutcome, citation_supports, is_correct, summarize
 from index.evalsets import AnswerQuestion, load_answer_set
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,8 @@ def format_tables(summaries: dict[str, dict]) -> str:
 def details(outcomes: Sequence[QAOutcome]) -> list[dict]:
     return [{"id": o.qid, "group": o.group, "abstained": o.abstained,
              "correct": o.answerable and not o.abstained and is_correct(o.text, [c.label for c in o.citations], o.golds),
-             "cited": [f"{c.doc_id} | {c.label}" for c in o.citations], "ms": round(o.ms, 1),
+             "cited": [f"{c.doc_id} | {c.label}" for c in o.citations],
+             "cited_supports": [citation_supports(c, o.units) for c in o.citations], "ms": round(o.ms, 1),
              "answer": o.text[:400]} for o in outcomes]
 
 
