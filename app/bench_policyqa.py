@@ -8,8 +8,10 @@ retrieval benchmark in `index.bench_policyqa` does). Per answerer, over a seeded
 - **passage hit**: a cited passage covers >= 50% of a gold span; **citation precision**: the fraction of all
   citations whose passage does;
 - **contains answer**: the gold answer text occurs in the answer text (normalised, as in `policyqa eval qa`);
-- **abstained**: answers that said the documents do not answer (all questions here are answerable, so every one
-  is a false abstention); p50/p95 latency in ms.
+- **abstained**: answers that said the documents do not answer; **abstained, evidence retrieved**: abstentions
+  although a passage covering the gold span was among the k passages retrieved for the question (the clear
+  false abstentions: every PolicyQA question is answerable, but when retrieval misses the evidence, abstaining
+  is the right call); **evidence retrieved**: questions with such a passage in the top k; p50/p95 latency in ms.
 The baseline answers with the top passage, cited whole. Usage: part of ``policyqa eval policyqa``.
 """
 
@@ -45,6 +47,7 @@ class PolicyAnswer:
     quotes: tuple[Quote, ...]
     abstained: bool
     ms: float
+    evidence_retrieved: bool = False  # a passage covering a gold span was among the k retrieved
 
 
 Respond = Callable[[PolicyQuestion], PolicyAnswer]
@@ -68,9 +71,16 @@ def summarize(questions: Sequence[PolicyQuestion], answers: Sequence[PolicyAnswe
         "contains_answer": mean([float(not a.abstained and _contains(a.text, q.answers))
                                  for q, a in zip(questions, answers)]),
         "abstained": mean([float(a.abstained) for a in answers]),
+        "abstained_evidence_retrieved": mean([float(a.abstained and a.evidence_retrieved) for a in answers]),
+        "evidence_retrieved": mean([float(a.evidence_retrieved) for a in answers]),
         "p50_ms": percentile([a.ms for a in answers], 50),
         "p95_ms": percentile([a.ms for a in answers], 95),
     }
+
+
+def evidence_in_top_k(index: Any, q: PolicyQuestion, k: int) -> bool:
+    hits = index.search(q.question, k=k, filters=Filters(doc_id=[q.doc_id]))
+    return any(is_relevant(h.passage.start, h.passage.end, q.spans) for h in hits)
 
 
 def extractive_responder(index: Any, settings) -> Respond:
@@ -84,7 +94,8 @@ def extractive_responder(index: Any, settings) -> Respond:
         for c in a.citations:
             p = index.passage(c.chunk_id)
             quotes.append(Quote(p.start, p.end, p.start + c.span_start, p.start + c.span_end))
-        return PolicyAnswer(a.text, tuple(quotes), a.abstained, ms)
+        return PolicyAnswer(a.text, tuple(quotes), a.abstained, ms,
+                            evidence_retrieved=evidence_in_top_k(index, q, settings.answer.k))
 
     return respond
 
@@ -97,7 +108,8 @@ def top_passage_responder(index: Any, k: int) -> Respond:
         if not hits:
             return PolicyAnswer("", (), True, ms)
         p = hits[0].passage
-        return PolicyAnswer(p.text, (Quote(p.start, p.end, p.start, p.end),), False, ms)
+        retrieved = any(is_relevant(h.passage.start, h.passage.end, q.spans) for h in hits)
+        return PolicyAnswer(p.text, (Quote(p.start, p.end, p.start, p.end),), False, ms, evidence_retrieved=retrieved)
 
     return respond
 
@@ -116,11 +128,12 @@ def run(index: Any, questions: Sequence[PolicyQuestion], settings) -> dict[str, 
 
 def format_table(summaries: dict[str, dict[str, float]]) -> str:
     head = (f"{'answerer':<12} {'quote hit':>9} {'passage hit':>11} {'cit.prec':>8} {'contains':>8} "
-            f"{'abstained':>9} {'p50 ms':>7} {'p95 ms':>7}")
+            f"{'abstained':>9} {'abst. w/ evidence':>17} {'p50 ms':>7} {'p95 ms':>7}")
     lines = [head, "-" * len(head)]
     for name, s in summaries.items():
         lines.append(f"{name:<12} {s['quote_hit']:>9.1%} {s['passage_hit']:>11.1%} {s['citation_precision']:>8.1%} "
-                     f"{s['contains_answer']:>8.1%} {s['abstained']:>9.1%} {s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f}")
+                     f"{s['contains_answer']:>8.1%} {s['abstained']:>9.1%} {s['abstained_evidence_retrieved']:>17.1%} "
+                     f"{s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f}")
     return "\n".join(lines)
 
 
@@ -139,7 +152,8 @@ def main(path, *, settings, out_dir, embedders: list[str] | None = None, split: 
     name = settings.index.embedder if settings.index.embedder in indexes else names[-1]
     asked = questions[:answer_limit]
     answers = run(indexes[name], asked, settings)
-    print(f"\nAnswers ({name}, {len(asked)} of the sampled questions, k={settings.answer.k}):")
+    print(f"\nAnswers ({name}, {len(asked)} of the sampled questions, k={settings.answer.k}; the gold span is in "
+          f"a retrieved passage for {answers['top-passage']['evidence_retrieved']:.1%} of them):")
     print(format_table(answers))
     out = write_result(out_dir, f"policyqa-{split}", {"retrieval": [r.__dict__ for r in rows],
                                                        "answers": {"embedder": name, "n": len(asked), **answers},

@@ -69,11 +69,13 @@ def test_answer_summary_counts_quotes_passages_and_abstentions():
     q = PolicyQuestion("q", "Who gets my data?", "d", ((100, 111),), ("advertisers",))
     quoting = PolicyAnswer("We share data with advertisers. [1]", (Quote(80, 200, 81, 112),), False, 10.0)
     near = PolicyAnswer("Cookies are used. [1]", (Quote(80, 200, 120, 150), Quote(300, 400, 300, 350)), False, 20.0)
-    abstained = PolicyAnswer("The indexed documents do not answer this question.", (), True, 30.0)
+    abstained = PolicyAnswer("The indexed documents do not answer this question.", (), True, 30.0,
+                             evidence_retrieved=True)
     s = summarize([q, q, q], [quoting, near, abstained])
     assert s["quote_hit"] == pytest.approx(1 / 3)  # only the first answer quotes the span itself
     assert s["passage_hit"] == pytest.approx(2 / 3)
     assert s["citation_precision"] == pytest.approx(2 / 3)  # 2 of 3 citations point at a covering passage
     assert s["contains_answer"] == pytest.approx(1 / 3)
     assert s["abstained"] == pytest.approx(1 / 3)
+    assert s["abstained_evidence_retrieved"] == pytest.approx(1 / 3) and s["evidence_retrieved"] == pytest.approx(1 / 3)
     assert s["p50_ms"] == 20.0
