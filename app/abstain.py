@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.anchors import missing_anchors, question_anchors
+from app.anchors import missing_anchors, passage_context, question_anchors
 from app.extractive import ScoredUnit
 from app.qtype import asked_unit, states_number
 from index.types import Hit
@@ -111,11 +111,8 @@ def abstain_reason(question: str, qtype: str, scored: Sequence[ScoredUnit], hits
     if rule.check_anchors:
         anchors = [a for a in question_anchors(question) if rule.anchor_names or a.isdigit()]
         quoted_docs = {hits[s.hit_index].passage.doc_id for s in selected}
-        contexts = []
-        for hit in hits:  # every retrieved passage of the quoted documents: the document is what must fit
-            p = hit.passage
-            if p.doc_id in quoted_docs:
-                contexts.append(" ".join(x for x in (p.text, p.title, p.label, p.section or "", p.date or "") if x))
+        # every retrieved passage of the quoted documents: the document is what must fit
+        contexts = [passage_context(h.passage) for h in hits if h.passage.doc_id in quoted_docs]
         missing = missing_anchors(anchors, contexts)
         if missing:
             return "the quoted passages do not mention " + ", ".join(missing)

@@ -100,3 +100,15 @@ def missing_anchors(anchors: Iterable[str], contexts: Iterable[str]) -> list[str
     joined = "\n".join(contexts)
     korean = any(_is_korean(c) for c in contexts)
     return [a for a in anchors if not anchor_found(a, joined) and (a.isdigit() or not korean)]
+
+
+def passage_context(passage) -> str:
+    """What an anchor may be found in: a passage's text, title, label, section and date."""
+    return " ".join(x for x in (passage.text, passage.title, passage.label, passage.section or "",
+                                passage.date or "") if x)
+
+
+def document_anchors(question: str) -> list[str]:
+    """The number anchors of a question (order, resolution and section numbers, years): a question naming two
+    of them ("When did EO 13570 and EO 13810 each come into force?") is about two documents."""
+    return [a for a in question_anchors(question) if a.isdigit()]

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.abstain import AbstainRule, abstain_reason, no_answer_text
-from app.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer, select_units
+from app.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer, choose_units
 from app.followup import standalone_query
 from app.llm import LLMAnswerer
-from app.qtype import is_multi_part, question_type
+from app.qtype import question_type
 from app.settings import Settings
 from app.support import SupportChecker, SupportThresholds, VectorCache, locate_span
 from app.tokens import Tokenizer
@@ -198,8 +198,8 @@ def answer_stream(
         answerer is None or isinstance(answerer, str)) else answerer
     qtype = question_type(query)
     scored = tools.scorer.score(query, hits, qtype) if hits else []  # 3. score sentences
-    selected = select_units(scored, hits, max_sentences=settings.answer.max_sentences,
-                            closeness=settings.answer.closeness, other_documents=is_multi_part(query))
+    selected = choose_units(query, scored, hits, max_sentences=settings.answer.max_sentences,
+                            closeness=settings.answer.closeness)
     reason = abstain_reason(query, qtype, scored, hits, selected, tools.abstain)
     if reason is not None:  # 3b. nothing relevant: abstain
         logger.debug("abstaining on %r: %s", query, reason)

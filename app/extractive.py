@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from app.anchors import document_anchors, missing_anchors, passage_context
 from app.qtype import QuestionType, answer_shape_score, asked_unit, is_multi_part, question_type
 from app.sentences import Unit, is_complete, split_units
 from app.support import VectorCache
@@ -279,6 +280,42 @@ def select_units(
     return keep
 
 
+def cover_anchors(selected: Sequence[ScoredUnit], scored: Sequence[ScoredUnit], hits: Sequence[Hit],
+                  anchors: Sequence[str], max_sentences: int) -> list[ScoredUnit]:
+    """For a question naming two or more number anchors (two orders, two sections, two years), each anchor must be
+    covered by a quoted document: when the quoted documents do not mention one, add the best unit of the
+    best-ranked retrieved passage whose document does (a document "mentions" an anchor in any retrieved passage,
+    title, label or date). Up to `max_sentences` units; `selected` is kept as it is. Pure."""
+    if len(set(anchors)) < 2 or not selected:
+        return list(selected)
+    contexts_of: dict[str, list[str]] = {}
+    for hit in hits:
+        contexts_of.setdefault(hit.passage.doc_id, []).append(passage_context(hit.passage))
+    keep = list(selected)
+    for anchor in dict.fromkeys(anchors):
+        if len(keep) >= max_sentences:
+            break
+        quoted = {hits[s.hit_index].passage.doc_id for s in keep}
+        if not missing_anchors([anchor], [c for d in quoted for c in contexts_of[d]]):
+            continue
+        docs = {d for d, ctx in contexts_of.items() if d not in quoted and not missing_anchors([anchor], ctx)}
+        extra = next((s for s in scored if not s.unit.heading and hits[s.hit_index].passage.doc_id in docs), None)
+        if extra is not None:
+            keep.append(extra)
+    best = keep[0]
+    keep[1:] = sorted(keep[1:], key=lambda s: (s.hit_index != best.hit_index, s.hit_index, s.unit_index))
+    return keep
+
+
+def choose_units(question: str, scored: Sequence[ScoredUnit], hits: Sequence[Hit], *, max_sentences: int,
+                 closeness: float) -> list[ScoredUnit]:
+    """The units an extractive answer quotes: `select_units` (another document only for a two-part question),
+    then `cover_anchors` for a question about two or more numbered documents."""
+    chosen = select_units(scored, hits, max_sentences=max_sentences, closeness=closeness,
+                          other_documents=is_multi_part(question))
+    return cover_anchors(chosen, scored, hits, document_anchors(question), max_sentences)
+
+
 # The start of an enumerated item right after a unit: "(1) …", "(A) …", "2. …", "① …", "가. …".
 _NEXT_ITEM = re.compile(r"\s*(?:\(\w{1,4}\)\s|\d{1,3}\\?\.\s|\*\*[①-⑳]|[①-⑳]|[가나다라마바사아자차카타파하]\\?\.\s)")
 
@@ -308,8 +345,7 @@ class ExtractiveAnswerer:
         qtype = question_type(question)
         if scored is None:
             scored = self.scorer.score(question, hits, qtype)
-        chosen = select_units(scored, hits, max_sentences=self.max_sentences, closeness=self.closeness,
-                              other_documents=is_multi_part(question))
+        chosen = choose_units(question, scored, hits, max_sentences=self.max_sentences, closeness=self.closeness)
         sentences = []
         for s in chosen:
             start, end = s.unit.start, s.unit.end

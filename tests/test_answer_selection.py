@@ -173,3 +173,22 @@ def test_a_decree_is_not_a_person():
     assert answer_shape_score("person", "기금은 통일부장관이 운용ㆍ관리한다.") == 1.0
     assert answer_shape_score("person", "그 밖에 필요한 사항은 대통령령으로 정한다.") == 0.0
     assert answer_shape_score("person", "신청서는 통일부령으로 정하는 서식에 따른다.") == 0.0
+
+
+def test_a_question_about_two_numbered_documents_quotes_both():
+    from app.extractive import choose_units, cover_anchors
+
+    eo1 = _passage("eo-13570", 1, "Executive Order 13570 takes effect on April 19, 2011.")
+    eo1b = _passage("eo-13570", 2, "Section 3. Definitions of terms.")
+    eo2 = _passage("eo-13810", 3, "Executive Order 13810 is effective at 12:01 a.m. on September 21, 2017.")
+    hits = [_hit(eo1, 1), _hit(eo1b, 2), _hit(eo2, 3)]
+    scored = [_unit(0, eo1.text, 1.0, 0), _unit(1, eo1b.text, 0.6, 0), _unit(2, eo2.text, 0.5, 0)]
+    question = "When did EO 13570 and EO 13810 each come into force?"
+    chosen = choose_units(question, scored, hits, max_sentences=3, closeness=0.85)
+    assert [s.hit_index for s in chosen] == [0, 2]  # the second order's passage joins, though it scores lower
+    # one anchor, or every anchor already quoted: the selection is left alone
+    assert [s.hit_index for s in cover_anchors(chosen[:1], scored, hits, ["13570"], 3)] == [0]
+    assert cover_anchors(chosen, scored, hits, ["13570", "13810"], 3) == chosen
+    # an anchor no retrieved document mentions adds nothing; the selection never exceeds max_sentences
+    assert [s.hit_index for s in cover_anchors(chosen[:1], scored, hits, ["13570", "99999"], 3)] == [0]
+    assert len(cover_anchors(chosen[:1], scored, hits, ["13570", "13810"], 1)) == 1

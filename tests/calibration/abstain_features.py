@@ -28,8 +28,8 @@ from pathlib import Path
 from app.abstain import evidence_signal, retrievers_agree
 from app.anchors import missing_anchors, question_anchors
 from app.answer import make_tools, retrieve
-from app.extractive import ExtractiveAnswerer, select_units
-from app.qtype import asked_unit, is_multi_part, question_type, states_number
+from app.extractive import ExtractiveAnswerer, choose_units
+from app.qtype import asked_unit, question_type, states_number
 from app.settings import Settings
 from tests.calibration.common import REPO
 
@@ -45,8 +45,7 @@ def features(index, settings: Settings, question: str, passage_weight: float) ->
     tools = make_tools(index, settings)
     qtype = question_type(question)
     scored = tools.scorer.score(question, hits, qtype)
-    selected = select_units(scored, hits, max_sentences=a.max_sentences, closeness=a.closeness,
-                            other_documents=is_multi_part(question))
+    selected = choose_units(question, scored, hits, max_sentences=a.max_sentences, closeness=a.closeness)
     cands = [s for s in scored if not s.unit.heading]
     if not cands:
         return {"qtype": qtype, "best": 0.0, "signal": 0.0, "agree": False, "missing": [], "missing_names": [],
