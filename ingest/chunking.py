@@ -13,8 +13,15 @@ Rules, in order:
    legal items and sentences with ``overlap_sentences`` sentences of overlap; a single over-long sentence is
    split at clauses, then words, then characters.
 3. Each chunk has `text` == ``doc.text[start:end]`` and, when useful, a `context` (document title and the
-   headings above the chunk, then the chunk text without markdown markup) that the index embeds instead of the
-   bare text. Both fit ``max_tokens`` as counted by the embedder's `count_tokens`.
+   headings above the chunk, then the lead-ins of the lists the chunk continues, then the chunk text without
+   markdown markup) that the index embeds instead of the bare text. Both fit ``max_tokens`` as counted by the
+   embedder's `count_tokens`.
+4. A chunk that starts inside a list whose lead-in it does not hold ("… shall include specific findings with
+   respect to the following ports and airports:", "다음 각 호의 어느 하나에 해당하는 자는 … 처한다.") gets that
+   lead-in as a context line (see `leadins`; at most ``max_tokens // 4`` tokens for all of them, a long one cut
+   around the words that introduce the list). Lists are looked for in the chunk's section or article (in other
+   documents, in the chunk's own unit); a piece that may start inside a list packs less text, by the cost of the
+   lead-in lines it gets there, so that its context still fits.
 """
 
 from __future__ import annotations
@@ -25,10 +32,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .language import detect_language
+from .leadins import LeadIn, active, find_leadins, plain, trim_leadin
 from .sentences import segment, split_to_budget
 from .settings import ChunkingSettings
 from .structure import (
-    LEGAL_KINDS, SUBDIVISION_KINDS, Node, build_tree, clean_inline, doc_style, is_deletion_notice,
+    LEGAL_KINDS, SECTION_KINDS, SUBDIVISION_KINDS, Node, build_tree, clean_inline, doc_style, is_deletion_notice,
 )
 from .types import Chunk, Document
 
@@ -76,6 +84,8 @@ class _Chunker:
         self.title_node = h1[0] if len(h1) == 1 else None
         self._budget: dict[int, int] = {}
         self._counts: dict[str, int] = {}
+        self._leadins: dict[int, list[LeadIn]] = {}
+        self._lead_lines: dict[tuple[LeadIn, ...], list[str]] = {}
         self._segment()
 
     def _segment(self) -> None:
@@ -140,6 +150,56 @@ class _Chunker:
             self._budget[key] = max(self.s.max_tokens - cost, min(self.s.max_tokens, 16))
         return self._budget[key]
 
+    # ---- lead-ins of the lists a chunk continues ------------------------------------------------
+    def list_unit(self, node: Node) -> Node:
+        """Where the lists around a piece of `node` are looked for: its section or article in a law, else itself."""
+        for n in reversed(node.ancestors() + [node]):
+            if n.kind in SECTION_KINDS:
+                return n
+        return node
+
+    def unit_leadins(self, unit: Node) -> list[LeadIn]:
+        key = id(unit)
+        if key not in self._leadins:
+            legal = unit.kind in SECTION_KINDS  # a heading line may hold the lead-in ("Sec. 1. (a) … persons")
+            start = unit.start if legal else unit.heading_end
+            self._leadins[key] = find_leadins(self.text, start, unit.end, legal=legal)
+        return self._leadins[key]
+
+    def leadin_lines(self, node: Node, start: int) -> list[str]:
+        """Context lines for a piece of `node` starting at `start`: the lead-ins of the lists it continues,
+        outermost first, within ``max_tokens // 4`` tokens: the innermost (cut to fit if need be), then the outer
+        ones while they fit whole."""
+        act = tuple(active(self.unit_leadins(self.list_unit(node)), start))
+        if act not in self._lead_lines:
+            room = self.s.max_tokens // 4
+            lines: list[str] = []
+            for li in reversed(act):
+                full = plain(self.text[li.start:li.end])
+                if not lines:
+                    line = trim_leadin(full, room - 1, self.count_cached)
+                else:
+                    line = full if self.count_cached(full) <= room - 1 else ""
+                if not line:
+                    break
+                lines.insert(0, line)
+                room -= self.count_cached(line) + 1
+            self._lead_lines[act] = lines
+        return self._lead_lines[act]
+
+    def leadin_cost(self, node: Node, start: int) -> int:
+        lines = self.leadin_lines(node, start)
+        return self.count_cached("\n".join(lines)) + 1 if lines else 0
+
+    def leadin_reserve(self, node: Node, s: int, e: int) -> int:
+        """The most that lead-in lines cost for a piece of `node` starting anywhere in ``[s, e)``."""
+        starts = {s} | {li.end for li in self.unit_leadins(self.list_unit(node)) if s <= li.end < e}
+        return max(self.leadin_cost(node, a) for a in starts)
+
+    def pack_budget(self, node: Node, s: int, e: int) -> int:
+        """Budget for the pieces that ``text[s:e]`` of `node` is split into (see `budget`, `leadin_reserve`)."""
+        return max(self.budget(node) - self.leadin_reserve(node, s, e), min(self.s.max_tokens, 16))
+
     def context(self, p: Piece) -> str | None:
         lines = self.prefix_lines(p.node, p.start)
         if not lines:
@@ -147,8 +207,12 @@ class _Chunker:
         body = strip_markup(self.text[p.start:p.end])
         if body.startswith(self.title_line + "\n"):  # the document's own H1 is already the first context line
             body = body[len(self.title_line):].lstrip("\n")
-        ctx = "\n".join(lines) + "\n\n" + body
-        return ctx if self.count(ctx) <= self.s.max_tokens else None
+        leads = [ln for ln in self.leadin_lines(p.node, p.start) if ln not in lines]
+        for extra in ([leads, []] if leads else [[]]):
+            ctx = "\n".join(lines + extra) + "\n\n" + body
+            if self.count(ctx) <= self.s.max_tokens:
+                return ctx
+        return None
 
     # ---- recursion ----------------------------------------------------------------------------
     def trim(self, s: int, e: int) -> tuple[int, int]:
@@ -172,7 +236,7 @@ class _Chunker:
         s, e = self.trim(node.start, node.end)
         if s >= e:
             return []
-        budget = self.budget(node)
+        budget = self.budget(node) - self.leadin_cost(node, s)
         structural = any(ch.kind not in SUBDIVISION_KINDS for ch in node.children)
         if not structural and self.fits(s, e, budget):
             return [Piece(s, e, node, node, None, False, self.is_bare(node, s, e), True, self.tokens(s, e))]
@@ -190,10 +254,10 @@ class _Chunker:
         return self.merge_tiny(pieces)
 
     def split_leaf(self, node: Node, s: int, e: int, *, intro: bool) -> list[Piece]:
-        budget = self.budget(node)
-        if self.fits(s, e, budget):
+        if self.fits(s, e, self.budget(node) - self.leadin_cost(node, s)):
             bare = intro and self.is_bare(node, s, e)
             return [Piece(s, e, node, node, None, intro, bare, True, self.tokens(s, e))]
+        budget = self.pack_budget(node, s, e)  # any unit fits a piece wherever it starts
         units: list[tuple[int, int, int]] = []  # (start, end, paragraph number)
         toks: list[int] = []
         para = 0
@@ -210,16 +274,19 @@ class _Chunker:
             for a, b in split_to_budget(self.text, us, ue, budget, self.count):
                 units.append((a, b, max(para, 1)))
                 toks.append(self.count(self.text[a:b]))
-        spans = self.pack(units, toks, budget)
+        extra = [self.leadin_cost(node, u[0]) for u in units]
+        spans = self.pack(units, toks, self.budget(node), extra)
         out = []
         for i, j in spans:
             a, b = units[i][0], units[j - 1][1]
             out.append(Piece(a, b, node, node, units[i][2], intro, False, False, sum(toks[i:j])))
         return out
 
-    def pack(self, units: list[tuple[int, int, int]], toks: list[int], budget: int) -> list[tuple[int, int]]:
+    def pack(self, units: list[tuple[int, int, int]], toks: list[int], budget: int,
+             extra: list[int]) -> list[tuple[int, int]]:
         """Greedy packing of units into [i, j) runs under `budget`, balanced so the last run is not tiny,
-        preferring paragraph boundaries, with `overlap_sentences` units repeated at the start of each run."""
+        preferring paragraph boundaries, with `overlap_sentences` units repeated at the start of each run.
+        A run starting at unit i has ``extra[i]`` tokens less (the lead-in lines its context gets there)."""
         n = len(units)
         total = sum(toks)
         runs = max(1, -(-total // budget))
@@ -231,18 +298,22 @@ class _Chunker:
             start = i
             if out and ov:
                 j = max(out[-1][0] + 1, i - ov)
-                if j < i and sum(toks[j:i]) <= budget // 3:
+                # the overlap may not crowd out the lead-in lines of a run that gets them
+                if j < i and sum(toks[j:i]) <= budget // 3 and (
+                        not extra[j] or sum(toks[j:i + 1]) <= budget - extra[j]):
                     start = j
+            cap = budget - extra[start]
+            goal = min(target, cap)
             used = sum(toks[start:i])
             k = i
             while k < n:
-                if k > i and used + toks[k] > (target if used >= self.s.min_tokens else budget):
+                if k > i and used + toks[k] > (goal if used >= self.s.min_tokens else cap):
                     break
-                if k > i and units[k][2] != units[k - 1][2] and used >= max(target * 0.6, self.s.min_tokens):
+                if k > i and units[k][2] != units[k - 1][2] and used >= max(goal * 0.6, self.s.min_tokens):
                     para_end = k
                     while para_end < n and units[para_end][2] == units[k][2]:
                         para_end += 1
-                    if used + sum(toks[k:para_end]) > target:
+                    if used + sum(toks[k:para_end]) > goal:
                         break
                 used += toks[k]
                 k += 1
@@ -287,7 +358,7 @@ class _Chunker:
             p = Piece(a.start, b.end, a.node, b.last, a.para, a.intro, False, b.whole, tokens, True)
         lines = self.prefix_lines(p.node, p.start)
         cost = self.count_cached("\n".join(lines)) + 2 if lines else 0
-        if tokens + cost > self.s.max_tokens:
+        if tokens + cost + self.leadin_cost(p.node, p.start) > self.s.max_tokens:
             return None
         return p
 
@@ -365,7 +436,7 @@ def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Call
         if count_tokens(doc.text[p.start:p.end]) <= settings.max_tokens:
             pieces.append(p)
             continue
-        for a, b in split_to_budget(doc.text, p.start, p.end, ch.budget(p.node), count_tokens):
+        for a, b in split_to_budget(doc.text, p.start, p.end, ch.pack_budget(p.node, p.start, p.end), count_tokens):
             pieces.append(replace(p, start=a, end=b, tokens=count_tokens(doc.text[a:b])))
     page_starts = [s for s, _ in doc.page_spans]
     chunks: list[Chunk] = []
