@@ -143,9 +143,9 @@ def open_policy_index(data: PolicyData, settings, embedder_name: str, split: str
     path = settings.home / "bench" / f"policyqa-{split}-{embedder_name.replace('/', '_')}-{key}"
     index = Index.open_or_create(path, settings=settings.index.model_copy(update={"embedder": embedder_name}),
                                  chunking=settings.chunking, home=settings.home)
-    if len(index.documents()) != len(data.documents):
-        log.info("building the PolicyQA index for %s at %s", embedder_name, path)
-        index.add_documents(data.documents)
+    report = index.add_documents(data.documents)  # idempotent: unchanged policies are skipped
+    if report.embedded_chunks:
+        log.info("PolicyQA index for %s at %s: %d chunks embedded", embedder_name, path, report.embedded_chunks)
     return index
 
 

@@ -95,6 +95,15 @@ def _default_chunker() -> Chunker:
     return chunk_document
 
 
+def chunker_version(chunker: Chunker | None) -> str:
+    """The version recorded for documents cut by `chunker` (None: the default chunker)."""
+    if chunker is None:
+        from ingest import CHUNKER_VERSION
+
+        return CHUNKER_VERSION
+    return str(getattr(chunker, "version", "custom"))
+
+
 class Index:
     """A persistent hybrid (FAISS + BM25) index in a directory. Use `create`, `open` or `open_or_create`."""
 
@@ -379,7 +388,8 @@ class Index:
                 known = by_file.get(str(file.resolve()))
                 try:
                     fp = fingerprint(file) if file.is_file() else None
-                    if fp is not None and known is not None and known not in seen and docs[known].fingerprint == fp:
+                    if (fp is not None and known is not None and known not in seen and docs[known].fingerprint == fp
+                            and docs[known].chunker == self._chunker_version):
                         seen[known] = str(file)
                         outcomes.append(FileOutcome(path=str(file), doc_id=known, status="unchanged",
                                                     chunks=docs[known].chunks))
@@ -389,7 +399,7 @@ class Index:
                     logger.warning("%s", exc)
                     outcomes.append(FileOutcome(path=str(file), status="failed", message=str(exc)))
                     continue
-                outcome = self._classify(doc, docs, seen, str(file))
+                outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
                 if outcome.status in ("added", "replaced"):
                     to_add.append((doc, outcome))
                     files_of[doc.doc_id] = str(file.resolve())
@@ -419,7 +429,7 @@ class Index:
             outcomes: list[FileOutcome] = []
             to_add: list[tuple[Document, FileOutcome]] = []
             for doc in docs:
-                outcome = self._classify(doc, known, seen, doc.source)
+                outcome = self._classify(doc, known, seen, doc.source, self._chunker_version)
                 if outcome.status in ("added", "replaced"):
                     to_add.append((doc, outcome))
                 outcomes.append(outcome)
@@ -440,8 +450,13 @@ class Index:
         if self._state.directory is not None and self._store.exists():
             self.refresh()
 
+    @property
+    def _chunker_version(self) -> str:
+        return chunker_version(self._chunker)
+
     @staticmethod
-    def _classify(doc: Document, known: dict[str, DocRecord], seen: dict[str, str], where: str) -> FileOutcome:
+    def _classify(doc: Document, known: dict[str, DocRecord], seen: dict[str, str], where: str,
+                  version: str) -> FileOutcome:
         if doc.doc_id in seen:
             return FileOutcome(
                 path=where, doc_id=doc.doc_id, status="failed",
@@ -450,7 +465,7 @@ class Index:
             )
         seen[doc.doc_id] = where
         rec = known.get(doc.doc_id)
-        if rec is not None and rec.content_hash == doc.content_hash and (
+        if rec is not None and rec.content_hash == doc.content_hash and rec.chunker == version and (
             rec.title, rec.doc_type, rec.date, rec.language
         ) == (doc.title, doc.doc_type, doc.date, doc.language):
             return FileOutcome(path=where, doc_id=doc.doc_id, status="unchanged", chunks=rec.chunks)
@@ -527,6 +542,7 @@ class Index:
                 content_hash=doc.content_hash, source=doc.source, title=doc.title, doc_type=doc.doc_type,
                 date=doc.date, language=doc.language, chunks=len(chunks), indexed_at=now,
                 file=(files_of or {}).get(doc.doc_id), fingerprint=(prints_of or {}).get(doc.doc_id),
+                chunker=self._chunker_version,
             )
         manifest.next_id = next_id
         manifest.ann = kind

@@ -4,11 +4,11 @@ Public API: `discover`, `load_document`, `load_text`, `chunk_document`, plus the
 `Chunk` and the per-file error `IngestError`.
 """
 
-from .chunking import chunk_document
+from .chunking import CHUNKER_VERSION, chunk_document
 from .loaders import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, discover, load_document, load_text
 from .types import DOC_TYPES, Chunk, Document, IngestError
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "DOC_TYPES", "SUPPORTED_EXTENSIONS", "Chunk", "Document", "IngestError",
+    "CHUNKER_VERSION", "DEFAULT_MAX_BYTES", "DOC_TYPES", "SUPPORTED_EXTENSIONS", "Chunk", "Document", "IngestError",
     "chunk_document", "discover", "load_document", "load_text",
 ]

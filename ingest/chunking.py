@@ -424,6 +424,12 @@ def _range_tail(first: str, last: str) -> str:
     return tail[1:] if tail.startswith("¶") and "¶" in first else tail
 
 
+# Bumped whenever the chunker cuts or describes (context) the same text differently: an index records the version
+# that cut each document, and the next ingest re-chunks documents cut by another version (passages whose embedded
+# text is unchanged keep their vectors). 2: list lead-ins in the context of continuation chunks.
+CHUNKER_VERSION = "chunker-2"
+
+
 def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Callable[[str], int]) -> list[Chunk]:
     """Split `doc` into structure-aware chunks (see the module docstring). Pure: same input, same chunks."""
     if not doc.text.strip():

@@ -99,6 +99,30 @@ def test_unchanged_reingest_embeds_and_writes_nothing(tmp_path, corpus, fake):
     assert again._state.directory == generation  # no new generation committed
 
 
+def test_documents_cut_by_another_chunker_version_are_re_chunked_on_the_next_ingest(tmp_path, corpus, fake,
+                                                                                   monkeypatch):
+    import ingest
+
+    monkeypatch.setattr(ingest, "CHUNKER_VERSION", "chunker-old")
+    index = open_index(tmp_path / "idx", fake)
+    index.ingest([corpus])
+    assert {r.chunker for r in index.manifest.documents.values()} == {"chunker-old"}
+    monkeypatch.setattr(ingest, "CHUNKER_VERSION", "chunker-new")
+    fake.passage_calls.clear()
+
+    again = Index.open(tmp_path / "idx", embedder=fake, chunking=CHUNKING, tokenizer=shared_tokenizer())
+    report = again.ingest([corpus])
+    assert sorted(o.status for o in report.outcomes) == ["replaced"] * 3  # re-chunked by the new version …
+    assert report.embedded_chunks == 0 and fake.passage_calls == []  # … and the same passages keep their vectors
+    assert {r.chunker for r in again.manifest.documents.values()} == {"chunker-new"}
+    assert [o.status for o in again.ingest([corpus]).outcomes] == ["unchanged"] * 3
+    # in-memory documents follow the same rule
+    doc = make_doc("mem", "A paragraph.")
+    again.add_documents([doc])
+    monkeypatch.setattr(ingest, "CHUNKER_VERSION", "chunker-newer")
+    assert again.add_documents([doc]).outcomes[0].status == "replaced"
+
+
 def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus, fake):
     index = open_index(tmp_path / "idx", fake)
     index.ingest([corpus])
