@@ -92,7 +92,30 @@ def retrieve(index: Any, query: str, k: int, filters: Filters | Mapping[str, Any
         filters = Filters.model_validate(dict(filters))
     if filters is not None and filters.is_empty():
         filters = None
-    return list(index.search(query, k=k, filters=filters))
+    return with_lead_ins(list(index.search(query, k=k, filters=filters)), index)
+
+
+def with_lead_ins(hits: list[Hit], index: Any, most: int = 2) -> list[Hit]:
+    """Retrieval expansion for lists: a retrieved item of a list whose lead-in is in another chunk ("Whoever …
+    shall be imprisoned for not more than 3 years: … (6) visits North Korea without approval") brings that chunk
+    in right after it, at most `most` of them, carrying the item's retrieval scores (the item is why it is
+    there). Quotes and citations can then use the words the items complete; nothing un-retrieved is cited."""
+    lead_in = getattr(index, "lead_in", None)
+    if lead_in is None:
+        return hits
+    have = {h.passage.chunk_id for h in hits}
+    out: list[Hit] = []
+    added = 0
+    for hit in hits:
+        out.append(hit)
+        if added >= most:
+            continue
+        passage = lead_in(hit.passage.chunk_id)
+        if passage is not None and passage.chunk_id not in have:
+            out.append(hit.model_copy(update={"passage": passage}))
+            have.add(passage.chunk_id)
+            added += 1
+    return out
 
 
 def to_citation(n: int, hit: Hit, span: tuple[int, int]) -> Citation:

@@ -302,6 +302,23 @@ class Index:
 
         return row_passage(state.table.rows[row])
 
+    def lead_in(self, chunk_id: str) -> Passage | None:
+        """The passage holding the lead-in of the list that `chunk_id` continues ("Whoever violates … shall be
+        fined …: (1) … (6) …" for a chunk of item 6), or None when the chunk continues no list (or holds its
+        lead-in itself). KeyError for an unknown chunk."""
+        state = self._state
+        try:
+            row = state.table.rows[state.table.row_of_chunk(chunk_id)]
+        except KeyError:
+            raise KeyError(f"no chunk {chunk_id!r} in {self.path}") from None
+        holder = row.get("lead_in_chunk")
+        if not holder:
+            return None
+        try:
+            return self.passage(holder)
+        except KeyError:
+            return None
+
     def passages(self, doc_id: str) -> list[Passage]:
         """Every passage of one document, in document order (KeyError for an unknown document)."""
         from index.table import row_passage

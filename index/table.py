@@ -50,6 +50,8 @@ def make_row(chunk: Chunk, doc: Document, row_id: int) -> dict[str, Any]:
     }
     if embedded is not chunk.text and embedded != chunk.text:
         row["context"] = embedded
+    if getattr(chunk, "lead_in_chunk", None):
+        row["lead_in_chunk"] = chunk.lead_in_chunk
     return row
 
 

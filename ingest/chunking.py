@@ -187,6 +187,11 @@ class _Chunker:
             self._lead_lines[act] = lines
         return self._lead_lines[act]
 
+    def leadin_start(self, node: Node, start: int) -> int | None:
+        """Where the innermost lead-in of the list a piece starting at `start` continues begins (None: none)."""
+        act = active(self.unit_leadins(self.list_unit(node)), start)
+        return act[-1].start if act and act[-1].start < start else None
+
     def leadin_cost(self, node: Node, start: int) -> int:
         lines = self.leadin_lines(node, start)
         return self.count_cached("\n".join(lines)) + 1 if lines else 0
@@ -426,8 +431,9 @@ def _range_tail(first: str, last: str) -> str:
 
 # Bumped whenever the chunker cuts or describes (context) the same text differently: an index records the version
 # that cut each document, and the next ingest re-chunks documents cut by another version (passages whose embedded
-# text is unchanged keep their vectors). 2: list lead-ins in the context of continuation chunks.
-CHUNKER_VERSION = "chunker-2"
+# text is unchanged keep their vectors). 2: list lead-ins in the context of continuation chunks; 3: the chunk
+# holding that lead-in recorded (`Chunk.lead_in_chunk`).
+CHUNKER_VERSION = "chunker-3"
 
 
 def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Callable[[str], int]) -> list[Chunk]:
@@ -445,6 +451,7 @@ def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Call
         for a, b in split_to_budget(doc.text, p.start, p.end, ch.pack_budget(p.node, p.start, p.end), count_tokens):
             pieces.append(replace(p, start=a, end=b, tokens=count_tokens(doc.text[a:b])))
     page_starts = [s for s, _ in doc.page_spans]
+    piece_starts = [p.start for p in pieces]
     chunks: list[Chunk] = []
     last_start = -1
     for p in pieces:
@@ -460,5 +467,16 @@ def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Call
             chunk_id=f"{doc.doc_id}@{p.start}", doc_id=doc.doc_id, text=text, start=p.start, end=p.end,
             section=section, label=label, page=max(page, 1) if page is not None else None,
             language=detect_language(text), context=ch.context(p),
+            lead_in_chunk=_holder(doc.doc_id, pieces, piece_starts, ch.leadin_start(p.node, p.start), p.start),
         ))
     return chunks
+
+
+def _holder(doc_id: str, pieces: list[Piece], starts: list[int], pos: int | None, own: int) -> str | None:
+    """The chunk id of the piece holding offset `pos` (a lead-in's start), unless it is the piece at `own`."""
+    if pos is None:
+        return None
+    i = bisect.bisect_right(starts, pos) - 1
+    if i < 0 or pieces[i].start == own or not (pieces[i].start <= pos < pieces[i].end):
+        return None
+    return f"{doc_id}@{pieces[i].start}"

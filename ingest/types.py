@@ -56,3 +56,6 @@ class Chunk:
     # Text to embed and to index for BM25 when set: the document title and the headings above the chunk, then
     # the chunk text without markdown markup. The index uses ``chunk.context or chunk.text``.
     context: str | None = None
+    # The chunk holding the lead-in of the list this chunk continues ("… shall be fined or imprisoned: … (3) …"),
+    # when that lead-in is in another chunk: what an answer quoting an item may also need.
+    lead_in_chunk: str | None = None

@@ -192,3 +192,24 @@ def test_a_question_about_two_numbered_documents_quotes_both():
     # an anchor no retrieved document mentions adds nothing; the selection never exceeds max_sentences
     assert [s.hit_index for s in cover_anchors(chosen[:1], scored, hits, ["13570", "99999"], 3)] == [0]
     assert len(cover_anchors(chosen[:1], scored, hits, ["13570", "13810"], 1)) == 1
+
+
+def test_a_retrieved_list_item_brings_in_the_chunk_holding_its_lead_in():
+    from app.answer import with_lead_ins
+
+    lead = _passage("act", 1, "Whoever does any of the following shall be imprisoned for not more than 3 years:")
+    item = _passage("act", 2, "(6) visits North Korea without approval.")
+    other = _passage("other", 3, "Unrelated text.")
+
+    class ListIndex:
+        def lead_in(self, chunk_id):
+            return lead if chunk_id == item.chunk_id else None
+
+    hits = [_hit(item, 1, dense_score=0.8), _hit(other, 2)]
+    expanded = with_lead_ins(hits, ListIndex())
+    assert [h.passage.chunk_id for h in expanded] == [item.chunk_id, lead.chunk_id, other.chunk_id]
+    assert expanded[1].dense_score == 0.8  # it carries the item's retrieval scores
+    # already retrieved: not added twice; an index without lead-ins leaves the hits alone
+    assert len(with_lead_ins([_hit(lead, 1), *hits], ListIndex())) == 3
+    assert with_lead_ins(hits, object()) == hits
+    assert len(with_lead_ins(hits, ListIndex(), most=0)) == 2

@@ -95,6 +95,22 @@ def test_us_code_continuation_chunks_carry_the_colon_lead_in(count):
         assert c.context.count("Each report required") == 1
 
 
+@pytest.mark.parametrize("count", COUNTERS, ids=lambda f: f.__name__)
+def test_continuation_chunks_name_the_chunk_holding_their_lead_in(count):
+    for text, tokens, lead in ((USC, 120, "following ports and airports:"), (KR, 80, "다음 각 호의 어느 하나에")):
+        chunks, doc = _chunks(text, tokens, count)
+        by_id = {c.chunk_id: c for c in chunks}
+        continuing = [c for c in chunks if c.lead_in_chunk]
+        assert continuing
+        for c in continuing:
+            holder = by_id[c.lead_in_chunk]
+            assert holder.start < c.start and holder.chunk_id != c.chunk_id
+        assert any(lead in by_id[c.lead_in_chunk].text for c in continuing)
+        assert all(c.lead_in_chunk is None for c in chunks if lead in c.text and c is chunks[0])
+    prose, _ = _chunks("A plain paragraph.\n\nAnother one.", 40)
+    assert all(c.lead_in_chunk is None for c in prose)
+
+
 def test_lead_in_without_its_dash_runs_on_into_lowercase_items():
     """Statute texts lose the em dash: "… directly or indirectly" + "(1) any postal …" is still a lead-in."""
     chunks, _ = _chunks(USC, 120, citation_prefix="22 U.S.C.")

@@ -234,3 +234,25 @@ def test_bm25_cannot_drown_a_cross_lingual_dense_match(tmp_path):
     assert plain[0][0] == "en_office"
     credit = index.settings.abstain_credit  # dense alone, re-weighted towards both retrievers' weight
     assert hybrid[0].score == pytest.approx((1 + credit) / 61)
+
+
+def test_lead_in_of_a_list_item_chunk(tmp_path):
+    from ingest import load_text
+    from ingest.settings import ChunkingSettings
+
+    items = "\n".join(f"  {i}\\. 승인을 받지 아니하고 제{i}호에 정한 협력사업을 시행한 자 그 밖의 긴 설명 문구를 덧붙인다"
+                      for i in range(1, 13))
+    text = ("# 예시교류법\n\n##### 제27조 (벌칙)\n\n**①** 다음 각 호의 어느 하나에 해당하는 자는 3년 이하의 징역 "
+            f"또는 3천만원 이하의 벌금에 처한다.\n\n{items}\n\n**②** 제1항 각 호의 미수범은 처벌한다.")
+    doc = load_text(text, doc_id="kr-act")
+    index = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), tokenizer=shared_tokenizer(),
+                         chunking=ChunkingSettings(max_tokens=64, min_tokens=8))
+    index.add_documents([doc])
+    passages = index.passages("kr-act")
+    assert len(passages) >= 3
+    holder = next(p for p in passages if "다음 각 호의" in p.text)
+    later = [p for p in passages if p.start > holder.end and "협력사업을 시행한 자" in p.text]
+    assert later and all(index.lead_in(p.chunk_id) == holder for p in later)
+    assert index.lead_in(holder.chunk_id) is None
+    with pytest.raises(KeyError, match="no chunk"):
+        index.lead_in("missing@0")
