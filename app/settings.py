@@ -50,7 +50,7 @@ class AnswerSettings(BaseModel):
     abstain_by_embedder: dict[str, dict[str, float]] = Field(
         default_factory=lambda: {
             "minilm": {"below": 0.43, "agreed": 0.43, "section": 0.29, "passage": 0.0},
-            "e5-small": {"below": 1.578, "agreed": 1.578, "section": 1.438, "passage": 1.0},
+            "e5-small": {"below": 1.538, "agreed": 1.538, "section": 1.398, "passage": 1.0},
         },
         description="Per-embedder abstention thresholds ('below', 'agreed', 'section'; see abstain_below, "
         "abstain_below_agreed, abstain_below_section, which apply to other embedders) and 'passage', the weight of "
