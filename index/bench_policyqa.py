@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.metrics import hit_at_k, mean, mrr_at_k, ndcg_at_k
+from index.metrics import hit_at_k, mean, mrr_at_k, ndcg_at_k, percentile
 from index.types import Filters
 from ingest.types import Document
 
@@ -122,7 +122,7 @@ class RetrievalRow:
     hit5: float
     mrr10: float
     ndcg10: float
-    unanswerable: int  # questions whose gold span no chunk covers (chunking can split a span in two)
+    uncovered: int  # questions whose gold span no chunk covers (chunking can split a span in two)
     ms_p50: float
 
 
@@ -153,8 +153,6 @@ def evaluate_index(index, questions: Sequence[PolicyQuestion], embedder: str,
                    modes: Sequence[str] = MODES) -> tuple[list[RetrievalRow], dict[str, dict[str, int | None]]]:
     """Search every question within its policy in each mode; rows of metrics and the first relevant rank per
     question (for the result file)."""
-    from index.metrics import percentile
-
     chunks_of: dict[str, list[Any]] = {}
     relevance = {}
     for q in questions:
@@ -171,7 +169,7 @@ def evaluate_index(index, questions: Sequence[PolicyQuestion], embedder: str,
             times.append((time.perf_counter() - started) * 1000)
             rankings[q.id] = [h.passage.chunk_id for h in hits]
         scores = score_rankings(rankings, relevance)
-        rows.append(RetrievalRow(embedder, mode, unanswerable=missing, ms_p50=percentile(times, 50), **scores))
+        rows.append(RetrievalRow(embedder, mode, uncovered=missing, ms_p50=percentile(times, 50), **scores))
         first_ranks[f"{embedder}/{mode}"] = {
             q.id: next((i + 1 for i, c in enumerate(rankings[q.id]) if c in relevance[q.id]), None)
             for q in questions}
@@ -207,6 +205,6 @@ def describe(data: PolicyData, questions: Sequence[PolicyQuestion], split: str, 
     lines = [f"PolicyQA {split}: {len(questions)} of {len(data.questions)} questions (seeded sample), "
              f"{len(data.documents)} policies, {chunks} chunks; each question searched within its policy; a passage "
              f"is relevant when it covers >= {MIN_SPAN_COVERAGE:.0%} of a gold answer span"]
-    if rows and rows[0].unanswerable:
-        lines.append(f"({rows[0].unanswerable} questions have no chunk covering their span and are left out)")
+    if rows and rows[0].uncovered:
+        lines.append(f"({rows[0].uncovered} questions have no chunk covering their span and are left out)")
     return "\n".join(lines)
