@@ -42,7 +42,7 @@ from .types import Chunk, Document
 
 _MD_LINE = re.compile(r"^#{1,6}[ \t]+", re.M)
 _MD_INLINE = re.compile(r"\*\*|__|\\(?=[.\-*_#()\[\]])")
-_NO_PARA = {"turn", "page"} | set(LEGAL_KINDS)
+_NO_PARA = {"turn", "page", "numbered"} | set(LEGAL_KINDS)
 
 
 @dataclass(frozen=True)
@@ -390,7 +390,7 @@ class _Chunker:
                     parts.append(n.key if n.kind != "chapter" or self.style != "kr" else n.heading)
             section = " › ".join(parts)
             for n in chain:
-                if n.kind in ("page", "turn"):
+                if n.kind in ("page", "turn", "numbered"):
                     section = (section + " " + n.key).strip()
         if para is not None and node.kind not in _NO_PARA:
             section = (section + f" ¶{para}").strip()
@@ -406,7 +406,7 @@ class _Chunker:
         # a range of legal units (also an article and the next article's first 항, or the last article and a
         # short 부칙), of pages or of turns; not when the last unit lies inside the first (an article's intro
         # merged with its own 제1항)
-        rangeable = kinds <= {*LEGAL_KINDS, "supplement"} or (len(kinds) == 1 and kinds <= {"page", "turn"})
+        rangeable = kinds <= {*LEGAL_KINDS, "supplement"} or (len(kinds) == 1 and kinds <= {"page", "turn", "numbered"})
         if p.merged and p.last is not p.node and rangeable and p.node not in p.last.ancestors():
             last_label, last_section = self.label_parts(p.last, False, None)
             tail = _range_tail(label, last_label)
@@ -432,8 +432,9 @@ def _range_tail(first: str, last: str) -> str:
 # Bumped whenever the chunker cuts or describes (context) the same text differently: an index records the version
 # that cut each document, and the next ingest re-chunks documents cut by another version (passages whose embedded
 # text is unchanged keep their vectors). 2: list lead-ins in the context of continuation chunks; 3: the chunk
-# holding that lead-in recorded (`Chunk.lead_in_chunk`).
-CHUNKER_VERSION = "chunker-3"
+# holding that lead-in recorded (`Chunk.lead_in_chunk`); 4: numbered paragraphs of plain documents, one-line order
+# sections, the speaker in the context of a chunk that continues a turn.
+CHUNKER_VERSION = "chunker-4"
 
 
 def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Callable[[str], int]) -> list[Chunk]:

@@ -14,13 +14,15 @@ from .types import Document
 
 # Node kinds that are citable legal units (their keys build labels like "§ 9214(b)" or "제17조제2항").
 SECTION_KINDS = ("usc_section", "eo_section", "article")
-SUBDIVISION_KINDS = ("subsection", "hang", "turn")  # split into only when the parent is over budget
+# split into only when the parent is over budget; "numbered": a plain document's own numbered paragraphs
+SUBDIVISION_KINDS = ("subsection", "hang", "turn", "numbered")
 LEGAL_KINDS = SECTION_KINDS + ("subsection", "hang")
 
 
 @dataclass
 class Node:
     # root | heading | chapter | supplement | page | usc_section | eo_section | article | subsection | hang | turn
+    # | numbered
     kind: str
     key: str | None  # label component: "§ 9214", "(b)", "Sec. 2", "제8조", "제1항", "부칙", "p. 3", "¶4", heading text
     heading: str  # cleaned heading line (for the embedding context); "" for the root and subdivisions
@@ -54,6 +56,9 @@ _ROMAN_II = re.compile(r"^[ \t]*\(ii\)", re.M)
 _HANG = re.compile(r"^[ \t]*(?:\*\*)?([①-⑳])", re.M)
 _TURN = re.compile(r"^(?:\*\*)?([A-Z][A-Za-z.'\- ]{0,30}[A-Za-z.]|Q|A|[가-힣]{2,5}(?: [가-힣]{1,5})?)(?:\*\*)?:[ \t]",
                    re.M)
+# "8. Decides that …": a numbered paragraph of a resolution, declaration or statement (a capital, quote or
+# bracket after the number: "1. Condemns", "2. 남북은" would need Hangul — see `_numbered_markers`)
+_NUMBERED = re.compile(r"^[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z\"“‘'(\[]|[가-힣])", re.M)
 _EO_INTRO_A = re.compile(r"^(?:Sec\.|Section)\s*\d+[a-z]?\.\s*\(a\)")
 _MD_CLEAN = re.compile(r"\*\*|__|\\(?=[.\-*_#()\[\]])")
 
@@ -88,11 +93,29 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if e == -1 else e
 
 
+# The rest of an order's "Sec. 2." line is a title ("Definitions.", "General Provisions.", "SANCTIONS WITH RESPECT TO
+# …") or the section's first sentence ("Any transaction by a United States person that evades …"): a sentence is
+# long or runs on in lower-case words (titles here are Title Case or capitals)
+_SHORT_TITLE_CHARS = 80
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
+_SENTENCE_WORDS = 6
+
+
+def _is_sentence(rest: str) -> bool:
+    return len(rest) > _SHORT_TITLE_CHARS or len(_LOWER_WORD.findall(rest)) >= _SENTENCE_WORDS
+
+
 def _plain_heading_end(text: str, m: re.Match[str], kind: str) -> int:
-    """End of a plain-text legal line's heading: the whole line, except for a Korean article whose text goes on
-    after "제1조 (목적)" on the same line (or "제16조 " before "삭제 <…>"): the rest of the line is its body."""
+    """End of a plain-text legal line's heading: the whole line, except when the unit's text goes on on the same
+    line — a Korean article's "제1조 (목적) 이 법은 …" (or "제16조 " before "삭제 <…>"), an order's or a code's
+    "Sec. 2. Any transaction … is prohibited." (`_is_sentence`) — then the rest of the line is its body (so a
+    one-line section is not mistaken for a bare heading and merged into the next one). A U.S. Code section's
+    line is always its heading ("§ 9201. Findings; purposes"): its titles are long sentence-case phrases."""
     end = _line_end(text, m.start())
-    if kind == "article" and text[m.end():end].strip():
+    rest = text[m.end():end].strip()
+    if kind == "article" and rest:
+        return m.end()
+    if kind == "eo_section" and _is_sentence(rest):
         return m.end()
     return end
 
@@ -152,11 +175,33 @@ def _markers(doc: Document) -> list[Marker]:
         if doc.page_spans and not out:
             for i, (s, _e) in enumerate(doc.page_spans, start=1):
                 out.append(Marker(s, 1, "page", f"p. {i}", "", s))
+        if not out and doc.doc_type != "transcript":
+            out.extend(_numbered_markers(text))
     if doc.doc_type == "transcript":
         for n, m in enumerate(_TURN.finditer(text), start=1):
-            out.append(Marker(m.start(), 8, "turn", f"¶{n}", "", m.start()))
+            # the speaker is the turn's heading: a chunk that continues a long turn gets it as a context line
+            out.append(Marker(m.start(), 8, "turn", f"¶{n}", clean_inline(m.group(1)), m.start()))
     out.sort(key=lambda mk: (mk.start, mk.level))
     return out
+
+
+MIN_NUMBERED = 3  # fewer numbered lines than this are a list in the text, not the document's structure
+
+
+def _numbered_markers(text: str) -> list[Marker]:
+    """A plain document's own numbered paragraphs ("1. Condemns …", "8. Decides …" of a Security Council
+    resolution, the points of a joint declaration), so they are cited by their number ("¶8") instead of a
+    paragraph count. Only numbers that rise (gaps allowed: an excerpt may skip paragraphs), starting at 1 or 2,
+    at least `MIN_NUMBERED` of them; a number that does not continue the sequence is text (a list inside a
+    paragraph restarts at 1 and is left alone)."""
+    found: list[re.Match[str]] = []
+    for m in _NUMBERED.finditer(text):
+        n = int(m.group(1))
+        if (not found and n <= 2) or (found and n > int(found[-1].group(1))):
+            found.append(m)
+    if len(found) < MIN_NUMBERED:
+        return []
+    return [Marker(m.start(), 1, "numbered", f"¶{m.group(1)}", "", m.start()) for m in found]
 
 
 def build_tree(doc: Document) -> Node:

@@ -387,3 +387,76 @@ def test_real_deleted_article_merges_are_named_by_the_article_with_content(share
 def _article_of(label_part: str, default: str | None = None) -> str | None:
     m = re.match(r"제\d+조(?:의\d+)?", label_part.strip())
     return m.group(0) if m else default
+
+
+# ---- plain-text orders, numbered paragraphs, speakers (documents saved without markup) ---------------------------
+
+_PLAIN_ORDER = """Executive Order 13382 of June 28, 2005
+Blocking Property of Weapons of Mass Destruction Proliferators
+
+Section 1. (a) All property and interests in property of the persons listed in the Annex to this order are blocked.
+(b) The prohibitions in subsection (a) include the making of any contribution of funds by any blocked person.
+
+Sec. 2. Any transaction by a United States person that evades or avoids any of the prohibitions of this order is prohibited.
+
+Sec. 3. General Provisions.
+This order is not intended to create any right enforceable at law by any party against the United States.
+"""
+
+
+def test_plain_order_section_written_on_one_line_is_not_a_bare_heading():
+    # "Sec. 2. Any transaction … is prohibited." is the section's text, not a heading: it keeps its own chunk
+    doc = load_text(_PLAIN_ORDER, doc_id="eo", title="Executive Order 13382", doc_type="order")
+    settings = ChunkingSettings(max_tokens=200, min_tokens=8)  # no merging of small sections
+    chunks = chunk_document(doc, settings, whitespace_tokens)
+    by_label = {c.label: c.text for c in chunks}
+    assert by_label["EO 13382 Sec. 2"].startswith("Sec. 2. Any transaction")
+    assert by_label["EO 13382 Sec. 3"].startswith("Sec. 3. General Provisions.")  # a title line stays a heading
+    check_invariants(doc, chunks, settings, whitespace_tokens)
+
+
+_RESOLUTION = """Resolution 2397 (2017)
+Adopted by the Security Council at its 8151st meeting, on 22 December 2017
+
+The Security Council,
+Recalling its previous relevant resolutions, including resolution 1718 (2006) and resolution 2375 (2017),
+
+1. Condemns in the strongest terms the ballistic missile launch conducted by the DPRK on 28 November 2017, which the Council regards as a grave violation of its resolutions;
+2. Decides that all Member States shall prohibit the direct or indirect supply, sale or transfer to the DPRK of all crude oil, unless the Committee approves in advance on a case-by-case basis a shipment;
+3. Decides that all Member States shall limit refined petroleum products to 500,000 barrels during a period of twelve months beginning on 1 January 2018, and that the Committee shall publish the totals;
+8. Decides that Member States shall repatriate to the DPRK all DPRK nationals earning income in that Member State's jurisdiction, immediately but not later than 24 months from the date of adoption, unless national;
+"""
+
+
+def test_numbered_paragraphs_of_a_plain_document_are_cited_by_their_own_number():
+    doc = load_text(_RESOLUTION, doc_id="unscr", title="Resolution 2397 (2017)")
+    settings = ChunkingSettings(max_tokens=48, min_tokens=8)
+    chunks = chunk_document(doc, settings, whitespace_tokens)
+    check_invariants(doc, chunks, settings, whitespace_tokens)
+    by_label = {c.label: c.text for c in chunks}
+    # the excerpt skips 4-7: paragraph 8 is cited as ¶8, not as the 4th numbered line
+    assert by_label["Resolution 2397 (2017) ¶8"].startswith("8. Decides that Member States shall repatriate")
+    assert by_label["Resolution 2397 (2017) ¶2"].startswith("2. Decides")
+    assert chunks[0].label == "Resolution 2397 (2017)" and chunks[0].text.startswith("Resolution 2397")
+
+
+def test_a_short_numbered_list_or_a_restarting_one_is_not_structure():
+    text = "Intro paragraph of the note.\n\n1. First point of a short list.\n2. Second point of it.\n\nClosing words."
+    doc = load_text(text, doc_id="note", title="Note")
+    assert {c.label for c in chunk_document(doc, ChunkingSettings(), whitespace_tokens)} == {"Note"}
+    # numbers that do not rise (a list inside a paragraph restarting at 1) end the sequence
+    text = "5. Starts at five, so not a document's numbering.\n6. Six.\n7. Seven follows."
+    doc = load_text(text, doc_id="note2", title="Note 2")
+    assert all("¶5" not in c.label for c in chunk_document(doc, ChunkingSettings(), whitespace_tokens))
+
+
+def test_a_chunk_continuing_a_long_speaker_turn_names_the_speaker_in_its_context():
+    turn = " ".join(f"Sentence {i} of the ambassador on enforcement of sanctions." for i in range(12))
+    text = f"Hearing transcript\n\nSENATOR HARRIS: Welcome, please begin.\n\nAMB. MILLER: {turn}\n\nSENATOR HARRIS: Thank you."
+    doc = load_text(text, doc_id="hearing", title="Hearing transcript", doc_type="transcript")
+    settings = ChunkingSettings(max_tokens=40, min_tokens=4)
+    chunks = chunk_document(doc, settings, whitespace_tokens)
+    check_invariants(doc, chunks, settings, whitespace_tokens)
+    continuing = [c for c in chunks if c.text.startswith("Sentence") and c.start > text.index("AMB. MILLER")]
+    assert continuing, [c.text[:30] for c in chunks]
+    assert all("AMB. MILLER" in (c.context or "").split("\n\n")[0] for c in continuing)
