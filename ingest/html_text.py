@@ -1,10 +1,15 @@
 """HTML → main text. Scripts, styles, navigation, headers, footers and asides are dropped; headings are kept
-as markdown heading lines (``## Heading``) so the chunker sees the page's structure."""
+as markdown heading lines (``## Heading``) so the chunker sees the page's structure. The page's own metadata
+(``<title>``, first ``<h1>``, ``<meta>`` tags, JSON-LD ``datePublished``) is returned beside the text for
+`ingest.infer` to choose a title and a date from."""
 
 from __future__ import annotations
 
+import json
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString
 
@@ -14,17 +19,60 @@ _DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
 BLOCK_TAGS = ("p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "td", "th", "pre",
               "blockquote", "dt", "dd", "dl", "figure", "figcaption", "hr", "address", "details", "summary")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_META_KEY_ATTRS = ("property", "name", "itemprop", "http-equiv")
+_LD_DATE_KEYS = ("datePublished", "dateCreated")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class HtmlText:
     text: str  # paragraphs separated by blank lines, headings as "#"-prefixed lines
-    title: str | None  # <title> or the first <h1>
+    title: str | None  # <title>, else the first <h1> of the main content
     lang: str | None  # the <html lang> attribute
+    h1: str | None = None  # the first <h1> of the main content (without the page header's)
+    # <meta> tags by lower-cased property/name/itemprop ("article:published_time", "og:site_name", "dc.date"),
+    # first occurrence wins; itemprop elements without `content` give their `datetime`; JSON-LD
+    # datePublished/dateCreated are added under "datepublished"/"datecreated" when no tag has them.
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 def _clean_inline(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
+
+
+def _ld_values(node: Any, key: str) -> list[str]:
+    """String values of `key` anywhere in a JSON-LD structure (objects, lists, @graph)."""
+    if isinstance(node, dict):
+        found = [str(node[key])] if isinstance(node.get(key), (str, int)) else []
+        return found + [v for child in node.values() for v in _ld_values(child, key)]
+    if isinstance(node, list):
+        return [v for child in node for v in _ld_values(child, key)]
+    return []
+
+
+def page_meta(soup: BeautifulSoup) -> dict[str, str]:
+    """The page's metadata tags (see `HtmlText.meta`)."""
+    meta: dict[str, str] = {}
+    for tag in soup.find_all(attrs={"itemprop": True}) + soup.find_all("meta"):
+        value = tag.get("content") or tag.get("datetime")
+        if not value:
+            continue
+        for attr in _META_KEY_ATTRS:
+            key = tag.get(attr)
+            if key:
+                meta.setdefault(str(key).strip().lower(), _clean_inline(str(value)))
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        try:
+            data = json.loads(script.string or "")
+        except ValueError:
+            logger.debug("unparsable JSON-LD block skipped")
+            continue
+        for key in _LD_DATE_KEYS:
+            values = _ld_values(data, key)
+            if values:
+                meta.setdefault(key.lower(), values[0])
+    return meta
 
 
 def html_to_text(html: str) -> HtmlText:
@@ -33,6 +81,7 @@ def html_to_text(html: str) -> HtmlText:
     title = _clean_inline(title_tag.get_text()) if title_tag else None
     html_tag = soup.find("html")
     lang = html_tag.get("lang") if html_tag else None
+    meta = page_meta(soup)
 
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
@@ -44,9 +93,10 @@ def html_to_text(html: str) -> HtmlText:
             tag.decompose()
 
     root = soup.find("main") or soup.find("article") or soup.find("body") or soup
-    h1 = root.find("h1")
+    h1_tag = root.find("h1")
+    h1 = _clean_inline(h1_tag.get_text()) if h1_tag else None
     if not title and h1:
-        title = _clean_inline(h1.get_text())
+        title = h1
 
     for br in root.find_all("br"):
         br.replace_with(NavigableString("\n"))
@@ -59,4 +109,4 @@ def html_to_text(html: str) -> HtmlText:
     raw = root.get_text()
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in raw.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return HtmlText(text=text, title=title or None, lang=str(lang) if lang else None)
+    return HtmlText(text=text, title=title or None, lang=str(lang) if lang else None, h1=h1 or None, meta=meta)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from . import infer
 from . import meta as m
 from .html_text import html_to_text
 from .language import detect_language
@@ -40,7 +41,6 @@ _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 _USC_CHAPTER = re.compile(r"^CHAPTER\s+(\w+)\s*[-—–]\s*(.+?)\s*(?:\((.*)\))?\s*$", re.M)
 _USC_TITLE_NO = re.compile(r"\b(\d+)\s+U\.S\.C\.")
 _USC_TITLE_LINE = re.compile(r"^Title\s+(\d+)\b", re.M)
-_EO_DATE = re.compile(r"^\*\*Date:\*\*\s*(.+?)\s*$", re.M)
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
 
 
@@ -84,22 +84,6 @@ def _usc_info(text: str) -> tuple[str | None, str | None]:
     return (f"{prefix} {name}" if prefix else name), prefix
 
 
-def _first_line_title(text: str) -> str | None:
-    for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line if len(line) <= 150 else None
-    return None
-
-
-def _leading_date(text: str) -> str | None:
-    for line in [ln.strip() for ln in text.splitlines() if ln.strip()][:3]:
-        d = m.parse_date(line)
-        if d:
-            return d
-    return None
-
-
 def _language_value(v: Any) -> Language | None:
     s = str(v).strip().lower() if v is not None else ""
     if s in ("ko", "kor", "korean", "한국어", "ko-kr"):
@@ -120,27 +104,32 @@ def build_document(
     page_spans: tuple[tuple[int, int], ...] = (),
     warnings: Iterable[str] = (),
     extra: dict[str, Any] | None = None,
+    html_meta: dict[str, str] | None = None,
 ) -> Document:
-    """Resolve title, type, date and language from explicit metadata first, then from the text itself."""
+    """Resolve title, type, date and language from explicit metadata first, then from the text itself
+    (`ingest.infer`; `title_hint` is the file format's own title, `html_meta` an HTML page's meta tags)."""
     meta = dict(meta or {})
     usc_title, usc_prefix = _usc_info(text)
     h1 = _H1.search(text[:5000])
     title = m.pick(meta, m.TITLE_KEYS)
     # a U.S. Code CHAPTER line beats a PDF's info title (often "Microsoft Word - x.docx") or an HTML <title>
     title = str(title).strip() if title else (usc_title or title_hint or (h1.group(1).strip() if h1 else None)
-                                               or _first_line_title(text) or doc_id)
+                                               or infer.first_line_title(text) or doc_id)
     doc_type: DocType | None = m.doc_type_from_value(m.pick(meta, m.TYPE_KEYS))
     if doc_type is None:
-        doc_type = "law" if usc_title else m.detect_doc_type(text, title)
+        doc_type = "law" if usc_title else infer.infer_doc_type(text, title, html_meta)
     date = m.parse_date(m.pick(meta, m.DATE_KEYS))
     if date is None:
-        eo_date = _EO_DATE.search(text[:5000])
-        date = m.parse_date(eo_date.group(1)) if eo_date else _leading_date(text)
+        date = infer.infer_date(text, html_meta=html_meta)
     language = _language_value(m.pick(meta, m.LANGUAGE_KEYS)) or detect_language(text)
 
     metadata = {str(k): m.plain_value(v) for k, v in meta.items()
                 if str(k).lower() not in m.TITLE_KEYS + m.ID_KEYS}
     metadata.update(extra or {})
+    kr_header = infer.korean_statute_header(text)
+    if kr_header is not None:  # the law.go.kr header's fields, under the keys described statutes use
+        for key, value in kr_header.as_metadata().items():
+            metadata.setdefault(key, value)
     if "citation_prefix" not in metadata:
         if doc_type == "law" and usc_prefix:
             metadata["citation_prefix"] = usc_prefix
@@ -238,6 +227,7 @@ def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEF
     data = path.read_bytes()
     content_hash = hashlib.sha256(data).hexdigest()
     title_hint = None
+    html_meta: dict[str, str] | None = None
     page_spans: tuple[tuple[int, int], ...] = ()
     extra: dict[str, Any] = {"format": ext.lstrip(".")}
 
@@ -249,11 +239,14 @@ def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEF
         text, page_spans, empty = _join_pages(pages)
         if empty:
             warnings.append(f"no extractable text on page(s) {', '.join(map(str, empty))} (scanned? OCR them)")
-        title_hint = info.get("title")
+        # a PDF's /Title when it names the document, else its first lines ("untitled" → "Public Law 116-92 …")
+        info_title = info.get("title")
+        title_hint = info_title if not infer.is_placeholder_title(info_title) else \
+            infer.first_lines_title(text[page_spans[0][0]:page_spans[0][1]] if page_spans else text)
         extra["pages"] = len(pages)
     elif ext in HTML_EXTENSIONS:
         page = html_to_text(_decode(path, data, warnings))
-        text, title_hint = page.text, page.title
+        text, title_hint, html_meta = page.text, infer.html_title(page.title, page.h1, page.meta), page.meta
         if page.lang:
             meta["language"] = page.lang.split("-")[0]
     else:
@@ -274,7 +267,8 @@ def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEF
     for w in warnings:
         logger.warning("%s: %s", path, w)
     return build_document(text, doc_id=doc_id, source=str(path), content_hash=content_hash, meta=meta,
-                          title_hint=title_hint, page_spans=page_spans, warnings=warnings, extra=extra)
+                          title_hint=title_hint, page_spans=page_spans, warnings=warnings, extra=extra,
+                          html_meta=html_meta)
 
 
 def _join_pages(pages: list[str]) -> tuple[str, tuple[tuple[int, int], ...], list[int]]:

@@ -1,4 +1,6 @@
-"""Document metadata: YAML front matter, sidecar files, doc ids, dates and document-type detection."""
+"""Explicit document metadata: YAML front matter, sidecar files, doc ids, type words and the EO number.
+
+What a document says about itself without such metadata (date, title, type) is inferred in `ingest.infer`."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .dates import parse_date  # noqa: F401 - metadata values are parsed with ingest.dates (re-exported)
 from .types import DocType
 
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
@@ -35,9 +38,6 @@ _TYPE_WORDS: dict[str, DocType] = {
     "commentary": "article", "op-ed": "article", "essay": "article", "기사": "article",
     "other": "other",
 }
-
-_DATE_FORMATS = ("%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%B %d, %Y", "%b %d, %Y", "%A, %B %d, %Y",
-                 "%d %B %Y", "%B %d %Y", "%Y-%m", "%Y년 %m월 %d일")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
@@ -100,25 +100,6 @@ def pick(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def parse_date(value: Any) -> str | None:
-    """ISO ``YYYY-MM-DD`` (or ``YYYY-MM`` for a month) from a date, a YAML date or common written forms."""
-    if value is None:
-        return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()[:10]
-    s = re.sub(r"\s+", " ", str(value)).strip().rstrip(".")
-    if re.fullmatch(r"\d{4}-\d{2}", s):
-        return s
-    s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", s)
-    for fmt in _DATE_FORMATS:
-        try:
-            d = dt.datetime.strptime(s, fmt)
-        except ValueError:
-            continue
-        return d.strftime("%Y-%m") if fmt == "%Y-%m" else d.date().isoformat()
-    return None
-
-
 def doc_type_from_value(value: Any) -> DocType | None:
     if value is None:
         return None
@@ -131,26 +112,7 @@ def doc_type_from_value(value: Any) -> DocType | None:
     return None
 
 
-_USC_SECTION = re.compile(r"^§\s*\d+[a-z]*\.", re.M)
-_KR_ARTICLE = re.compile(r"^(?:#{1,6}\s*)?제\d+조(?:의\d+)?\s*(?:\(|$|\s)", re.M)
-_EO_SECTION = re.compile(r"^(?:#{1,6}\s*)?(?:Sec\.|Section)\s+\d+\.", re.M)
 _EO_TITLE = re.compile(r"\bExecutive Order\s+(?:No\.\s*)?(\d{4,5})\b")
-_SPEAKER = re.compile(r"^(?:[A-Z][A-Za-z.'\- ]{0,30}[A-Za-z.]|Q|A|[가-힣]{2,5}(?: [가-힣]{1,5})?):\s", re.M)
-
-
-def detect_doc_type(text: str, title: str) -> DocType:
-    """law / order / transcript / article / other from the text's own structure."""
-    head = text[:500_000]
-    if _EO_TITLE.search(title) or (len(_EO_SECTION.findall(head)) >= 2 and "President" in head):
-        return "order"
-    if len(_USC_SECTION.findall(head)) >= 2 or len(_KR_ARTICLE.findall(head)) >= 3:
-        return "law"
-    if len(_SPEAKER.findall(head)) >= 4:
-        return "transcript"
-    paragraphs = [p for p in re.split(r"\n\s*\n", head) if len(p.split()) >= 30]
-    if len(paragraphs) >= 3:
-        return "article"
-    return "other"
 
 
 def slugify(stem: str) -> str:

@@ -55,6 +55,24 @@ LAW_PAGES = [
 ]
 
 
+# A synthetic public law as a word processor exports it: no usable /Title ("Microsoft Word - draft3.docx"), the
+# title wrapped over two all-caps lines, congressional "SEC. N." sections. Loading infers title and type from it.
+PUBLIC_LAW_PAGES = [
+    ("PUBLIC LAW 999-17 - EXAMPLE PENINSULA MARITIME", [
+        "COOPERATION AND MONITORING ACT OF 2031",
+        "SEC. 101. SHORT TITLE.",
+        "This Act may be cited as the Example Peninsula Maritime Act of 2031.",
+        "SEC. 102. MONITORING OF SHIP-TO-SHIP TRANSFERS.",
+        "(a) In general.--The Secretary shall report on ship-to-ship transfers.",
+    ]),
+    ("SEC. 103. COAST GUARD COOPERATION.", [
+        "The Secretary may share maritime surveillance data with partner coast guards.",
+        "SEC. 104. TERMINATION.",
+        "This Act terminates five years after the date of its enactment.",
+    ]),
+]
+
+
 def _pdf(path: Path, pages: list[tuple[str, list[str]]], *, title: str, text: bool = True) -> None:
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)  # invariant: same bytes on every run
     c.setTitle(title)
@@ -77,6 +95,7 @@ def main() -> None:
     _pdf(HERE / "briefing.pdf", PAGES, title="Sanctions exemptions briefing")
     _pdf(HERE / "scanned.pdf", PAGES[:2], title="Scanned pages", text=False)
     _pdf(HERE / "law.pdf", LAW_PAGES, title="Microsoft Word - chapter990.docx")
+    _pdf(HERE / "public_law.pdf", PUBLIC_LAW_PAGES, title="Microsoft Word - draft3.docx")
 
     writer = PdfWriter(clone_from=PdfReader(str(HERE / "briefing.pdf")))
     writer.encrypt(user_password="secret", owner_password="owner-secret", algorithm="AES-128")
