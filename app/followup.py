@@ -5,6 +5,12 @@
 (itself rewritten first, so chains of follow-ups keep their topic) followed by the follow-up. A question is a
 follow-up when it starts with a connective ("and", "what about", "그럼", "그리고"…), leans on a pronoun ("it",
 "they", "that law", "그것", "이 법"…), or is very short. Standalone questions pass through unchanged.
+
+A follow-up that names a new subject and asks nothing new ("What about workers?", "and refined petroleum?",
+"그럼 재단은?") swaps the previous subject for its own: it carries only the previous question's *anchors* — the
+names and numbers that pick the document ("resolution 2397", "EO 13382", "Otto Warmbier", "북한인권법",
+"제10조") — so "What about workers?" after "What does resolution 2397 say about crude oil?" searches for
+"resolution 2397 What about workers?", not for crude oil again. With no anchor it carries all content words.
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ _FUNCTION_EN = frozenset(
 _FUNCTION_KO_SUFFIX = re.compile(r"(?:은|는|이|가|을|를|의|에|에서|으로|로|와|과|도|만|까지|부터|인가요|나요|입니까|습니까|합니까|인가|요)$")
 _FUNCTION_KO = frozenset("무엇 무엇인가요 무엇입니까 무슨 어떤 어느 누구 누가 언제 어디 얼마 얼마나 몇 왜 어떻게".split())
 _SHORT_WORDS = 4
+_QUESTION_EN = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+_QUESTION_KO = re.compile(r"무엇|무슨|어떤|어느|누구|누가|언제|어디|얼마|몇|왜|어떻게|인가요|나요|습니까|합니까|입니까|ㄴ가요")
+_SWAP_LEAD_EN = re.compile(r"^\s*(?:and what about|what about|how about|what if|and|same for|also|but)\b", re.IGNORECASE)
+_NAME_SUFFIX_KO = re.compile(r"(?:법|법률|시행령|시행규칙|규칙|령|협정|선언|합의서|결의|조약)$")
 
 
 def is_followup(question: str) -> bool:
@@ -66,14 +76,62 @@ def content_words(question: str) -> list[str]:
     return out
 
 
-def standalone_query(question: str, history: Sequence[tuple[str, str]] = ()) -> str:
-    """The retrieval query for `question` given earlier (user, assistant) turns; unchanged when standalone."""
+def swaps_subject(question: str) -> bool:
+    """True for a follow-up that only names a new subject ("What about workers?", "and refined petroleum?",
+    "그럼 재단은?"): after its connective it has content words and no question word of its own."""
+    rest = _SWAP_LEAD_EN.sub("", question.strip(), count=1)
+    rest = _LEADING_KO.sub("", rest, count=1)
+    if _QUESTION_EN.search(rest) or _QUESTION_KO.search(rest) or _PRONOUN_EN.search(rest) or _PRONOUN_KO.search(rest):
+        return False
+    return bool(content_words(rest))
+
+
+_UNIT_ANCHOR = re.compile(
+    r"[\uac00-\ud7a3]+에\s*관한\s*(?:특별\s*)?법률|제\s*\d+\s*(?:조|장|절|항|호)(?:의\s*\d+)?|§+\s*\d+[\w()-]*"
+    r"|\b(?:resolution|section|sec\.|article|order|EO|UNSCR|act|title|chapter|part|paragraph|para\.|Pub\.\s*L\.)"
+    r"\s+(?:no\.\s*)?\d+[\w()-]*",
+    re.IGNORECASE,
+)
+
+
+def anchors(query: str) -> list[str]:
+    """The words of `query` that name what it is about rather than ask, in order: numbered units with their
+    designator ("resolution 2397", "EO 13382", "§ 9214", "제10조"), "…에 관한 법률" law names, other words holding
+    a digit, capitalised words (not the first word) and acronyms ("Otto", "Warmbier", "DPRK"), and Korean names of
+    laws and agreements ("북한인권법")."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _UNIT_ANCHOR.finditer(query):
+        found.append((m.start(), " ".join(m.group().split())))
+        taken.append(m.span())
+    content = set(content_words(query))
+    for m in _WORD.finditer(query):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        w = m.group()
+        bare = w.rstrip(".")
+        if bare not in content and w not in content:
+            continue
+        if re.match(r"[\uac00-\ud7a3]", w):
+            stem = _FUNCTION_KO_SUFFIX.sub("", w) if len(w) > 2 else w
+            if _NAME_SUFFIX_KO.search(stem):
+                found.append((m.start(), stem))
+        elif any(ch.isdigit() for ch in w) or (bare[:1].isupper() and (m.start() > 0 or bare.isupper())):
+            found.append((m.start(), bare))  # the first word is capitalised anyway, unless an acronym
+    return list(dict.fromkeys(w for _, w in sorted(found)))
+
+
+def standalone_query(question: str, history: Sequence[tuple[str, str]] = (), *, swap: bool = True) -> str:
+    """The retrieval query for `question` given earlier (user, assistant) turns; unchanged when standalone.
+    `swap=False` carries the whole previous topic even into a follow-up that names a new subject (the behaviour
+    before subject swaps; `policyqa eval followups` compares the two)."""
     question = question.strip()
     if not history or not is_followup(question):
         return question
-    previous = standalone_query(history[-1][0], history[:-1])
+    previous = standalone_query(history[-1][0], history[:-1], swap=swap)
     seen = {w.lower() for w in _WORD.findall(question)}
-    carried = [w for w in content_words(previous) if w.lower() not in seen]
+    topic = (anchors(previous) if swap and swaps_subject(question) else []) or content_words(previous)
+    carried = [w for w in topic if w.lower() not in seen]
     if not carried:
         return question
     return " ".join(dict.fromkeys(carried)) + " " + question
