@@ -56,6 +56,8 @@ def page_meta(soup: BeautifulSoup) -> dict[str, str]:
     meta: dict[str, str] = {}
     for tag in soup.find_all(attrs={"itemprop": True}) + soup.find_all("meta"):
         value = tag.get("content") or tag.get("datetime")
+        if not value and str(tag.get("itemprop", "")) in _LD_DATE_KEYS:  # <span itemprop=datePublished>5 March…
+            value = tag.get_text()
         if not value:
             continue
         for attr in _META_KEY_ATTRS:

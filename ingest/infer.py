@@ -88,7 +88,7 @@ _KR_ARTICLE = re.compile(r"^(?:#{1,6}\s*)?제\d+조(?:의\d+)?\s*(?:\(|$|\s)", r
 _EO_SECTION = re.compile(r"^(?:#{1,6}\s*)?(?:Sec\.|Section)\s+\d+\.", re.M)
 _EO_TITLE = re.compile(r"\bExecutive Order\s+(?:No\.\s*)?(\d{4,5})\b")
 _EO_HEADER = re.compile(r"^(?:#{1,6}\s*)?Executive Order\s+(?:No\.\s*)?\d{4,5}\s+of\s", re.M)
-_EO_AUTHORITY = re.compile(r"authority vested in me as President.{0,400}?(?:hereby order|it is hereby ordered)",
+_EO_AUTHORITY = re.compile(r"authority vested in me as President.{0,800}?(?:hereby order|it is hereby ordered)",
                            re.S | re.I)
 _CONGRESS_SECTION = re.compile(r"^(?:#{1,6}\s*)?SEC\.\s+\d+[A-Z]?\.", re.M)  # enrolled bills, public laws
 _PUBLIC_LAW_HEADER = re.compile(

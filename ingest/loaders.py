@@ -241,8 +241,8 @@ def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEF
             warnings.append(f"no extractable text on page(s) {', '.join(map(str, empty))} (scanned? OCR them)")
         # a PDF's /Title when it names the document, else its first lines ("untitled" → "Public Law 116-92 …")
         info_title = info.get("title")
-        title_hint = info_title if not infer.is_placeholder_title(info_title) else \
-            infer.first_lines_title(text[page_spans[0][0]:page_spans[0][1]] if page_spans else text)
+        first_page = next((text[s:e] for s, e in page_spans if text[s:e].strip()), text)  # after a blank cover
+        title_hint = info_title if not infer.is_placeholder_title(info_title) else infer.first_lines_title(first_page)
         extra["pages"] = len(pages)
     elif ext in HTML_EXTENSIONS:
         page = html_to_text(_decode(path, data, warnings))

@@ -103,3 +103,18 @@ def test_real_us_code_chapters_stay_undated(shared_data: Path):
     for path in sorted((shared_data / "us_law_north_korea").glob("*.txt")):
         doc = load_document(path)
         assert doc.date is None and doc.doc_type == "law", path.name
+
+
+def test_html_page_metadata_sources():
+    from ingest.html_text import html_to_text
+
+    page = html_to_text(
+        '<html><head><meta name="DC.date" content="2031-01-02"><meta property="og:site_name" content="Site">'
+        '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", '
+        '"datePublished": "2031-01-03"}]}</script><script type="application/ld+json">{broken</script></head>'
+        '<body><header><h1>Site logo</h1></header><article><h1>The heading</h1>'
+        '<p><span itemprop="datePublished">5 March 2031</span></p></article></body></html>')
+    assert page.h1 == "The heading"  # the page header's <h1> is not the content's
+    assert page.meta["dc.date"] == "2031-01-02" and page.meta["og:site_name"] == "Site"
+    assert page.meta["datepublished"] == "5 March 2031"  # an itemprop element beats JSON-LD for the same key
+    assert "5 March 2031" in page.text and "broken" not in page.text
