@@ -413,6 +413,8 @@ class _Chunker:
             if tail:
                 label += "–" + tail
                 section = (section + "–" + tail) if section else tail
+        elif p.node.kind == "turn" and p.node.heading and (p.last is p.node or p.node in p.last.ancestors()):
+            label += f" ({p.node.heading})"  # one speaker's turn: name the speaker, "¶6 (AMB. MILLER)"
         return label, section or None
 
 
@@ -433,7 +435,7 @@ def _range_tail(first: str, last: str) -> str:
 # that cut each document, and the next ingest re-chunks documents cut by another version (passages whose embedded
 # text is unchanged keep their vectors). 2: list lead-ins in the context of continuation chunks; 3: the chunk
 # holding that lead-in recorded (`Chunk.lead_in_chunk`); 4: numbered paragraphs of plain documents, one-line order
-# sections, the speaker in the context of a chunk that continues a turn.
+# sections, the speaker in the context of a chunk that continues a turn and in the label of a one-speaker chunk.
 CHUNKER_VERSION = "chunker-4"
 
 

@@ -450,7 +450,7 @@ def test_a_short_numbered_list_or_a_restarting_one_is_not_structure():
     assert all("¶5" not in c.label for c in chunk_document(doc, ChunkingSettings(), whitespace_tokens))
 
 
-def test_a_chunk_continuing_a_long_speaker_turn_names_the_speaker_in_its_context():
+def test_a_chunk_of_a_long_speaker_turn_names_the_speaker_in_its_context_and_label():
     turn = " ".join(f"Sentence {i} of the ambassador on enforcement of sanctions." for i in range(12))
     text = f"Hearing transcript\n\nSENATOR HARRIS: Welcome, please begin.\n\nAMB. MILLER: {turn}\n\nSENATOR HARRIS: Thank you."
     doc = load_text(text, doc_id="hearing", title="Hearing transcript", doc_type="transcript")
@@ -460,3 +460,5 @@ def test_a_chunk_continuing_a_long_speaker_turn_names_the_speaker_in_its_context
     continuing = [c for c in chunks if c.text.startswith("Sentence") and c.start > text.index("AMB. MILLER")]
     assert continuing, [c.text[:30] for c in chunks]
     assert all("AMB. MILLER" in (c.context or "").split("\n\n")[0] for c in continuing)
+    # one speaker's turn names the speaker in its citation label
+    assert all(c.label == "Hearing transcript ¶2 (AMB. MILLER)" for c in continuing)
