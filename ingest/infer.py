@@ -208,8 +208,12 @@ def infer_date(text: str, *, html_meta: Mapping[str, str] | None = None) -> str 
     return leading_date(text)
 
 
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
 def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip().casefold()
+    """Whitespace, case, curly quotes and dashes folded: a <title> and its <h1> may differ in typography."""
+    return re.sub(r"\s+", " ", s.translate(_QUOTES)).strip().casefold()
 
 
 _SEPARATOR_CHARS = " |–—-:·•»"
@@ -283,9 +287,15 @@ def _is_upper(line: str) -> bool:
     return len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 
+_BOILERPLATE_HEADS = re.compile(
+    r"^(?:for immediate release|press release|news release|media advisory|embargoed\b.*|보도자료|보도참고자료)\W*$",
+    re.I)
+
+
 def is_running_head(line: str) -> bool:
-    """A line that opens a page without naming it: a page number, a URL, a bare date."""
-    return bool(re.fullmatch(r"[-–—\s]*(?:page\s+)?\d+(?:\s+of\s+\d+)?[-–—\s]*", line, re.I)
+    """A line that opens a page without naming it: a page number, a URL, a bare date, a press-release label."""
+    return bool(_BOILERPLATE_HEADS.match(line)
+                or re.fullmatch(r"[-–—\s]*(?:page\s+)?\d+(?:\s+of\s+\d+)?[-–—\s]*", line, re.I)
                 or re.match(r"^(?:https?://|www\.)", line, re.I)
                 or parse_date(line))
 

@@ -110,6 +110,7 @@ def test_html_meta_date_prefers_the_most_specific_tag():
     ("Why sanctions fail – Example Institute", None, {"og:site_name": "Example Institute"}, "Why sanctions fail"),
     ("Why sanctions fail – Example Institute", None, {"og:title": "Why sanctions fail"}, "Why sanctions fail"),
     ("Korea - US Relations", None, {}, "Korea - US Relations"),  # no evidence of a site name: kept
+    ("Kim’s “new” line — Example Review", "Kim's \"new\" line", {}, "Kim's \"new\" line"),  # typography differs
     (None, "Only a heading", {}, "Only a heading"),
     (None, None, {}, None),
 ])
@@ -151,6 +152,9 @@ def test_first_line_title_for_plain_text():
     assert first_line_title("Example Institute A Nation Must Think Why Talks Stalled, And What Next?\n"
                             "Why Talks Stalled, And What Next?\n\nBody.") == "Why Talks Stalled, And What Next?"
     assert first_line_title("# Heading\n\nBody") == "Heading"
+    assert first_line_title("FOR IMMEDIATE RELEASE\nMarch 5, 2031\n\nMinistry welcomes talks\n\nText") == \
+        "Ministry welcomes talks"
+    assert first_line_title("보도자료\n\n통일부, 이산가족 상봉 추진\n\n본문") == "통일부, 이산가족 상봉 추진"
     assert first_line_title("x " * 100) is None
 
 
