@@ -71,7 +71,7 @@ def make_tools(index: Any, settings: Settings, *, embedder: Any = _FROM_INDEX, t
         own = a.abstain_by_embedder.get(str(getattr(embedder, "name", "")), {})
         rule = AbstainRule(own.get("below", a.abstain_below), own.get("agreed", a.abstain_below_agreed),
                            own.get("section", a.abstain_below_section), a.abstain_agree_rank, a.abstain_anchors,
-                           a.abstain_anchor_names, own.get("passage", 0.0))
+                           a.abstain_anchor_names, own.get("passage", 0.0), shape_weight=own.get("shape", 1.0))
     else:  # lexical-only scores are on another scale: one measured threshold
         t = a.abstain_below_lexical
         rule = AbstainRule(t, t, t, a.abstain_agree_rank, a.abstain_anchors, a.abstain_anchor_names)

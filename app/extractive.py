@@ -62,6 +62,7 @@ class ScoredUnit:
     semantic: float | None
     shape: float
     prior: float = 0.0  # the retrieval-rank part of `score` (what is left, `evidence`, is the sentence's own)
+    shape_bonus: float = 0.0  # the answer-shape part of `score` (weight × `shape`): picks sentences, not questions
 
     @property
     def evidence(self) -> float:
@@ -137,6 +138,7 @@ class SentenceScorer:
         default_idf = math.log(1 + (len(rows) + 1) / 0.5)
         addenda_ok = bool(_ASKS_ADDENDA.search(question))
         asked = asked_unit(question)
+        shape_weight = w.shape + (w.unit_shape if asked is not None else 0.0)
         addenda = [not addenda_ok and is_addenda(h) for h in hits]
         cheap: list[tuple[float, float, float, int]] = []
         for i, (hi, _ui, unit, toks) in enumerate(rows):
@@ -151,7 +153,6 @@ class SentenceScorer:
                 + (w.incomplete_penalty if not unit.heading and not is_complete(unit.text) else 0.0)
                 + (w.addenda_penalty if addenda[hi] else 0.0)
             )
-            shape_weight = w.shape + (w.unit_shape if asked is not None else 0.0)
             base = w.lexical * lex + shape_weight * shape + w.rank_prior * prior - penalty
             cheap.append((base, lex, shape, i))
         semantic: dict[int, float] = {}
@@ -176,7 +177,7 @@ class SentenceScorer:
                 sem = None
                 total = base + w.semantic * lex  # lexical evidence stands in for the missing embedding
             out.append(ScoredUnit(hi, unit, ui, round(total, 4), round(lex, 4), sem, shape,
-                                  round(w.rank_prior / (1 + hi), 4)))
+                                  round(w.rank_prior / (1 + hi), 4), round(shape_weight * shape, 4)))
         out.sort(key=lambda s: (-s.score, s.hit_index, s.unit_index))
         return shape_first(out, qtype)
 

@@ -319,6 +319,12 @@ class Index:
         except KeyError:
             return None
 
+    def document_frequencies(self, tokens: Iterable[str]) -> dict[str, int]:
+        """How many passages of the index contain each token (tokens as `Index.tokenizer` gives them: English stems,
+        Korean morphemes; 0 for a token in no passage). Read-only; what the answerer uses to tell that the
+        documents never use a word of the question."""
+        return self._state.lexical.document_frequencies(tokens)
+
     def passages(self, doc_id: str) -> list[Passage]:
         """Every passage of one document, in document order (KeyError for an unknown document)."""
         from index.table import row_passage

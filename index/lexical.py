@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 import bm25s
@@ -147,6 +148,18 @@ class LexicalIndex:
                                  f"rows, the chunk table {rows}")
             weight = float(json.loads((directory / _PARAMS).read_text(encoding="utf-8"))["neighbour_weight"])
         return cls(bm25, rows, window, weight)
+
+    def document_frequencies(self, tokens: Iterable[str]) -> dict[str, int]:
+        """How many rows contain each token (0 for a token outside the vocabulary): the `df` of BM25's idf, read
+        from the score matrix (one stored entry per row and token). Read-only."""
+        if self._bm25 is None:
+            return {t: 0 for t in tokens}
+        vocab, indptr = self._bm25.vocab_dict, self._bm25.scores["indptr"]
+        out: dict[str, int] = {}
+        for t in tokens:
+            i = vocab.get(t)
+            out[t] = 0 if i is None or i + 1 >= len(indptr) else int(indptr[i + 1] - indptr[i])
+        return out
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (zeros when no query token is in the vocabulary); rows

@@ -56,6 +56,33 @@ def test_evidence_signal_adds_the_passage_cosine():
     assert abstain_reason("Which section says y?", "section", unit, hits, unit, rule) is None
 
 
+def test_evidence_signal_counts_only_its_share_of_the_answer_shape_bonus():
+    a = _passage("a", 1, "It lasts 30 days.")
+    hits = [_hit(a, 1, dense_score=0.8)]
+    shaped = ScoredUnit(0, Unit(0, len(a.text), a.text), 0, 0.9, 0.5, 0.8, 1.0, 0.2, shape_bonus=0.3)
+    assert abs(evidence_signal(shaped, hits, 1.0) - 1.7) < 1e-9  # default: the whole sentence score
+    assert abs(evidence_signal(shaped, hits, 1.0, shape_weight=0.0) - 1.4) < 1e-9  # a stated period is no evidence
+    assert abs(evidence_signal(shaped, hits, 2.0, shape_weight=0.5) - 2.35) < 1e-9
+    rule = AbstainRule(below=1.5, agreed_below=1.5, section_below=1.5, passage_weight=1.0, shape_weight=0.0)
+    assert abstain_reason("How long does it last?", "duration", [shaped], hits, [shaped], rule) is not None
+    with_shape = AbstainRule(below=1.5, agreed_below=1.5, section_below=1.5, passage_weight=1.0)
+    assert abstain_reason("How long does it last?", "duration", [shaped], hits, [shaped], with_shape) is None
+
+
+def test_scorer_records_the_shape_bonus_it_added():
+    from app.extractive import ScoreWeights, SentenceScorer
+    from app.tokens import Tokenizer
+
+    a = _passage("a", 1, "The waiver lasts 30 days. The waiver is renewable.")
+    scored = SentenceScorer(Tokenizer().tokens).score("How long does the waiver last?", [_hit(a, 1)])
+    by_text = {s.unit.text: s for s in scored}
+    w = ScoreWeights()
+    assert by_text["The waiver lasts 30 days."].shape_bonus == w.shape  # a duration, no named unit
+    assert by_text["The waiver is renewable."].shape_bonus == 0.0
+    days = SentenceScorer(Tokenizer().tokens).score("How many days does the waiver last?", [_hit(a, 1)])
+    assert max(s.shape_bonus for s in days) == w.shape + w.unit_shape  # "30 days" states the named measure
+
+
 def test_numbers_are_anchors_by_default_names_only_when_asked():
     p = PASSAGES[1]
     unit = [_unit(0, "The President may waive the application of the sanctions.", 0.9, 0)]

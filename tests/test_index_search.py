@@ -256,3 +256,12 @@ def test_lead_in_of_a_list_item_chunk(tmp_path):
     assert index.lead_in(holder.chunk_id) is None
     with pytest.raises(KeyError, match="no chunk"):
         index.lead_in("missing@0")
+
+
+def test_document_frequencies_count_passages_using_a_token(index):
+    tokens = index.tokenizer.tokenize("visa waive zebra")
+    df = index.document_frequencies(tokens)
+    texts = [p.text for d in index.documents() for p in index.passages(d.doc_id)]
+    expected = {t: sum(t in index.tokenizer.tokenize(text) for text in texts) for t in tokens}
+    assert df == expected
+    assert df[tokens[0]] == 2 and df[tokens[1]] == 1 and df["zebra"] == 0  # "visa", "visas"; "waive"

@@ -176,3 +176,15 @@ def test_neighbour_window_round_trips_and_checks_rows(tok, tmp_path):
     assert not np.allclose(LexicalIndex.build(tokens).scores(q), index.scores(q))
     with pytest.raises(ValueError, match="groups"):
         LexicalIndex.build(tokens, groups=groups[:3])
+
+
+def test_document_frequencies_count_rows_and_survive_save(tok, tmp_path):
+    corpus = ["visa visa denial", "a denial of the visa", "fund use", "기금의 관리는 한국수출입은행이 한다."]
+    index = LexicalIndex.build(tok.tokenize_many(corpus))
+    visa, deni, fund = tok.tokenize("visa denial fund")
+    fund_ko = tok.tokenize("기금")[0]
+    df = index.document_frequencies([visa, deni, fund, fund_ko, "zebra"])
+    assert df == {visa: 2, deni: 2, fund: 1, fund_ko: 1, "zebra": 0}  # rows, not occurrences
+    index.save(tmp_path / "bm25")
+    assert LexicalIndex.load(tmp_path / "bm25", rows=4).document_frequencies([visa, "zebra"]) == {visa: 2, "zebra": 0}
+    assert LexicalIndex.build([]).document_frequencies(["visa"]) == {"visa": 0}
