@@ -361,6 +361,17 @@ def first_lines_title(text: str, *, max_chars: int = TITLE_MAX_CHARS) -> str | N
     return title_case_heading(title) if upper and len(title.split()) >= 3 else title
 
 
+_PUBLIC_LAW_NUMBER = re.compile(r"^(?:#{1,6}\s*)?(?:public\s+law|pub\.\s?l\.|p\.\s?l\.)\s+(\d+)\s*[-–]\s*(\d+)\b", re.I)
+
+
+def public_law_citation(title: str, text: str = "") -> str | None:
+    """"Pub. L. 116-92" for a U.S. public law whose title or first line opens with its number ("PUBLIC LAW
+    116-92 - OTTO WARMBIER …"): the standard short citation, used as the prefix of its section labels."""
+    first = next((ln.strip() for ln in text[:HEAD_MAX_CHARS].splitlines() if ln.strip()), "")
+    m = _PUBLIC_LAW_NUMBER.match(title.strip()) or _PUBLIC_LAW_NUMBER.match(first)
+    return f"Pub. L. {m.group(1)}-{m.group(2)}" if m else None
+
+
 # og:type values that say what an undescribed web page is, when its text's structure does not.
 _OG_TYPES: dict[str, DocType] = {"article": "article", "news": "article", "blog": "article"}
 

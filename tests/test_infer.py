@@ -16,6 +16,7 @@ from ingest.infer import (
     is_placeholder_title,
     korean_statute_header,
     leading_date,
+    public_law_citation,
     title_case_heading,
 )
 
@@ -179,3 +180,9 @@ def _turns(n: int) -> str:
 ])
 def test_infer_doc_type_from_structure_cues(text, title, meta, doc_type):
     assert infer_doc_type(text, title, meta) == doc_type
+
+
+def test_public_law_citation():
+    assert public_law_citation("Public Law 116-92 - Otto Warmbier Act") == "Pub. L. 116-92"
+    assert public_law_citation("untitled", "P.L. 115–44\nCountering America's Adversaries") == "Pub. L. 115-44"
+    assert public_law_citation("Why Public Law 116-92 matters", "Commentary\n\nPublic Law 116-92 …") is None

@@ -20,8 +20,9 @@ def test_pdf_without_a_usable_title_takes_its_first_lines_and_is_a_law():
     assert doc.title == "Public Law 999-17 - Example Peninsula Maritime Cooperation and Monitoring Act of 2031"
     assert doc.doc_type == "law"
     assert doc.date is None  # no date is written in it; the file's creation date is not the law's date
+    assert doc.metadata["citation_prefix"] == "Pub. L. 999-17"  # its sections are cited as "Pub. L. 999-17 Sec. 101"
     labels = [c.label for c in chunk_document(doc, ChunkingSettings(), _words)]
-    assert labels and all(label.startswith(doc.title + " Sec. 10") for label in labels)
+    assert labels and all(label.startswith("Pub. L. 999-17 Sec. 10") for label in labels)
 
 
 def test_pdf_with_a_real_title_keeps_it():
