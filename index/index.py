@@ -96,11 +96,12 @@ def _default_chunker() -> Chunker:
 
 
 def chunker_version(chunker: Chunker | None) -> str:
-    """The version recorded for documents cut by `chunker` (None: the default chunker)."""
+    """The version recorded for documents cut by `chunker` (None: the default loader and chunker,
+    `ingest.pipeline_version()`: a new loader or chunker version makes the next ingest reload every file)."""
     if chunker is None:
-        from ingest import CHUNKER_VERSION
+        from ingest import pipeline_version
 
-        return CHUNKER_VERSION
+        return pipeline_version()
     return str(getattr(chunker, "version", "custom"))
 
 

@@ -40,8 +40,9 @@ class DocRecord(BaseModel):
     file: str | None = Field(None, description="Absolute path of the file it was ingested from (for --prune)")
     fingerprint: str | None = Field(None, description="sha256 of the file and its sidecar when ingested")
     chunker: str | None = Field(
-        None, description="Version of the chunker that cut it (ingest.CHUNKER_VERSION, or a custom chunker's "
-        "`version`); a document cut by another version is re-chunked on the next ingest")
+        None, description="Version of the loader and chunker that read and cut it (`ingest.pipeline_version()`, or a "
+        "custom chunker's `version`); a document recorded under another version is reloaded and re-chunked on the "
+        "next ingest")
 
 
 class Manifest(BaseModel):

@@ -106,7 +106,7 @@ def test_documents_cut_by_another_chunker_version_are_re_chunked_on_the_next_ing
     monkeypatch.setattr(ingest, "CHUNKER_VERSION", "chunker-old")
     index = open_index(tmp_path / "idx", fake)
     index.ingest([corpus])
-    assert {r.chunker for r in index.manifest.documents.values()} == {"chunker-old"}
+    assert {r.chunker for r in index.manifest.documents.values()} == {f"chunker-old+{ingest.LOADER_VERSION}"}
     monkeypatch.setattr(ingest, "CHUNKER_VERSION", "chunker-new")
     fake.passage_calls.clear()
 
@@ -114,13 +114,17 @@ def test_documents_cut_by_another_chunker_version_are_re_chunked_on_the_next_ing
     report = again.ingest([corpus])
     assert sorted(o.status for o in report.outcomes) == ["replaced"] * 3  # re-chunked by the new version …
     assert report.embedded_chunks == 0 and fake.passage_calls == []  # … and the same passages keep their vectors
-    assert {r.chunker for r in again.manifest.documents.values()} == {"chunker-new"}
+    assert {r.chunker for r in again.manifest.documents.values()} == {f"chunker-new+{ingest.LOADER_VERSION}"}
     assert [o.status for o in again.ingest([corpus]).outcomes] == ["unchanged"] * 3
     # in-memory documents follow the same rule
     doc = make_doc("mem", "A paragraph.")
     again.add_documents([doc])
     monkeypatch.setattr(ingest, "CHUNKER_VERSION", "chunker-newer")
     assert again.add_documents([doc]).outcomes[0].status == "replaced"
+    # a new loader version (the same bytes read into other metadata) reloads files too
+    monkeypatch.setattr(ingest, "LOADER_VERSION", "loader-next")
+    assert sorted(o.status for o in again.ingest([corpus]).outcomes) == ["replaced"] * 3
+    assert {r.chunker for r in again.manifest.documents.values()} >= {"chunker-newer+loader-next"}
 
 
 def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus, fake):
