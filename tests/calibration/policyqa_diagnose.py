@@ -25,6 +25,7 @@ from app.qtype import question_type
 from app.settings import Settings
 from index.bench_policyqa import is_relevant, load_policyqa, open_policy_index, sample_questions
 from index.types import Filters
+from tests.calibration.abstain_features import coverages
 from tests.calibration.common import SHARED_DATA
 
 
@@ -52,7 +53,9 @@ def diagnose(index, settings: Settings, q) -> tuple[dict, PolicyAnswer]:
         "rel_ranks": [i for i, r in enumerate(rel) if r],
         "top_rel": bool(rel and rel[0]),
         "abstained": ans.abstained, "reason": reason,
-        "signal": round(evidence_signal(best, hits, tools.abstain.passage_weight), 4) if best else None,
+        "signal": round(evidence_signal(best, hits, tools.abstain.passage_weight, tools.abstain.shape_weight), 4)
+        if best else None,
+        "vocab": coverages(index, tools, q.question, hits, selected) if best else None,
         "agree": retrievers_agree(hits[best.hit_index], tools.abstain.agree_rank) if best else False,
         "best_hit": best.hit_index if best else None,
         "best": {"score": best.score, "lex": best.lexical, "sem": best.semantic, "shape": best.shape,
