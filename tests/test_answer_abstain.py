@@ -135,3 +135,17 @@ def test_which_section_questions_may_name_the_act_first():
     assert question_type("Which IEEPA provision lists what the President cannot regulate?") == "section"
     assert question_type("Which EO 13810 section closes ports?") == "section"
     assert question_type("What does the law require of exporters?") != "section"
+
+
+def test_the_embedders_settings_choose_the_signal_parts():
+    """e5-small's abstention signal leaves the answer-shape bonus out (`shape` 0) and weighs the passage cosine;
+    an embedder without its own entry keeps the whole sentence score and no cosine."""
+    from fakes import FakeEmbedder
+
+    settings = Settings()
+    e5 = make_tools(TinyIndex(), settings, embedder=FakeEmbedder(name="e5-small")).abstain
+    own = settings.answer.abstain_by_embedder["e5-small"]
+    assert (e5.shape_weight, e5.passage_weight, e5.below) == (own["shape"], own["passage"], own["below"])
+    assert e5.shape_weight == 0.0
+    other = make_tools(TinyIndex(), settings, embedder=FakeEmbedder(name="fake")).abstain
+    assert (other.shape_weight, other.passage_weight) == (1.0, 0.0)
