@@ -2,8 +2,10 @@
 
 `abstain_reason` combines three signals:
 - the evidence signal: the best sentence score of the extractive scorer (`ScoredUnit.score`: question-token
-  recall, embedding similarity, answer-shape bonus, retrieval-rank prior) plus a weight × the dense cosine between
-  the question and that sentence's passage (`Hit.dense_score`, computed by the index);
+  recall, embedding similarity, answer-shape bonus, retrieval-rank prior), with only a share of its answer-shape
+  bonus (none for e5-small: a sentence stating *some* number or period is no evidence that the documents answer),
+  plus a weight × the dense cosine between the question and that sentence's passage (`Hit.dense_score`, computed
+  by the index);
 - retrieval evidence: when the dense and the lexical retriever both rank the quoted passage near the top
   (`Hit.dense_rank`, `Hit.lexical_rank`), a lower signal may suffice; "which section" questions, answered by
   the passage's label, have their own lower threshold;
