@@ -318,21 +318,66 @@ def title_case_heading(heading: str) -> str:
     return " ".join(out)
 
 
+_COLUMN_GAP = re.compile(r"\S {3,}\S|\S\t+\S")
+HEADER_WINDOW = 8  # lines a masthead, a release label and a dateline can take before a headline
+
+
+def is_layout_line(line: str) -> bool:
+    """A two-column header line ("United Nations            S/RES/2397 (2017)"): text set apart by a wide gap,
+    a page's masthead rather than a title."""
+    return bool(_COLUMN_GAP.search(line.strip()))
+
+
+def _headline_after_masthead(lines: list[str], max_chars: int) -> str | None:
+    """The headline that follows a masthead block ending in a release label or a dateline ("U.S. DEPARTMENT OF THE
+    TREASURY / Press Releases / FOR IMMEDIATE RELEASE / July 24, 2025 / Treasury Sanctions …", a UN document's
+    column header then "22 December 2017 / Resolution 2397 (2017)"): the first line after the last running head
+    of the first `HEADER_WINDOW` lines, when every line before it is short and that line reads as a title (not a
+    speaker's turn or body text). None when the document does not open that way."""
+    window = lines[:HEADER_WINDOW]
+    last = max((i for i, ln in enumerate(window) if is_running_head(ln) or is_layout_line(ln)), default=None)
+    if last is None or last + 1 >= len(lines):
+        return None
+    if any(len(ln.split()) > 8 and not is_layout_line(ln) for ln in window[:last]):
+        return None  # a real title stands before the dateline ("Hearing on … — Transcript / June 12, 2025")
+    candidate = lines[last + 1]
+    if (len(candidate) > max_chars or _SPEAKER.match(candidate) or _BODY_START.match(candidate)
+            or is_layout_line(candidate) or candidate.endswith((".", ",", ";", ":"))):
+        return None
+    return candidate
+
+
 def first_line_title(text: str, *, max_chars: int = 150) -> str | None:
     """A plain text's title: its first line that is not a running head (page number, URL, bare date), markdown
     '#' removed; None if that line is longer than `max_chars` (body text). A first line that is a site's name
     run into the heading the next line repeats ("Foreign Policy Research Institute … Of Course North Korea
-    Wants Sanctions Relief, But What Kind?" then "Of Course North Korea Wants …") gives the repeated heading."""
+    Wants Sanctions Relief, But What Kind?" then "Of Course North Korea Wants …") gives the repeated heading; a
+    masthead block ending in a release label or dateline gives the headline after it (`_headline_after_masthead`).
+    A law.go.kr statute title loses its "( 약칭: … )" (the short name is the citation prefix, `korean_short_title`)."""
     lines = [ln.strip().lstrip("#").strip() for ln in text.splitlines()[:50]]
     lines = [ln for ln in lines if ln]
-    while lines and is_running_head(lines[0]):
+    headline = _headline_after_masthead(lines, max_chars)
+    if headline is not None:
+        return headline
+    while lines and (is_running_head(lines[0]) or is_layout_line(lines[0])):
         lines.pop(0)
     if not lines:
         return None
-    first = lines[0]
+    first = _KR_SHORT_TITLE.sub("", lines[0]).strip()
     if len(lines) > 1 and len(lines[1]) >= 15 and first != lines[1] and first.endswith(lines[1]):
         return lines[1]
     return first if len(first) <= max_chars else None
+
+
+_KR_SHORT_TITLE = re.compile(r"\s*[(（]\s*약칭\s*[:：]\s*([^()（）\n]+?)\s*[)）]\s*$")
+
+
+def korean_short_title(text: str) -> str | None:
+    """The short name a law.go.kr statute title gives: "… 지원에 관한 법률 ( 약칭: 납북피해자보상법 )" →
+    "납북피해자보상법" (first line only); None otherwise."""
+    first = next((ln.strip() for ln in text[:HEAD_MAX_CHARS].splitlines() if ln.strip()), "")
+    m = _KR_SHORT_TITLE.search(first)
+    return m.group(1).strip() if m else None
 
 
 def first_lines_title(text: str, *, max_chars: int = TITLE_MAX_CHARS) -> str | None:
@@ -376,6 +421,18 @@ def public_law_citation(title: str, text: str = "") -> str | None:
 _OG_TYPES: dict[str, DocType] = {"article": "article", "news": "article", "blog": "article"}
 
 
+TURN_SHARE = 0.3  # of a transcript's paragraphs open with a speaker (the rest: continued turns, front matter)
+
+
+def is_transcript(text: str) -> bool:
+    """Paragraphs opening with a speaker's turn ("SENATOR HARRIS: …", "사회자: …"): at least 4 of them, by at least
+    2 speakers, and at least `TURN_SHARE` of all paragraphs. Field labels of an annex or a form ("Description: …"
+    then "Date of birth: …" on the next line) open few paragraphs, all with the same label."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    openers = [m.group().rstrip().rstrip(":").strip() for p in paragraphs if (m := _SPEAKER.match(p))]
+    return len(openers) >= 4 and len(set(openers)) >= 2 and len(openers) >= TURN_SHARE * len(paragraphs)
+
+
 def infer_doc_type(text: str, title: str, html_meta: Mapping[str, str] | None = None) -> DocType:
     """law / order / transcript / article / other from the text's own structure.
 
@@ -384,7 +441,7 @@ def infer_doc_type(text: str, title: str, html_meta: Mapping[str, str] | None = 
     law: ≥2 U.S. Code ``§`` sections, ≥3 ``제N조`` articles, ≥2 ``SEC. N.`` sections (enrolled bills and public
     laws), a law.go.kr statute header, or a text that opens as a law ("Public Law 116-92", "An Act to …", "Be it
     enacted") and has a section heading (an article about a law may start with its name).
-    transcript: ≥4 speaker turns ("SENATOR HARRIS: …"). article: ≥3 paragraphs of 30+ words, or a web page
+    transcript: speaker turns opening many paragraphs (`is_transcript`). article: ≥3 paragraphs of 30+ words, or a web page
     whose ``og:type`` says article."""
     head = text[:500_000]
     lead = text[:HEAD_MAX_CHARS]
@@ -396,7 +453,7 @@ def infer_doc_type(text: str, title: str, html_meta: Mapping[str, str] | None = 
             or len(_CONGRESS_SECTION.findall(head)) >= 2 or korean_statute_header(text) is not None
             or ((_PUBLIC_LAW_HEADER.match(first) or _PUBLIC_LAW_HEADER.match(title)) and _ANY_SECTION.search(head))):
         return "law"
-    if len(_SPEAKER.findall(head)) >= 4:
+    if is_transcript(head):
         return "transcript"
     paragraphs = [p for p in re.split(r"\n\s*\n", head) if len(p.split()) >= 30]
     if len(paragraphs) >= 3:

@@ -142,6 +142,8 @@ def build_document(
             metadata["citation_prefix"] = f"EO {m.eo_number(title, text)}"
         elif doc_type == "law" and infer.public_law_citation(title, text):
             metadata["citation_prefix"] = infer.public_law_citation(title, text)
+        elif doc_type == "law" and infer.korean_short_title(text):
+            metadata["citation_prefix"] = infer.korean_short_title(text)
     return Document(
         doc_id=doc_id, title=title, source=source, doc_type=doc_type, date=date, language=language, text=text,
         content_hash=content_hash, page_spans=page_spans, metadata=metadata, warnings=tuple(warnings),

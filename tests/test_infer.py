@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest import infer, load_text
 from ingest.dates import find_dates, parse_date
 from ingest.infer import (
     first_line_title,
@@ -186,3 +187,49 @@ def test_public_law_citation():
     assert public_law_citation("Public Law 116-92 - Otto Warmbier Act") == "Pub. L. 116-92"
     assert public_law_citation("untitled", "P.L. 115–44\nCountering America's Adversaries") == "Pub. L. 115-44"
     assert public_law_citation("Why Public Law 116-92 matters", "Commentary\n\nPublic Law 116-92 …") is None
+
+
+# ---- mastheads, two-column headers, law.go.kr short titles, field labels that are not speakers ----------------
+
+def test_headline_after_a_press_release_masthead():
+    text = ("U.S. DEPARTMENT OF THE TREASURY\nPress Releases\n\nFOR IMMEDIATE RELEASE\nJuly 24, 2025\n\n"
+            "Treasury Sanctions Network Generating Revenue Through IT Workers\n\n"
+            "WASHINGTON — Today, the Department of the Treasury sanctioned three individuals.")
+    assert infer.first_line_title(text) == "Treasury Sanctions Network Generating Revenue Through IT Workers"
+
+
+def test_a_two_column_document_header_is_not_the_title():
+    text = ("United Nations                          S/RES/2397 (2017)\n\n"
+            "Security Council                        Distr.: General\n"
+            "                                        22 December 2017\n\n"
+            "Resolution 2397 (2017)\n\nAdopted by the Security Council at its 8151st meeting, on 22 December 2017\n")
+    assert infer.is_layout_line("United Nations                          S/RES/2397 (2017)")
+    assert infer.first_line_title(text) == "Resolution 2397 (2017)"
+
+
+def test_a_title_before_its_dateline_stays_the_title():
+    text = "Hearing on North Korea Policy — Transcript\nJune 12, 2025\n\nSENATOR HARRIS: The subcommittee will come to order."
+    assert infer.first_line_title(text) == "Hearing on North Korea Policy — Transcript"
+
+
+def test_law_go_kr_short_title_becomes_the_citation_prefix():
+    text = ("군사정전에 관한 협정 체결 이후 납북피해자의 보상 및 지원에 관한 법률 ( 약칭: 납북피해자보상법 )\n"
+            "[시행 2024. 7. 10.] [법률 제19528호, 2023. 7. 9., 일부개정]\n\n"
+            "제1조(목적) 이 법은 납북피해자의 보상을 목적으로 한다.\n제2조(정의) 이 법에서 사용하는 용어의 뜻은 다음과 같다.\n"
+            "제3조(다른 법률과의 관계) 이 법은 다른 법률에 우선한다.\n")
+    assert infer.first_line_title(text) == "군사정전에 관한 협정 체결 이후 납북피해자의 보상 및 지원에 관한 법률"
+    assert infer.korean_short_title(text) == "납북피해자보상법"
+    doc = load_text(text, doc_id="kr")
+    assert doc.metadata["citation_prefix"] == "납북피해자보상법" and doc.doc_type == "law"
+
+
+def test_field_labels_in_an_annex_do_not_make_a_transcript():
+    preamble = "\n\n".join(f"Recalling its resolution {n} and the statements made on that occasion by its President, "
+                           f"and expressing concern at the launches in violation of its decisions number {n}."
+                           for n in range(1, 8))
+    annex = "\n\n".join(f"Description: Person {i} is a bank representative in Dandong.\n"
+                        f"Date of birth: 1 May 1970; Nationality: DPRK" for i in range(6))
+    assert not infer.is_transcript(preamble + "\n\n" + annex)
+    turns = "\n\n".join(f"{who}: Remarks number {i} on enforcement." for i, who in
+                        enumerate(["SENATOR HARRIS", "AMB. MILLER"] * 4))
+    assert infer.is_transcript("Hearing\n\n" + turns)
