@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .dates import find_dates, parse_date
+from .structure import SPEAKER_TURN
 from .types import DocType
 
 # The header block: where a document states its own date (title, byline, dateline, "Adopted … on …",
@@ -95,7 +96,7 @@ _PUBLIC_LAW_HEADER = re.compile(
     r"^(?:#{1,6}\s*)?(?:public\s+law\s+\d+[-–]\d+|p\.\s?l\.\s+\d+[-–]\d+|an\s+act,?\s+to\s"
     r"|be\s+it\s+enacted\b)", re.I)
 _ANY_SECTION = re.compile(r"^(?:#{1,6}\s*)?(?:§\s*\d|SEC\.\s+\d|Sec\.\s+\d|Section\s+\d+\.)", re.M)
-_SPEAKER = re.compile(r"^(?:[A-Z][A-Za-z.'\- ]{0,30}[A-Za-z.]|Q|A|[가-힣]{2,5}(?: [가-힣]{1,5})?):\s", re.M)
+_SPEAKER = SPEAKER_TURN  # "SENATOR HARRIS: …", "사회자: …" (`ingest.structure.SPEAKER_TURN`)
 
 
 @dataclass(frozen=True)
@@ -429,7 +430,7 @@ def is_transcript(text: str) -> bool:
     2 speakers, and at least `TURN_SHARE` of all paragraphs. Field labels of an annex or a form ("Description: …"
     then "Date of birth: …" on the next line) open few paragraphs, all with the same label."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    openers = [m.group().rstrip().rstrip(":").strip() for p in paragraphs if (m := _SPEAKER.match(p))]
+    openers = [m.group(1) for p in paragraphs if (m := _SPEAKER.match(p))]
     return len(openers) >= 4 and len(set(openers)) >= 2 and len(openers) >= TURN_SHARE * len(paragraphs)
 
 

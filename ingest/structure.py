@@ -54,8 +54,15 @@ _KR_SUPPLEMENT = re.compile(r"^부칙\b.*$", re.M)
 _SUBSECTION = re.compile(r"^\(([a-z]{1,2})\)[ \t]", re.M)
 _ROMAN_II = re.compile(r"^[ \t]*\(ii\)", re.M)
 _HANG = re.compile(r"^[ \t]*(?:\*\*)?([①-⑳])", re.M)
-_TURN = re.compile(r"^(?:\*\*)?([A-Z][A-Za-z.'\- ]{0,30}[A-Za-z.]|Q|A|[가-힣]{2,5}(?: [가-힣]{1,5})?)(?:\*\*)?:[ \t]",
-                   re.M)
+# A speaker's name before a colon: up to five capitalised words ("SENATOR HARRIS", "Amb. Miller", "Dr. Park",
+# "Mr. Kim Jong-un", "Rep. Young Kim", "Q", "A"; particles such as "of", "de", "van" allowed inside) or a Korean
+# name with an optional title ("이준호", "김철수 교수") — not a sentence that runs into a colon ("We published two
+# reports a year: …") nor a field label ("Date of birth: …").
+_NAME_WORD = r"[A-Z][A-Za-z.'’\-]*"
+SPEAKER_LABEL = (rf"(?:{_NAME_WORD}(?: (?:{_NAME_WORD}|of|de|van|von|al|bin|la|le|da|del)){{0,4}}"
+                 r"|[가-힣]{2,5}(?: [가-힣]{1,5})?)")
+SPEAKER_TURN = re.compile(rf"^(?:\*\*)?({SPEAKER_LABEL})(?:\*\*)?:[ \t]", re.M)
+_TURN = SPEAKER_TURN
 # "8. Decides that …": a numbered paragraph of a resolution, declaration or statement (a capital, quote or
 # bracket after the number: "1. Condemns", "2. 남북은" would need Hangul — see `_numbered_markers`)
 _NUMBERED = re.compile(r"^[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z\"“‘'(\[]|[가-힣])", re.M)

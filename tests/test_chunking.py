@@ -462,3 +462,14 @@ def test_a_chunk_of_a_long_speaker_turn_names_the_speaker_in_its_context_and_lab
     assert all("AMB. MILLER" in (c.context or "").split("\n\n")[0] for c in continuing)
     # one speaker's turn names the speaker in its citation label
     assert all(c.label == "Hearing transcript ¶2 (AMB. MILLER)" for c in continuing)
+
+
+def test_a_sentence_running_into_a_colon_is_not_a_speaker_turn():
+    answer = " ".join(f"Sentence {i} of her answer." for i in range(10))
+    text = (f"Hearing\n\nSENATOR CALDWELL: Ms. Bennett, how did the Panel work?\n\nMS. BENNETT: {answer}\n\n"
+            f"We published two reports a year: a final report each February and a midterm report each August.")
+    doc = load_text(text, doc_id="h", title="Hearing", doc_type="transcript")
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=30, min_tokens=4), whitespace_tokens)
+    assert not any("We published" in c.label for c in chunks)
+    last = [c for c in chunks if "We published" in c.text][-1]
+    assert last.label.endswith("(MS. BENNETT)"), last.label  # the paragraph continues her turn
