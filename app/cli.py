@@ -280,6 +280,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from app.bench_qa import main as run_qa
 
         return run_qa(settings=settings, out_dir=Path(args.out), which=args.set)
+    if args.what == "unseen":
+        from app.bench_unseen import main as run_unseen
+
+        return run_unseen(settings=settings, out_dir=Path(args.out))
     if args.what == "followups":
         from app.bench_followup import main as run_followups
 
@@ -364,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_models_build)
 
     p = with_index(sub.add_parser("eval", help="benchmarks that print a table (and write JSON to --out)"))
-    p.add_argument("what", choices=("beir", "bilingual", "qa", "followups", "policyqa", "ingest", "latency", "embedders"))
+    p.add_argument("what", choices=("beir", "bilingual", "qa", "unseen", "followups", "policyqa", "ingest", "latency", "embedders"))
     p.add_argument("path", nargs="?",
                    help="data folder (beir: ../shared/data/beir_scifact, policyqa: ../shared/data/policyqa)")
     p.add_argument("--tune", action="store_true", help="beir: tune fusion on the train qrels first")
