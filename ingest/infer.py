@@ -293,11 +293,18 @@ _BOILERPLATE_HEADS = re.compile(
     re.I)
 
 
+# "1:14 p.m. EDT", "14:00~16:30", "오후 2시": a briefing's or a meeting's time, not its title
+_BARE_TIME = re.compile(r"(?:(?:오전|오후)\s*)?\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|시(?:\s*\d{1,2}분)?)?"
+                        r"(?:\s*[~–-]\s*\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?)?)?(?:\s+[A-Z]{2,4})?", re.I)
+
+
 def is_running_head(line: str) -> bool:
-    """A line that opens a page without naming it: a page number, a URL, a bare date, a press-release label."""
+    """A line that opens a page without naming it: a page number, a URL, a bare date or time, a press-release
+    label."""
     return bool(_BOILERPLATE_HEADS.match(line)
                 or re.fullmatch(r"[-–—\s]*(?:page\s+)?\d+(?:\s+of\s+\d+)?[-–—\s]*", line, re.I)
                 or re.match(r"^(?:https?://|www\.)", line, re.I)
+                or _BARE_TIME.fullmatch(line.strip())
                 or parse_date(line))
 
 

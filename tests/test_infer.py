@@ -233,3 +233,9 @@ def test_field_labels_in_an_annex_do_not_make_a_transcript():
     turns = "\n\n".join(f"{who}: Remarks number {i} on enforcement." for i, who in
                         enumerate(["SENATOR HARRIS", "AMB. MILLER"] * 4))
     assert infer.is_transcript("Hearing\n\n" + turns)
+
+
+def test_a_bare_time_line_is_not_a_title():
+    assert infer.is_running_head("1:14 p.m. EDT") and infer.is_running_head("14:00~16:30")
+    assert infer.first_line_title("1:14 p.m. EDT\n\nDepartment Press Briefing\n\nMR MILLER: Good afternoon.") == \
+        "Department Press Briefing"
