@@ -1,12 +1,16 @@
-"""Answer benchmark on unseen documents: tests/qa/answers_unseen.jsonl over tests/qa/unseen_docs/.
+"""Answer benchmark on unseen documents: two sets of documents written for evaluation, each with its questions.
 
-The ten documents were written for evaluation after the answerer was built (a Security Council resolution, hearing
-and seminar transcripts, a law.go.kr-style Korean statute, think-tank and news pages, a public-law PDF, a joint
-statement, a press release, an executive order in plain text), none with front matter, and the 44 questions were
-committed before the system was run on them. The index holds these documents only (the unanswerable questions
-were checked against them), built with the configured embedder and cached under
-$POLICYQA_HOME/bench/unseen-<embedder>. Same metrics and baseline as `policyqa eval qa` (`app.bench_qa`).
-Usage: ``policyqa eval unseen``.
+- `unseen`: tests/qa/answers_unseen.jsonl (44 questions) over tests/qa/unseen_docs/ (a Security Council
+  resolution, hearing and seminar transcripts, a law.go.kr-style Korean statute, think-tank and news pages, a
+  public-law PDF, a joint statement, a press release, an executive order in plain text). Written blind; measured
+  first in session 4, then used to find general failures (a development set since).
+- `unseen2`: tests/qa/answers_unseen2.jsonl (51 questions) over tests/qa/unseen_docs2/ (a Panel-of-Experts report,
+  a press briefing, a Korean statute, a 국회 회의록, a 경축사, an interview page, a 보도자료, a CRS-style PDF, a fact
+  sheet, the 1991 Basic Agreement), written blind by someone who never saw the first set, kept for the final
+  honest measure (nobody looks at its failures to tune).
+None of the documents has front matter. Each set's index holds its documents only (its unanswerable questions were
+checked against them), built with the configured embedder and cached under $POLICYQA_HOME/bench/<set>-<embedder>.
+Same metrics and baseline as `policyqa eval qa` (`app.bench_qa`). Usage: ``policyqa eval unseen [--set unseen2]``.
 """
 
 from __future__ import annotations
@@ -19,46 +23,56 @@ from index.evalsets import load_answer_set
 
 logger = logging.getLogger(__name__)
 
-UNSEEN_SET = REPO_ROOT / "tests" / "qa" / "answers_unseen.jsonl"
-UNSEEN_DOCS = REPO_ROOT / "tests" / "qa" / "unseen_docs"
+QA_DIR = REPO_ROOT / "tests" / "qa"
+UNSEEN_SETS: dict[str, tuple[Path, Path]] = {  # name -> (questions, documents folder)
+    "unseen": (QA_DIR / "answers_unseen.jsonl", QA_DIR / "unseen_docs"),
+    "unseen2": (QA_DIR / "answers_unseen2.jsonl", QA_DIR / "unseen_docs2"),
+}
 _NOT_DOCUMENTS = {"README.md"}
 
 
-def unseen_files(folder: Path = UNSEEN_DOCS) -> list[Path]:
+def unseen_files(folder: Path) -> list[Path]:
     """The evaluation documents of `folder` (its README and the PDF's generator script are not documents)."""
     from ingest import discover
 
     return [p for p in discover([folder]) if p.name not in _NOT_DOCUMENTS and p.suffix != ".py"]
 
 
-def unseen_index(settings):
-    """The cached index of the unseen documents for the configured embedder, brought up to date."""
+def unseen_index(settings, name: str = "unseen"):
+    """The cached index of one unseen set's documents for the configured embedder, brought up to date."""
     from index.index import Index
     from index.manifest import IndexMismatchError
 
-    path = settings.home / "bench" / f"unseen-{settings.index.embedder.replace('/', '_')}"
+    folder = UNSEEN_SETS[name][1]
+    path = settings.home / "bench" / f"{name}-{settings.index.embedder.replace('/', '_')}"
     kwargs = dict(settings=settings.index, chunking=settings.chunking, home=settings.home)
     try:
         index = Index.open_or_create(path, **kwargs)
     except IndexMismatchError as exc:
         logger.info("rebuilding %s: %s", path, exc)
         index = Index.open_or_create(path, rebuild=True, **kwargs)
-    report = index.ingest(unseen_files(), prune=True)
+    report = index.ingest(unseen_files(folder), prune=True)
     if report.failed:
         raise RuntimeError("unseen documents failed to load: " + "; ".join(f"{o.path}: {o.message}"
                                                                             for o in report.failed))
     return index
 
 
-def main(*, settings, out_dir: Path) -> int:
+def main(*, settings, out_dir: Path, which: str = "all") -> int:
+    """Run the named set ("unseen", "unseen2") or both ("all"), one table per set."""
     from index.bench_common import write_result
 
-    questions = load_answer_set(UNSEEN_SET)
-    index = unseen_index(settings)
-    result = run(settings=settings, index=index, questions=questions)
-    print(f"\nAnswer benchmark, unseen documents: {UNSEEN_SET.relative_to(REPO_ROOT)} ({len(questions)} questions) "
-          f"over {len(index.documents())} documents in {UNSEEN_DOCS.relative_to(REPO_ROOT)}, "
-          f"embedder {result['embedder']}, k={result['k']}")
-    print(format_tables(result["summaries"]))
-    print(f"results: {write_result(out_dir, 'qa-unseen', result)}")
+    names = list(UNSEEN_SETS) if which == "all" else [which]
+    for name in names:
+        if name not in UNSEEN_SETS:
+            raise ValueError(f"unknown unseen set {name!r}; choose one of all, {', '.join(UNSEEN_SETS)}")
+        questions_path, folder = UNSEEN_SETS[name]
+        questions = load_answer_set(questions_path)
+        index = unseen_index(settings, name)
+        result = run(settings=settings, index=index, questions=questions)
+        print(f"\nAnswer benchmark, set {name}: {questions_path.relative_to(REPO_ROOT)} ({len(questions)} questions) "
+              f"over {len(index.documents())} documents in {folder.relative_to(REPO_ROOT)}, "
+              f"embedder {result['embedder']}, k={result['k']}")
+        print(format_tables(result["summaries"]))
+        print(f"results: {write_result(out_dir, 'qa-' + name, result)}")
     return 0

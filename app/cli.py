@@ -276,6 +276,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from index.bench_bilingual import main as run_bilingual
 
         return run_bilingual(settings=settings, out_dir=Path(args.out), embedders=args.embedders)
+    if args.what == "qa" and args.set in ("unseen", "unseen2"):
+        from app.bench_unseen import main as run_unseen
+
+        return run_unseen(settings=settings, out_dir=Path(args.out), which=args.set)
     if args.what == "qa":
         from app.bench_qa import main as run_qa
 
@@ -283,7 +287,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.what == "unseen":
         from app.bench_unseen import main as run_unseen
 
-        return run_unseen(settings=settings, out_dir=Path(args.out))
+        return run_unseen(settings=settings, out_dir=Path(args.out),
+                          which="all" if args.set == "all" else args.set)
     if args.what == "followups":
         from app.bench_followup import main as run_followups
 
@@ -376,9 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=1000,
                    help="policyqa: how many test questions (a seeded random sample; 0 = all)")
     p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
-    p.add_argument("--set", default="all", choices=("all", "main", "heldout"),
+    p.add_argument("--set", default="all", choices=("all", "main", "heldout", "unseen", "unseen2"),
                    help="qa: which answer set (main = tests/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
-                        "all prints one table per set")
+                        "unseen: which unseen-documents set (unseen, unseen2); all prints one table per set")
     p.add_argument("--out", default="bench-results", help="where JSON results go")
     p.set_defaults(func=cmd_eval)
     return parser
