@@ -8,6 +8,7 @@ so the children of a node plus its intro (the text before the first child) cover
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .types import Document
@@ -185,7 +186,7 @@ def _markers(doc: Document) -> list[Marker]:
         if not out and doc.doc_type != "transcript":
             out.extend(_numbered_markers(text))
     if doc.doc_type == "transcript":
-        for n, m in enumerate(_TURN.finditer(text), start=1):
+        for n, m in enumerate(speaker_turns(text), start=1):
             # the speaker is the turn's heading: a chunk that continues a long turn gets it as a context line
             out.append(Marker(m.start(), 8, "turn", f"¶{n}", clean_inline(m.group(1)), m.start()))
     out.sort(key=lambda mk: (mk.start, mk.level))
@@ -209,6 +210,16 @@ def _numbered_markers(text: str) -> list[Marker]:
     if len(found) < MIN_NUMBERED:
         return []
     return [Marker(m.start(), 1, "numbered", f"¶{m.group(1)}", "", m.start()) for m in found]
+
+
+def speaker_turns(text: str) -> list[re.Match[str]]:
+    """The speaker turns of a transcript, from the first turn of a speaker who speaks more than once: the lines
+    before it that look like turns are the transcript's header fields ("일시: 2025년 9월 18일", "장소: …",
+    "Present: Senators …"). When no speaker speaks twice, every turn counts."""
+    matches = list(_TURN.finditer(text))
+    counts = Counter(m.group(1) for m in matches)
+    first = next((i for i, m in enumerate(matches) if counts[m.group(1)] >= 2), 0)
+    return matches[first:]
 
 
 def build_tree(doc: Document) -> Node:

@@ -473,3 +473,13 @@ def test_a_sentence_running_into_a_colon_is_not_a_speaker_turn():
     assert not any("We published" in c.label for c in chunks)
     last = [c for c in chunks if "We published" in c.text][-1]
     assert last.label.endswith("(MS. BENNETT)"), last.label  # the paragraph continues her turn
+
+
+def test_a_transcripts_header_fields_are_not_speaker_turns():
+    talk = " ".join(f"발언 {i}입니다." for i in range(12))
+    text = (f"세미나 녹취록\n\n일시: 2025년 9월 18일 14:00\n장소: 프레스센터\n\n사회자: {talk}\n\n"
+            f"이준호: {talk}\n\n사회자: {talk}")
+    doc = load_text(text, doc_id="ko", title="세미나 녹취록", doc_type="transcript")
+    chunks = chunk_document(doc, ChunkingSettings(max_tokens=32, min_tokens=1), whitespace_tokens)
+    assert not any("일시" in c.label or "장소" in c.label for c in chunks)
+    assert any(c.label == "세미나 녹취록 ¶1 (사회자)" for c in chunks)
