@@ -19,6 +19,7 @@ _DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
 BLOCK_TAGS = ("p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "td", "th", "pre",
               "blockquote", "dt", "dd", "dl", "figure", "figcaption", "hr", "address", "details", "summary")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+DATA_CELL_CHARS = 300  # a table whose cells are all this short is data (rows → lines); longer cells mean layout
 _META_KEY_ATTRS = ("property", "name", "itemprop", "http-equiv")
 _LD_DATE_KEYS = ("datePublished", "dateCreated")
 
@@ -77,6 +78,42 @@ def page_meta(soup: BeautifulSoup) -> dict[str, str]:
     return meta
 
 
+def _cell_text(cell: Any) -> str:
+    return _clean_inline(cell.get_text(" "))
+
+
+def table_rows(table: Any) -> list[str] | None:
+    """A data table as one line per row, each cell named by its column header ("구분: 기관; 성명/기관명: 릉라도건설;
+    지정 사유: 해외노동자 송출"), or cells joined by " | " when there is no header row; the caption first. None for a
+    layout table (a nested table, or a cell longer than `DATA_CELL_CHARS`): its cells stay paragraphs. A row is
+    then a sentence an answer can quote whole, instead of one paragraph per cell."""
+    if table.find("table"):
+        return None
+    rows = [tr for tr in table.find_all("tr")]
+    cells = [[_cell_text(c) for c in tr.find_all(("td", "th"))] for tr in rows]
+    if not rows or any(len(c) > DATA_CELL_CHARS for row in cells for c in row):
+        return None
+    header: list[str] | None = None
+    body = list(zip(rows, cells))
+    if body and body[0][0].find_all("th") and not body[0][0].find_all("td"):
+        header = body[0][1]
+        body = body[1:]
+    lines = []
+    caption = table.find("caption")
+    if caption and _cell_text(caption):
+        lines.append(_cell_text(caption))
+    for _, row in body:
+        if not any(row):
+            continue
+        if header and len(header) == len(row):
+            lines.append("; ".join(f"{h}: {c}" if h else c for h, c in zip(header, row) if c))
+        else:
+            lines.append(" | ".join(c for c in row if c))
+    if header and not body:
+        lines.append(" | ".join(header))
+    return lines
+
+
 def html_to_text(html: str) -> HtmlText:
     soup = BeautifulSoup(html, "html.parser")
     title_tag = soup.find("title")
@@ -100,6 +137,12 @@ def html_to_text(html: str) -> HtmlText:
     if not title and h1:
         title = h1
 
+    for table in root.find_all("table"):
+        if table.decomposed:
+            continue
+        lines = table_rows(table)
+        if lines is not None:
+            table.replace_with(NavigableString("\n\n" + "\n\n".join(lines) + "\n\n"))
     for br in root.find_all("br"):
         br.replace_with(NavigableString("\n"))
     for h in root.find_all(HEADINGS):

@@ -36,8 +36,8 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # Bumped whenever the loader reads the same file into a different Document (text or inferred title, type, date):
 # with `ingest.CHUNKER_VERSION` it makes the version an index records per document (`ingest.pipeline_version`), so
 # the next ingest reloads files it would otherwise skip as unchanged. 2: title / type / date inferred for
-# documents without front matter (`ingest.infer`).
-LOADER_VERSION = "loader-2"
+# documents without front matter (`ingest.infer`); 3: an HTML data table's rows as lines with their column names.
+LOADER_VERSION = "loader-3"
 
 # Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
 PAGE_SEPARATOR = "\n\n"
