@@ -13,6 +13,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString
 
+from .tables import row_line
+
 DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg",
              "iframe", "button", "select", "input", "head")
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
@@ -102,15 +104,9 @@ def table_rows(table: Any) -> list[str] | None:
     caption = table.find("caption")
     if caption and _cell_text(caption):
         lines.append(_cell_text(caption))
-    for _, row in body:
-        if not any(row):
-            continue
-        if header and len(header) == len(row):
-            lines.append("; ".join(f"{h}: {c}" if h else c for h, c in zip(header, row) if c))
-        else:
-            lines.append(" | ".join(c for c in row if c))
+    lines += [row_line(row, header) for _, row in body if any(row)]
     if header and not body:
-        lines.append(" | ".join(header))
+        lines.append(row_line(header))
     return lines
 
 

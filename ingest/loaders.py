@@ -22,6 +22,7 @@ from . import meta as m
 from .html_text import html_to_text
 from .language import detect_language
 from .pdf_text import PdfProblem, read_pdf
+from .tables import markdown_tables_as_rows
 from .textnorm import NotText, decode_bytes, normalise_text
 from .types import DocType, Document, IngestError, Language
 
@@ -36,7 +37,8 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # Bumped whenever the loader reads the same file into a different Document (text or inferred title, type, date):
 # with `ingest.CHUNKER_VERSION` it makes the version an index records per document (`ingest.pipeline_version`), so
 # the next ingest reloads files it would otherwise skip as unchanged. 2: title / type / date inferred for
-# documents without front matter (`ingest.infer`); 3: an HTML data table's rows as lines with their column names.
+# documents without front matter (`ingest.infer`); 3: an HTML or markdown table's rows as lines with their column
+# names (`ingest.tables`).
 LOADER_VERSION = "loader-3"
 
 # Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
@@ -171,6 +173,8 @@ def load_text(
         meta, text, problem = m.split_front_matter(text)
         if problem:
             warnings.append(problem)
+        if ext in MARKDOWN_EXTENSIONS:
+            text = markdown_tables_as_rows(text)
     meta.update(metadata or {})
     for key, value in (("title", title), ("doc_type", doc_type), ("date", date), ("language", language)):
         if value is not None:
@@ -263,6 +267,8 @@ def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEF
         meta, text, problem = m.split_front_matter(text)
         if problem:
             warnings.append(problem)
+        if ext in MARKDOWN_EXTENSIONS:
+            text = markdown_tables_as_rows(text)
 
     meta.update(sidecar_meta)
     if not text.strip():

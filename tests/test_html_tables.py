@@ -29,3 +29,22 @@ def test_a_layout_table_keeps_its_cells_as_paragraphs():
     html = f"<html><body><table><tr><td>{long_cell}</td><td>Sidebar</td></tr></table></body></html>"
     paragraphs = html_to_text(html).text.split("\n\n")
     assert "Sidebar" in paragraphs and paragraphs[0].startswith("A long paragraph")
+
+
+def test_a_markdown_pipe_table_becomes_row_lines_and_the_rest_is_unchanged():
+    from ingest.tables import markdown_tables_as_rows
+
+    text = ("# Fact sheet\n\nDesignations so far:\n| Year | Entities | Note |\n|---|:---:|---|\n"
+            "| 2023 | 12 | |\n| 2024 | 23 | incl. 11 in China |\nAfter the table.")
+    out = markdown_tables_as_rows(text)
+    assert out == ("# Fact sheet\n\nDesignations so far:\n\nYear: 2023; Entities: 12\n\n"
+                   "Year: 2024; Entities: 23; Note: incl. 11 in China\n\nAfter the table.")
+    assert markdown_tables_as_rows("a | b\nno table here") == "a | b\nno table here"
+
+
+def test_markdown_files_load_with_row_lines(tmp_path):
+    from ingest import load_document
+
+    path = tmp_path / "facts.md"
+    path.write_text("# Facts\n\n| 구분 | 기관 |\n| --- | --- |\n| 기관 | 릉라도건설 |\n", encoding="utf-8")
+    assert "구분: 기관; 기관: 릉라도건설" in load_document(path).text.strip().split("\n\n")
