@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.anchors import missing_anchors, passage_context, question_anchors
-from app.extractive import ScoredUnit
-from app.qtype import asked_unit, states_number
+from app.extractive import ScoredUnit, fills, question_slot
+from app.qtype import states_number
+from app.slots import SLOT_KINDS
 from index.types import Hit
 
 NO_ANSWER_EN = "The indexed documents do not answer this question."
@@ -54,8 +55,10 @@ class AbstainRule:
     anchor_names: bool = False  # … and its names too (names are often paraphrased: "Pyongyang", "Americans")
     passage_weight: float = 0.0  # weight of the quoted passage's dense (question ↔ passage) cosine in the signal
     shape_weight: float = 1.0  # share of the sentence's answer-shape bonus (`ScoredUnit.shape_bonus`) in the signal
-    check_measure: bool = True  # a question naming its measure ("몇 명", "how many days") needs a quote stating one,
-    # and any other "how many / how much" question a quote stating a number (`app.qtype.states_number`)
+    check_measure: bool = True  # a question asking for a value of a known kind (`app.slots.asked_slot`: an amount
+    # of money, a count of a noun, a date, a year, a percentage, a numbered order, a penalty) needs a quote stating
+    # one, and any other "how many / how much" question a quote stating a number (`app.qtype.states_number`)
+    slot_kinds: frozenset[str] = frozenset(SLOT_KINDS)  # the slot kinds checked
 
 
 def evidence_signal(best: ScoredUnit, hits: Sequence[Hit], passage_weight: float, shape_weight: float = 1.0) -> float:
@@ -106,12 +109,15 @@ def abstain_reason(question: str, qtype: str, scored: Sequence[ScoredUnit], hits
         threshold = min(threshold, rule.agreed_below)
     if qtype == "section":
         threshold = min(threshold, rule.section_below)
-    signal = evidence_signal(best, hits, rule.passage_weight, rule.shape_weight)
+    # the best sentence, and the best-scoring one when a preferred answer shape moved another before it
+    # (`app.extractive.slot_first`, `shape_first`): the signal says the retrieved text is on the question
+    top = max(candidates, key=lambda s: s.score)
+    signal = max(evidence_signal(s, hits, rule.passage_weight, rule.shape_weight) for s in (best, top))
     if signal < threshold:
         return f"evidence signal {signal:.3f} < {threshold:.3f}"
-    if rule.check_measure and (unit := asked_unit(question)) is not None:
-        if not any(unit.search(s.unit.text) for s in selected):
-            return "the question asks for a measure none of the quoted sentences states"
+    if rule.check_measure and (slot := question_slot(question, rule.slot_kinds)) is not None:
+        if not any(fills(slot, s, hits) for s in selected):
+            return f"the question asks for a value ({slot.kind}) none of the quoted sentences states"
     elif rule.check_measure and qtype == "quantity" and not any(states_number(s.unit.text) for s in selected):
         return "the question asks how many / how much and none of the quoted sentences states a number"
     if rule.check_anchors:

@@ -65,16 +65,19 @@ def make_tools(index: Any, settings: Settings, *, embedder: Any = _FROM_INDEX, t
     tok = Tokenizer(lexical=lexical)
     vectors = VectorCache(embedder) if embedder is not None else None
     a = settings.answer
-    scorer = SentenceScorer(tok.tokens, vectors, embed_top=a.embed_top)
+    kinds = frozenset(a.slot_kinds)
+    scorer = SentenceScorer(tok.tokens, vectors, embed_top=a.embed_top, slot_kinds=kinds, slot_share=a.slot_share)
     checker = SupportChecker(tok.tokens, SupportThresholds(a.support_lexical, a.support_combined), vectors)
     if vectors is not None:
         own = a.abstain_by_embedder.get(str(getattr(embedder, "name", "")), {})
         rule = AbstainRule(own.get("below", a.abstain_below), own.get("agreed", a.abstain_below_agreed),
                            own.get("section", a.abstain_below_section), a.abstain_agree_rank, a.abstain_anchors,
-                           a.abstain_anchor_names, own.get("passage", 0.0), shape_weight=own.get("shape", 1.0))
+                           a.abstain_anchor_names, own.get("passage", 0.0), shape_weight=own.get("shape", 1.0),
+                           slot_kinds=kinds)
     else:  # lexical-only scores are on another scale: one measured threshold
         t = a.abstain_below_lexical
-        rule = AbstainRule(t, t, t, a.abstain_agree_rank, a.abstain_anchors, a.abstain_anchor_names)
+        rule = AbstainRule(t, t, t, a.abstain_agree_rank, a.abstain_anchors, a.abstain_anchor_names,
+                           slot_kinds=kinds)
     return Tools(tok, vectors, scorer, checker, rule)
 
 

@@ -21,8 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.anchors import document_anchors, missing_anchors, passage_context
-from app.qtype import QuestionType, answer_shape_score, asked_unit, is_multi_part, question_type
+from app.qtype import QuestionType, answer_shape_score, is_multi_part, question_type
 from app.sentences import Unit, is_complete, split_units
+from app.slots import SLOT_KINDS, Slot, asked_slot, slot_filled
 from app.support import VectorCache
 from index.types import Hit
 
@@ -38,7 +39,7 @@ class ScoreWeights:
     incomplete_penalty: float = 0.08  # cut mid-sentence (at a chunk boundary)
     context_share: float = 0.3  # part of the lexical score taken from the passage/label instead of the sentence
     addenda_penalty: float = 0.2  # 부칙 / addenda (enactment and transition boilerplate) unless the question asks
-    unit_shape: float = 0.15  # added to `shape` when the question names the measure it asks for (`asked_unit`)
+    unit_shape: float = 0.15  # added to `shape` when the question asks for a value of a known kind (`asked_slot`)
 
 
 # Addenda (부칙, "Addenda", "Supplementary provisions") hold enactment dates and transition rules: they match any
@@ -113,6 +114,8 @@ class SentenceScorer:
         vectors: VectorCache | None = None,
         weights: ScoreWeights = ScoreWeights(),
         embed_top: int = 40,
+        slot_kinds: frozenset[str] = frozenset(SLOT_KINDS),
+        slot_share: float = 0.0,
     ) -> None:
         self._tokenize = tokenize
         self._vectors = vectors
@@ -120,6 +123,10 @@ class SentenceScorer:
         # Only the best units by the cheap signals are embedded (latency); 0: none, the passage's dense cosine
         # from the index (`Hit.dense_score`) stands in for each sentence's (no model call at answer time).
         self.embed_top = embed_top
+        # The asked-slot kinds recognised (`app.slots`), and how much of the best unit's own evidence a unit
+        # filling the slot needs to be moved before it (`slot_first`; 0: always, when one is retrieved).
+        self.slot_kinds = slot_kinds
+        self.slot_share = slot_share
 
     def score(self, question: str, hits: Sequence[Hit], qtype: QuestionType | None = None) -> list[ScoredUnit]:
         w = self.weights
@@ -137,15 +144,17 @@ class SentenceScorer:
         idf = _idf([r[3] for r in rows])
         default_idf = math.log(1 + (len(rows) + 1) / 0.5)
         addenda_ok = bool(_ASKS_ADDENDA.search(question))
-        asked = asked_unit(question)
-        shape_weight = w.shape + (w.unit_shape if asked is not None else 0.0)
+        slot = question_slot(question, self.slot_kinds)
+        shape_weight = w.shape + (w.unit_shape if slot is not None else 0.0)
         addenda = [not addenda_ok and is_addenda(h) for h in hits]
         cheap: list[tuple[float, float, float, int]] = []
         for i, (hi, _ui, unit, toks) in enumerate(rows):
             lex = (1 - w.context_share) * _weighted_recall(q_tokens, toks, idf, default_idf) + w.context_share * (
                 _weighted_recall(q_tokens, contexts[hi], idf, default_idf)
             )
-            shape = answer_shape_score(qtype, unit.text, asked)
+            # (a numbered document named only by the passage label fills the slot for `slot_first` and the
+            # abstention check, but earns no bonus: every passage of that document would, on any question)
+            shape = answer_shape_score(qtype, unit.text, slot)
             prior = 1.0 / (1 + hi)
             penalty = (
                 (w.heading_penalty if unit.heading else 0.0)
@@ -179,6 +188,8 @@ class SentenceScorer:
             out.append(ScoredUnit(hi, unit, ui, round(total, 4), round(lex, 4), sem, shape,
                                   round(w.rank_prior / (1 + hi), 4), round(shape_weight * shape, 4)))
         out.sort(key=lambda s: (-s.score, s.hit_index, s.unit_index))
+        if slot is not None:
+            return slot_first(out, slot, hits, self.slot_share)
         return shape_first(out, qtype)
 
 
@@ -202,6 +213,35 @@ def shape_first(ranked: list[ScoredUnit], qtype: QuestionType) -> list[ScoredUni
     if shaped is None:
         return ranked
     return [shaped, *(s for s in ranked if s is not shaped)]
+
+
+def question_slot(question: str, kinds: frozenset[str] | None = None) -> Slot | None:
+    """The value a single-part question asks for (`app.slots.asked_slot`); None for a two-part question
+    (`is_multi_part`): the slot of one part cannot be required of the whole answer."""
+    return None if is_multi_part(question) else asked_slot(question, kinds)
+
+
+def fills(slot: Slot, s: ScoredUnit, hits: Sequence[Hit]) -> bool:
+    """True when unit `s` states the value `slot` asks for (or, for a numbered document, its passage label does)."""
+    return slot_filled(slot, s.unit.text, hits[s.hit_index].passage.label)
+
+
+def slot_first(ranked: list[ScoredUnit], slot: Slot, hits: Sequence[Hit], share: float = 0.0) -> list[ScoredUnit]:
+    """For a question asking for a value of a known kind (`app.slots.asked_slot`) whose best unit does not state
+    one, move the best unit that does to the front — from any retrieved passage — when its own evidence
+    (`ScoredUnit.evidence`) is at least `share` × the best unit's. A sentence that matches the question's words but
+    lacks the asked value ("I served on the Panel for four years" for "How many letters did the Panel send?") is no
+    answer, however well it matches; when no unit fills the slot, `ranked` is returned unchanged and the abstention
+    check (`app.abstain.abstain_reason`) refuses."""
+    candidates = [s for s in ranked if not s.unit.heading]
+    if not candidates or fills(slot, candidates[0], hits):
+        return ranked
+    top = candidates[0]
+    bar = top.evidence * share if top.evidence > 0 else top.evidence
+    filled = next((s for s in candidates if fills(slot, s, hits) and s.evidence >= bar), None)
+    if filled is None:
+        return ranked
+    return [filled, *(s for s in ranked if s is not filled)]
 
 
 def passage_cosines(hits: Sequence[Hit]) -> list[float] | None:

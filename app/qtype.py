@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from app.slots import Slot
+
 QuestionType = Literal[
     "duration", "date", "quantity", "person", "section", "permission", "definition", "reason", "place", "other"
 ]
@@ -96,35 +98,6 @@ def question_type(question: str) -> QuestionType:
     return "other"
 
 
-_NUMBER_TEXT = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-                r"forty|fifty|sixty|ninety|hundred)")
-_ASKED_UNIT_KO = re.compile(r"몇\s*(명|년|개월|일|주|시간|회|번|개|곳|배|세|차례|퍼센트)")
-_ASKED_UNIT_EN = re.compile(
-    r"\bhow many\s+(?:\w+\s+)?(day|week|month|year|hour|member|people|person|time|port|vessel|order|countr)",
-    re.IGNORECASE)
-# Questions about an amount of money: "how much money/funding", "what amount", "the maximum fine", "예산은 얼마".
-_ASKED_MONEY = re.compile(
-    r"\bhow much (?:\w+\s+)?(?:money|funding|funds|revenue|aid|assistance)\b|\bwhat (?:dollar )?(?:amount|sum)\b"
-    r"|\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:fine|penalty|amount|sum|grant)s?\b"
-    r"|(?:금액|예산|벌금|과태료|지급액|액수|보조금)(?:은|는|이|가)?\s*(?:최대\s*)?얼마|얼마의\s*(?:돈|금액|벌금)",
-    re.IGNORECASE)
-_MONEY = re.compile(r"\$\s?\d|\bdollars?\b|\d[\d,]*\s*(?:만|억|천)?\s*원")
-
-
-def asked_unit(question: str) -> re.Pattern[str] | None:
-    """The measure a question asks for, as a pattern its answer sentence should contain: "몇 명" → a count of
-    people ("25명"), "how many days" → "30 days", "how much money" → "$2,000,000"; None when it names no unit."""
-    if m := _ASKED_UNIT_KO.search(question):
-        return re.compile(rf"\d+\s*{m.group(1)}")
-    if m := _ASKED_UNIT_EN.search(question):
-        stem = {"people": "(?:people|persons|individuals)", "person": "(?:people|persons|individuals)"}.get(
-            m.group(1).lower(), re.escape(m.group(1)))
-        return re.compile(rf"\b{_NUMBER_TEXT}[\s-]+(?:\w+[\s-]+)?{stem}", re.IGNORECASE)
-    if _ASKED_MONEY.search(question):
-        return _MONEY
-    return None
-
-
 # Numbers that do not count anything: item markers ("(1)", "2.", "①"), references to other provisions ("section
 # 7843", "§ 1702(b)", "제8조의2제4항", "Executive Order 13466", "UNSCR 2270", "Public Law 114-122"), years and dates.
 _NOT_A_COUNT = re.compile(
@@ -149,22 +122,24 @@ def states_number(sentence: str) -> bool:
     return bool(_COUNT.search(_NOT_A_COUNT.sub(" ", sentence)))
 
 
-def answer_shape_score(qtype: QuestionType, sentence: str, unit: re.Pattern[str] | None = None) -> float:
+def answer_shape_score(qtype: QuestionType, sentence: str, slot: Slot | None = None,
+                       filled: bool | None = None) -> float:
     """1.0 when `sentence` has the shape the question type asks for (a duration for "how long"…), else 0.0.
-    With `unit` (`asked_unit` of the question), 1.0 only when the sentence states that measure ("25명" for
-    "몇 명"), 0.5 when it has only the generic shape. "section" and "other" questions have no sentence shape (the
-    section answer is the passage's label)."""
-    if unit is not None and unit.search(sentence):
+    With `slot` (`app.slots.asked_slot` of the question), 1.0 only when the sentence fills it ("25명" for "몇 명";
+    `filled` when the caller already knows, e.g. from the passage label), 0.5 when it has only the generic shape.
+    "section" and "other" questions have no sentence shape (the section answer is the passage's label)."""
+    if slot is not None and (slot.fills(sentence) if filled is None else filled):
         return 1.0
     pattern = _SHAPES.get(qtype)
     if pattern is None:
         return 0.0
     generic = 1.0 if pattern.search(sentence) else 0.0
-    return generic / 2 if unit is not None else generic
+    return generic / 2 if slot is not None else generic
 
 
 _MULTI_PART = re.compile(
-    r"(?:,\s*and|;)\s*(?:what|which|who|whom|how|when|where|why|is|are|was|were|does|do|did|can|may|must)\b"
+    r"(?:,\s*and|;)\s*(?:(?:on|in|at|by|for|from|under|to|with)\s+)?(?:what|which|who|whom|how|when|where|why|is|are|was|"
+    r"were|does|do|did|can|may|must)\b"
     r"|\band\s+(?:what|which|who|how|when|where|why)\b|\bcompare[sd]?\b|\bcomparison\b|\bdiffer(?:s|ent|ence)?\b"
     r"|\bboth\b|[?？].+[?？]|비교|차이|각각|그리고|또한|,\s*(?:무엇|어떤|누가|언제|얼마)",
     re.IGNORECASE,

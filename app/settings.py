@@ -84,6 +84,18 @@ class AnswerSettings(BaseModel):
         "too, not only its long numbers. Off by default: names are paraphrased in the documents ('Pyongyang' for the "
         "Government of North Korea), numbers are not",
     )
+    slot_kinds: list[str] = Field(
+        default_factory=lambda: ["money", "count", "date", "year", "percent", "document", "penalty"],
+        description="Asked-slot kinds (app.slots) the extractive answerer checks: a question asking for a value of "
+        "one of these kinds prefers a quote stating such a value (from any retrieved passage) and abstains when no "
+        "quote states one. Kinds: money, count, date, year, percent, document (a numbered order or resolution), "
+        "penalty",
+    )
+    slot_share: float = Field(
+        0.0, ge=0, le=1,
+        description="A quote filling the asked slot is moved before the best quote that does not when its own "
+        "evidence (score without the rank prior) is at least this share of the best's (0: whenever one is retrieved)",
+    )
     abstain_below_lexical: float = Field(
         0.39, ge=0, le=2,
         description="The same threshold for the lexical-only scorer (no embedder available); measured by "

@@ -7,7 +7,8 @@ from answer_fixtures import PASSAGES
 
 from app.abstain import AbstainRule, abstain_reason, evidence_signal
 from app.extractive import ScoredUnit, select_units
-from app.qtype import answer_shape_score, asked_unit, is_multi_part
+from app.qtype import answer_shape_score, is_multi_part
+from app.slots import asked_slot
 from app.sentences import Unit
 from index.types import Hit, Passage
 
@@ -95,18 +96,18 @@ def test_numbers_are_anchors_by_default_names_only_when_asked():
                           names_off) is not None
 
 
-def test_asked_unit_prefers_the_measure_the_question_names():
-    unit = asked_unit("남북교류협력 추진협의회 위원은 몇 명까지 둘 수 있나요?")
+def test_asked_slot_prefers_the_measure_the_question_names():
+    unit = asked_slot("남북교류협력 추진협의회 위원은 몇 명까지 둘 수 있나요?")
     assert unit is not None
     assert answer_shape_score("quantity", "협의회는 위원장 1명을 포함한 25명 이내의 위원으로 구성한다.", unit) == 1.0
     assert answer_shape_score("quantity", "회의 개최 3일 전까지 알려야 한다.", unit) == 0.5
-    money = asked_unit("How much money per year was authorized for grants?")
+    money = asked_slot("How much money per year was authorized for grants?")
     assert answer_shape_score("quantity", "There are authorized to be appropriated $2,000,000 for each year.",
                               money) == 1.0
     assert answer_shape_score("quantity", "The President may provide 3 grants.", money) == 0.5
-    days = asked_unit("How many days may the waiver last?")
+    days = asked_slot("How many days may the waiver last?")
     assert days is not None and days.search("for a period of 180 days") and not days.search("section 180")
-    assert asked_unit("Who manages the fund?") is None
+    assert asked_slot("Who manages the fund?") is None
     assert answer_shape_score("quantity", "It has 3 members.") == 1.0  # no unit asked: the generic shape
 
 
@@ -162,9 +163,9 @@ def test_a_question_naming_a_measure_abstains_when_no_quote_states_one():
 
 
 def test_money_questions_ask_for_an_amount():
-    assert asked_unit("What is the maximum civil penalty for a violation?") is not None
-    assert asked_unit("2024년도 남북협력기금 예산은 얼마였나요?") is not None
-    assert asked_unit("How much time does the President have?") is None
+    assert asked_slot("What is the maximum civil penalty for a violation?") is not None
+    assert asked_slot("2024년도 남북협력기금 예산은 얼마였나요?") is not None
+    assert asked_slot("How much time does the President have?") is None
 
 
 class _NoCalls:

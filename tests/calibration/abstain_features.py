@@ -37,8 +37,8 @@ from pathlib import Path
 from app.abstain import evidence_signal, retrievers_agree
 from app.anchors import missing_anchors, question_anchors
 from app.answer import make_tools, retrieve
-from app.extractive import ExtractiveAnswerer, choose_units
-from app.qtype import asked_unit, question_type, states_number
+from app.extractive import ExtractiveAnswerer, choose_units, fills, question_slot
+from app.qtype import question_type, states_number
 from app.settings import Settings
 from tests.calibration.common import REPO
 
@@ -107,14 +107,14 @@ def features(index, settings: Settings, question: str, passage_weight: float, sh
     draft = ExtractiveAnswerer(tools.scorer, max_sentences=a.max_sentences, closeness=a.closeness).draft(
         question, hits, scored)
     text = " ".join(hits[d.sources[0]].passage.label + ": " + d.text for d in draft.sentences)
-    unit = asked_unit(question)
+    unit = question_slot(question, tools.abstain.slot_kinds)
     vocab, quoted_vocab = coverages(index, tools, question, hits, selected)
     core = evidence_signal(best, hits, 0.0, shape_weight)
     return {"qtype": qtype, "best": best.score,
             "signal": evidence_signal(best, hits, passage_weight, shape_weight) + vocab_weight * vocab,
             "core": core, "shape_bonus": best.shape_bonus, "cosine": evidence_signal(best, hits, 1.0, shape_weight) - core,
             "vocab": vocab, "quoted_vocab": quoted_vocab,
-            "measure_missing": (not any(unit.search(s.unit.text) for s in selected)) if unit is not None else (
+            "measure_missing": (not any(fills(unit, s, hits) for s in selected)) if unit is not None else (
                 qtype == "quantity" and not any(states_number(s.unit.text) for s in selected)),
             "dense": hit.dense_score, "agree": retrievers_agree(hit, a.abstain_agree_rank),
             "dense_rank": hit.dense_rank, "lexical_rank": hit.lexical_rank,

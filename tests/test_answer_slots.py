@@ -1,0 +1,162 @@
+"""The asked slot (app.slots): which value a question asks for, which sentences state one, and how the extractive
+answerer uses it — the filling sentence is quoted (also from a lower-ranked passage), and the answer abstains when
+no quote fills it (pure functions, hand-built hits, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.abstain import AbstainRule, abstain_reason
+from app.extractive import ScoredUnit, SentenceScorer, question_slot, slot_first
+from app.slots import asked_slot, count_nouns, slot_filled
+from app.tokens import Tokenizer
+from index.types import Hit, Passage
+
+
+def _passage(doc: str, n: int, text: str, label: str | None = None) -> Passage:
+    return Passage(chunk_id=f"{doc}#{n}", doc_id=doc, title=doc, source=f"{doc}.txt", doc_type="law", language="en",
+                   label=label or f"{doc} ¶{n}", start=1000 * n, end=1000 * n + len(text), text=text)
+
+
+def _hit(p: Passage, rank: int) -> Hit:
+    return Hit(passage=p, rank=rank, score=1.0 / rank, dense_score=0.9)
+
+
+def _unit(hit_index: int, text: str, score: float, prior: float = 0.0) -> ScoredUnit:
+    from app.sentences import Unit
+    return ScoredUnit(hit_index, Unit(0, len(text), text), 0, score, 0.5, 0.9, 0.0, prior)
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What annual budget has been agreed for the monitoring team?", "money"),
+    ("How large a reward does the program offer?", "money"),
+    ("귀환납북자에게 지급되는 정착금은 구체적으로 얼마인가요?", "money"),
+    ("How many letters did the Panel send?", "count"),
+    ("How many South Korean sailors died when the ship was sunk?", "count"),
+    ("위원회는 위원을 최대 몇 명까지 둘 수 있나요?", "count"),
+    ("위원회는 신청을 받은 뒤 며칠 안에 결정해야 하나요?", "count"),
+    ("On what date did the committee hold its first meeting?", "date"),
+    ("북한이탈주민의 날은 며칠인가요?", "date"),
+    ("In what year was the law enacted?", "year"),
+    ("What percentage of the population needs aid?", "percent"),
+    ("Under which executive order was the company designated?", "document"),
+    ("What sentence did the court impose on the defendant?", "penalty"),
+    ("What is the maximum civil penalty for a violation?", "penalty"),
+    ("통일부 승인 없이 북한에 다녀오면 어떤 처벌을 받나요?", "penalty"),
+])
+def test_the_kind_of_value_a_question_asks_for(question, kind):
+    slot = asked_slot(question)
+    assert slot is not None and slot.kind == kind
+
+
+@pytest.mark.parametrize("question", [
+    "Who chairs the committee?",
+    "How long may the waiver last?",  # a duration: the generic shape, no slot
+    "How much time does the President have?",
+    "Which illicit money-making activities did the President cite?",  # "money-making" is no amount
+    "What may the funds be used for?",  # the funds' use, not their amount
+    "Which paragraph of resolution 2397 obliges states to seize ships?",  # a paragraph: the label answers
+    "납북피해자 보상금을 받을 권리는 얼마 동안 쓰지 않으면 사라지나요?",  # 얼마 동안: a duration
+])
+def test_questions_without_a_slot(question):
+    assert asked_slot(question) is None
+
+
+def test_a_count_needs_a_number_before_the_counted_noun():
+    letters = asked_slot("How many letters did the Panel send to governments?")
+    assert letters.fills("In my time we sent more than 1,200 letters to governments and companies.")
+    assert not letters.fills("I served on the Panel for four years.")
+    assert not letters.fills("The Panel had eight experts.")  # a count, of something else
+    ships = asked_slot("How many ships have been blacklisted since 2023?")
+    assert ships.fills("Since 2023, Treasury and State have blacklisted 17 vessels.")  # same class of noun
+    people = asked_slot("How many North Koreans need humanitarian assistance?")
+    assert people.fills("10.3 million people who are in need of humanitarian assistance")  # a demonym: people
+    sailors = asked_slot("How many sailors died when the ship was sunk?")
+    assert sailors.fills("by sinking the warship and killing 46 of her crew")
+    workers = asked_slot("How many IT workers made up the delegation?")
+    assert not workers.fills("a delegation of IT workers earned more than $1 million")  # money, not a count
+    assert not workers.fills("OFAC sanctioned three individuals and two entities")  # another role
+    assert not workers.fills("The DPRK maintains a workforce of thousands of IT workers")  # no number
+    assert "letters" in count_nouns("letters") and "people" not in count_nouns("letters")
+
+
+def test_korean_counts_and_cross_lingual_counts():
+    members = asked_slot("위원은 몇 명까지 둘 수 있나요?")
+    assert members.fills("위원장 1명을 포함한 11명 이내의 위원으로 구성한다.")
+    assert members.fills("약 1만 5천 명으로 추정됩니다.")
+    assert not members.fills("회의 개최 3일 전까지 알려야 한다.")
+    people = asked_slot("How many people attended the seminar?")
+    assert people.fills("세미나에는 약 300명이 참석했다.")  # a Korean answer counts people with 명
+    assert not people.fills("306개 법령의 일부개정에 관한 대통령령")  # 개 counts things, not people
+
+
+def test_money_dates_documents_penalties():
+    budget = asked_slot("What annual budget has been agreed for the team?")
+    assert budget.fills("The team has an annual budget of $4.5 million.")
+    assert not budget.fills("The team will be composed of two elements.")
+    assert not budget.fills("Whoever violates this shall be subject to a civil penalty of $250,000.")  # a fine
+    won = asked_slot("연간 예산은 얼마인가요?")
+    assert won.fills("예산 3억 원을 편성한다.") and won.fills("3,000만원을 지급한다.")
+    assert not won.fills("3년 이하의 징역 또는 3천만원 이하의 벌금에 처한다.")  # a fine answers no budget question
+    assert not won.fills("최저임금액의 12개월분에 상당하는 금액을 기준으로 산정한다.")  # a formula, no amount
+    fine = asked_slot("What is the largest civil fine for a violation?")
+    assert fine.fills("(1) $250,000; or")
+    date = asked_slot("On what date did the committee hold its first meeting?")
+    assert date.fills("The committee met on April 30, 2024.") and date.fills("2019년 12월 22일까지")
+    assert not date.fills("It will hold its first meeting before the end of 2024.")
+    order = asked_slot("Under which executive order was the company designated?")
+    assert order.fills("X is being designated pursuant to E.O. 13810 for operating in the IT industry.")
+    assert not order.fills("X is a company that dispatches IT workers to Russia.")
+    assert slot_filled(order, "All property of the following persons is blocked.", "EO 13382 Sec. 1")
+    sentence = asked_slot("What sentence did the court impose on the woman?")
+    assert sentence.fills("She was sentenced to eight years in prison.")
+    assert not sentence.fills("The Justice Department charged an Arizona woman with running a laptop farm.")
+
+
+def test_a_two_part_question_has_no_slot_for_the_whole_answer():
+    q = "How long did the Council give states, and on what date did that deadline fall?"
+    assert asked_slot(q) is not None and question_slot(q) is None
+
+
+def test_slot_first_quotes_a_sentence_stating_the_value_from_a_lower_passage():
+    a = _passage("hearing", 1, "I served on the Panel for four years.")
+    b = _passage("hearing", 2, "In my time we sent more than 1,200 letters to governments.")
+    hits = [_hit(a, 1), _hit(b, 2)]
+    top, filled = _unit(0, a.text, 0.9, prior=0.2), _unit(1, b.text, 0.7, prior=0.1)
+    slot = asked_slot("How many letters did the Panel send?")
+    assert slot_first([top, filled], slot, hits)[0] is filled
+    assert slot_first([top, filled], slot, hits, share=0.9)[0] is top  # 0.6 own evidence < 0.9 × 0.7
+    assert slot_first([top], slot, hits) == [top]  # nothing fills: unchanged (the abstention check refuses)
+
+
+def test_the_scorer_prefers_the_filling_sentence():
+    p = _passage("hearing", 1, "I served on the Panel for four years and the Panel sent letters. "
+                                "In my time we sent more than 1,200 letters.")
+    scored = SentenceScorer(Tokenizer().tokens).score("How many letters did the Panel send?", [_hit(p, 1)])
+    assert "1,200 letters" in scored[0].unit.text
+
+
+def test_abstains_when_no_quote_fills_the_slot():
+    p = _passage("release", 1, "The program is offering a reward for information on the schemes.")
+    hits = [_hit(p, 1)]
+    rule = AbstainRule(below=0.0, agreed_below=0.0, section_below=0.0)
+    quote = [_unit(0, p.text, 1.0)]
+    q = "How large a reward does the program offer for information on the schemes?"
+    assert "(money)" in abstain_reason(q, "other", quote, hits, quote, rule)
+    amount = [_unit(0, "The program offers a reward of up to $5 million for information on the schemes.", 1.0)]
+    assert abstain_reason(q, "other", amount, hits, amount, rule) is None
+    only_counts = AbstainRule(below=0.0, agreed_below=0.0, section_below=0.0, slot_kinds=frozenset({"count"}))
+    assert abstain_reason(q, "other", quote, hits, quote, only_counts) is None  # money not checked
+
+
+def test_slot_patterns_stay_linear_on_long_digit_runs():
+    import time
+
+    texts = ["1" * 60 + " x", "1," * 60 + " x", "1 " * 60 + "x", "1만 " * 40 + "x", "12." * 40 + " 원x"]
+    slots = [asked_slot(q) for q in ("임기는 몇 년인가요?", "How many ships?", "연간 예산은 얼마인가요?",
+                                     "On what date?", "What sentence did the court impose?")]
+    started = time.perf_counter()
+    for slot in slots:
+        for text in texts:
+            slot.fills(text)
+    assert time.perf_counter() - started < 0.5  # nested repetition made one of these take a minute
