@@ -189,7 +189,7 @@ class SentenceScorer:
                                   round(w.rank_prior / (1 + hi), 4), round(shape_weight * shape, 4)))
         out.sort(key=lambda s: (-s.score, s.hit_index, s.unit_index))
         if slot is not None:
-            return slot_first(out, slot, hits, self.slot_share)
+            return slot_first(out, slot, hits, self.slot_share, document_anchors(question))
         return shape_first(out, qtype)
 
 
@@ -226,22 +226,31 @@ def fills(slot: Slot, s: ScoredUnit, hits: Sequence[Hit]) -> bool:
     return slot_filled(slot, s.unit.text, hits[s.hit_index].passage.label)
 
 
-def slot_first(ranked: list[ScoredUnit], slot: Slot, hits: Sequence[Hit], share: float = 0.0) -> list[ScoredUnit]:
+def slot_first(ranked: list[ScoredUnit], slot: Slot, hits: Sequence[Hit], share: float = 0.0,
+               anchors: Sequence[str] = ()) -> list[ScoredUnit]:
     """For a question asking for a value of a known kind (`app.slots.asked_slot`) whose best unit does not state
     one, move the best unit that does to the front — from any retrieved passage — when its own evidence
     (`ScoredUnit.evidence`) is at least `share` × the best unit's. A sentence that matches the question's words but
     lacks the asked value ("I served on the Panel for four years" for "How many letters did the Panel send?") is no
     answer, however well it matches; when no unit fills the slot, `ranked` is returned unchanged and the abstention
-    check (`app.abstain.abstain_reason`) refuses."""
+    check (`app.abstain.abstain_reason`) refuses. With `anchors` (the question's numbers, `document_anchors`), a
+    filling unit from a document mentioning them all (in any retrieved passage) comes before one from a document
+    that does not ("… designated in July 2025?": the release of 2025, not an order of 2005 citing other orders)."""
     candidates = [s for s in ranked if not s.unit.heading]
-    if not candidates or fills(slot, candidates[0], hits):
+    if not candidates:
         return ranked
     top = candidates[0]
     bar = top.evidence * share if top.evidence > 0 else top.evidence
-    filled = next((s for s in candidates if fills(slot, s, hits) and s.evidence >= bar), None)
-    if filled is None:
+    filled = [s for s in candidates if fills(slot, s, hits) and (s is top or s.evidence >= bar)]
+    if anchors:
+        contexts: dict[str, list[str]] = {}
+        for hit in hits:
+            contexts.setdefault(hit.passage.doc_id, []).append(passage_context(hit.passage))
+        fitting = [s for s in filled if not missing_anchors(anchors, contexts[hits[s.hit_index].passage.doc_id])]
+        filled = fitting or filled
+    if not filled or filled[0] is top:
         return ranked
-    return [filled, *(s for s in ranked if s is not filled)]
+    return [filled[0], *(s for s in ranked if s is not filled[0])]
 
 
 def passage_cosines(hits: Sequence[Hit]) -> list[float] | None:

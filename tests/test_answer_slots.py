@@ -160,3 +160,15 @@ def test_slot_patterns_stay_linear_on_long_digit_runs():
         for text in texts:
             slot.fills(text)
     assert time.perf_counter() - started < 0.5  # nested repetition made one of these take a minute
+
+
+def test_slot_first_prefers_a_filling_unit_from_a_document_with_the_question_numbers():
+    order = _passage("eo2005", 1, "By the authority vested in me, including Executive Order 12938, I order:")
+    release = _passage("release2025", 1, "Myong Chol is being designated pursuant to E.O. 13810.")
+    dated = _passage("release2025", 2, "Today, in July 2025, OFAC designated the network.")
+    hits = [_hit(order, 1), _hit(release, 2), _hit(dated, 3)]
+    top, other = _unit(0, order.text, 0.9, prior=0.2), _unit(1, release.text, 0.85, prior=0.1)
+    slot = asked_slot("Under which executive order was the representative designated in July 2025?")
+    assert slot_first([top, other], slot, hits)[0] is top  # both fill: no numbers to prefer by
+    assert slot_first([top, other], slot, hits, anchors=["2025"])[0] is other  # only the release mentions 2025
+    assert slot_first([top, other], slot, hits, anchors=["1999"])[0] is top  # neither does: the best filling
