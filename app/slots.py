@@ -58,7 +58,7 @@ _AUX = r"is|was|are|were|do|does|did|may|can|could|will|would|must|shall|should|
 _ASKED_MONEY = re.compile(
     r"\bhow much (?:\w+\s+)?(?:money|funding|funds|revenue|aid|assistance|income|profit)\b"
     rf"|\bhow (?:large|big|high|much) (?:an? |of an? )?(?:\w+\s+)?(?:{_MONEY_NOUN})s?\b"
-    r"|\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:amount|sum|grant)s?\b"
+    r"|\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:amount|sum|grant|fine|penalty)s?\b"
     rf"|\b(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:(?!(?:of|the|{_AUX})\b)[\w-]+\s+){{0,2}}?"
     rf"(?:{_MONEY_NOUN})s?\b(?!-)"
     r"|\bhow much (?:did|does|do|is|was|will|would)\b.*\b(?:cost|pay|paid|spend|spent|earn|earned|receive|raise)\b"
@@ -201,13 +201,13 @@ _DOCUMENT = re.compile(
     r"\s*(?:No\.\s*)?\(?\d{2,}|(?:행정명령|결의|제)\s*\d{2,}\s*호?", re.IGNORECASE)
 _ASKED_PENALTY = re.compile(
     r"\bwhat (?:(?:is|was|are|were) the )?(?:\w+\s+){0,2}?(?:sentence|penalty|penalties|punishment|prison term|jail term)\b"
-    r"(?!\s+of\s+the\s+(?:law|act))|\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:fine|penalty|penalties)\b"
+    r"(?!\s+of\s+the\s+(?:law|act))"
     r"|\bhow long (?:\w+\s+){0,6}(?:prison|jail|imprison\w*|sentenced)\b|형량|어떤\s*(?:처벌|형)|처벌은", re.IGNORECASE)
 _PENALTY = re.compile(
     rf"\b{_NUMBER}[\s-]+(?:years?|months?)\b.{{0,40}}\b(?:prison|imprison\w*|jail|incarcerat\w*|sentence)"
     rf"|\b(?:prison|imprison\w*|jail|sentenced?)\b.{{0,40}}\b{_NUMBER}[\s-]+(?:years?|months?)\b"
-    r"|\blife (?:imprisonment|in prison)\b|\bdeath penalty\b|\bfined\b|\b(?:fine|penalty) of\b|\$\s?\d"
-    r"|징역|금고|벌금|과태료|사형|무기",
+    r"|\blife (?:imprisonment|in prison)\b|\bdeath penalty\b|\bfined\b|\b(?:fine|penalty) of\b"
+    r"|징역|금고|벌금|과태료|사형|무기|" + _PENALTY_MONEY.pattern,  # an amount only as a fine ("a $5,000 fine")
     re.IGNORECASE)
 
 
@@ -219,13 +219,18 @@ def slot_filled(slot: Slot, sentence: str, label: str = "") -> bool:
 
 def asked_slot(question: str, kinds: frozenset[str] | None = None) -> Slot | None:
     """The value `question` asks for (see the module doc), or None when it asks for none the rules recognise.
-    The most specific form wins: a penalty before money ("what penalty" is answered by a fine or a prison term), a
-    date before a count ("몇 월 며칠"). `kinds`: only these kinds are recognised (None: all)."""
+    The most specific form wins: "the maximum fine / penalty" asks for an amount, any other penalty question for
+    a prison term or a fine (before money), a date before a count ("몇 월 며칠"). `kinds`: only these kinds are recognised (None: all)."""
     slot = _asked_slot(question)
     return slot if slot is not None and (kinds is None or slot.kind in kinds) else None
 
 
+_ASKED_MAX_AMOUNT = re.compile(r"\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:fine|penalty)\b", re.IGNORECASE)
+
+
 def _asked_slot(question: str) -> Slot | None:
+    if _ASKED_MAX_AMOUNT.search(question):  # "the maximum civil penalty": an amount, not a prison term
+        return Slot("money", _MONEY)
     if _ASKED_PENALTY.search(question):
         return Slot("penalty", _PENALTY)
     if _ASKED_DATE.search(question):

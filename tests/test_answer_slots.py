@@ -41,7 +41,7 @@ def _unit(hit_index: int, text: str, score: float, prior: float = 0.0) -> Scored
     ("What percentage of the population needs aid?", "percent"),
     ("Under which executive order was the company designated?", "document"),
     ("What sentence did the court impose on the defendant?", "penalty"),
-    ("What is the maximum civil penalty for a violation?", "penalty"),
+    ("What is the maximum civil penalty for a violation?", "money"),
     ("통일부 승인 없이 북한에 다녀오면 어떤 처벌을 받나요?", "penalty"),
 ])
 def test_the_kind_of_value_a_question_asks_for(question, kind):
@@ -111,6 +111,8 @@ def test_money_dates_documents_penalties():
     sentence = asked_slot("What sentence did the court impose on the woman?")
     assert sentence.fills("She was sentenced to eight years in prison.")
     assert not sentence.fills("The Justice Department charged an Arizona woman with running a laptop farm.")
+    assert not sentence.fills("IT workers generate between $250 million and $600 million a year.")  # no fine
+    assert sentence.fills("She was ordered to pay a fine of $10,000.")
 
 
 def test_a_two_part_question_has_no_slot_for_the_whole_answer():
