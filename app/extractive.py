@@ -154,7 +154,8 @@ class SentenceScorer:
             )
             # (a numbered document named only by the passage label fills the slot for `slot_first` and the
             # abstention check, but earns no bonus: every passage of that document would, on any question)
-            shape = answer_shape_score(qtype, unit.text, slot)
+            filled = slot_filled(slot, unit.text, passage=hits[hi].passage.text) if slot is not None else None
+            shape = answer_shape_score(qtype, unit.text, slot, filled)
             prior = 1.0 / (1 + hi)
             penalty = (
                 (w.heading_penalty if unit.heading else 0.0)
@@ -223,7 +224,8 @@ def question_slot(question: str, kinds: frozenset[str] | None = None) -> Slot | 
 
 def fills(slot: Slot, s: ScoredUnit, hits: Sequence[Hit]) -> bool:
     """True when unit `s` states the value `slot` asks for (or, for a numbered document, its passage label does)."""
-    return slot_filled(slot, s.unit.text, hits[s.hit_index].passage.label)
+    p = hits[s.hit_index].passage
+    return slot_filled(slot, s.unit.text, p.label, p.text)
 
 
 def slot_first(ranked: list[ScoredUnit], slot: Slot, hits: Sequence[Hit], share: float = 0.0,

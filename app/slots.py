@@ -40,6 +40,7 @@ class Slot:
     kind: SlotKind
     pattern: re.Pattern[str]
     not_this: re.Pattern[str] | None = None  # values of the kind that answer another question (a fine for a budget)
+    topic: re.Pattern[str] | None = None  # what the value is of: the passage stating it must mention it
 
     def fills(self, text: str) -> bool:
         """True when `text` states a value of this slot."""
@@ -71,6 +72,31 @@ _MONEY = re.compile(
     r"(?:dollars|won|euros|yuan|yen)\b|\bdollars?\b.{0,20}\d|(?:\d[\d,.]*\s*(?:조|억|천만|만|천)\s*)*\d[\d,.]*\s*"
     r"(?:조|억|천만|만|천)?\s*원(?!칙)",
     re.IGNORECASE)
+
+# What an amount is of: the question's money noun -> the words a passage stating such an amount uses. Nouns that
+# say nothing of what the money is for (amount, sum, money) have no topic.
+_MONEY_TOPICS: list[tuple[str, str]] = [
+    (r"rewards?|bount(?:y|ies)", r"reward|bount"),
+    (r"budgets?|appropriations?|funding|funds", r"budget|appropriat|fund|allocat"),
+    (r"salar(?:y|ies)|wages?", r"salar|wage|\bpa(?:y|id)\b|earn"),
+    (r"income|revenue|profits?|earnings", r"income|revenue|profit|earn|generat|proceeds"),
+    (r"prices?|costs?|fees?", r"price|cost|fee\b|fees|charge|\bpa(?:y|id)\b"),
+    (r"compensation|payments?", r"compensat|pa(?:y|id)"),
+    (r"grants?", r"grant"),
+    (r"예산", r"예산|편성"),
+    (r"보상금", r"보상금"),
+    (r"정착금", r"정착금"),
+    (r"지원금|보조금", r"지원금|보조금"),
+    (r"급여|연봉|임금", r"급여|연봉|임금"),
+]
+
+
+def _money_topic(question: str) -> re.Pattern[str] | None:
+    """The topic of the asked part of a money question (see `_MONEY_TOPICS`): the first money noun it names."""
+    found = [(m.start(), words) for nouns, words in _MONEY_TOPICS
+             if (m := re.search(rf"(?<![\w-])(?:{nouns})(?![\w-])" if nouns.isascii() else nouns, question, re.I))]
+    return re.compile(min(found)[1], re.IGNORECASE) if found else None
+
 
 # Amounts that are penalties: they answer "what fine / penalty", not "what budget / reward / cost".
 _ASKS_PENALTY_MONEY = re.compile(r"\bfines?\b|\bpenalt|벌금|과태료|과징금", re.IGNORECASE)
@@ -211,10 +237,13 @@ _PENALTY = re.compile(
     re.IGNORECASE)
 
 
-def slot_filled(slot: Slot, sentence: str, label: str = "") -> bool:
+def slot_filled(slot: Slot, sentence: str, label: str = "", passage: str = "") -> bool:
     """True when `sentence` states the slot's value; a numbered document may also be named by the passage label
-    the answer shows ("EO 13382 Sec. 5: …")."""
-    return slot.fills(sentence) or (slot.kind == "document" and bool(label) and slot.fills(label))
+    the answer shows ("EO 13382 Sec. 5: …"). A slot with a topic (an amount of a reward, of a budget) also needs
+    the topic in the sentence, its passage or label: "$250 million a year" of revenue answers no reward question."""
+    if not (slot.fills(sentence) or (slot.kind == "document" and bool(label) and slot.fills(label))):
+        return False
+    return slot.topic is None or bool(slot.topic.search(" ".join((sentence, passage, label))))
 
 
 def asked_slot(question: str, kinds: frozenset[str] | None = None) -> Slot | None:
@@ -243,6 +272,7 @@ def _asked_slot(question: str) -> Slot | None:
         return Slot("document", _DOCUMENT)
     if (pattern := _count_slot(question)) is not None:
         return Slot("count", pattern)
-    if _ASKED_MONEY.search(question):
-        return Slot("money", _MONEY, None if _ASKS_PENALTY_MONEY.search(question) else _PENALTY_MONEY)
+    if m := _ASKED_MONEY.search(question):  # the topic from the asked noun ("how much money … for grants": none)
+        return Slot("money", _MONEY, None if _ASKS_PENALTY_MONEY.search(question) else _PENALTY_MONEY,
+                    _money_topic(m.group()))
     return None

@@ -99,6 +99,11 @@ def test_money_dates_documents_penalties():
     assert won.fills("예산 3억 원을 편성한다.") and won.fills("3,000만원을 지급한다.")
     assert not won.fills("3년 이하의 징역 또는 3천만원 이하의 벌금에 처한다.")  # a fine answers no budget question
     assert not won.fills("최저임금액의 12개월분에 상당하는 금액을 기준으로 산정한다.")  # a formula, no amount
+    reward = asked_slot("How large a reward does the program offer for information on the schemes?")
+    assert not slot_filled(reward, "IT workers generate between $250 million and $600 million a year.")
+    assert slot_filled(reward, "It offers up to $5 million.", passage="The program offers a reward. It offers up to $5 million.")
+    grants = asked_slot("How much money per year was authorized for grants?")  # the money asked has no topic
+    assert slot_filled(grants, "There are authorized to be appropriated $2,000,000 for each fiscal year.")
     fine = asked_slot("What is the largest civil fine for a violation?")
     assert fine.fills("(1) $250,000; or")
     date = asked_slot("On what date did the committee hold its first meeting?")
