@@ -179,3 +179,12 @@ def test_slot_first_prefers_a_filling_unit_from_a_document_with_the_question_num
     assert slot_first([top, other], slot, hits)[0] is top  # both fill: no numbers to prefer by
     assert slot_first([top, other], slot, hits, anchors=["2025"])[0] is other  # only the release mentions 2025
     assert slot_first([top, other], slot, hits, anchors=["1999"])[0] is top  # neither does: the best filling
+
+
+def test_years_and_percentages():
+    year = asked_slot("In what year was the registry established?")
+    assert year.fills("The registry was established in 2019.") and year.fills("2019년에 설치되었다.")
+    assert not year.fills("The registry is voluntary.")
+    share = asked_slot("What percentage of the population needs food aid?")
+    assert share.fills("About 43% of the population needs food aid.") and share.fills("well over half of the people")
+    assert not share.fills("Many people need food aid.")

@@ -22,6 +22,9 @@ Session 4 (~18:10 UTC): the answer-shape bonus left out of the signal (`--shape 
 and 0.36 on the held-out set: unanswerable "how many … in 2023?" questions always find a sentence stating a number),
 then the passage weight refitted here (`--passage-grid 1 1.5 2 2.25 2.5 2.75 3 3.25 3.5 4`: F1 0.769 for weights
 2.0-3.0, 0.731 outside; midpoint 2.5) and the threshold at that weight: [2.667, 2.687] → below 2.677 (AUC 0.780).
+Session 4 (~19:10 UTC), the asked-slot check (`app.slots`; `measure_missing` now means no quote fills the slot):
+threshold range unchanged [2.668, 2.685] → 2.677 (F1 0.804, AUC 0.793); the slot rule fires on 5 unanswerable
+questions and no answerable one, so nothing was refitted.
 The printout also gives the corpus-vocabulary features (`vocabulary_coverage`): measured and not used (see
 `vocabulary_coverage`).
 """
