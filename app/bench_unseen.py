@@ -15,13 +15,10 @@ Same metrics and baseline as `policyqa eval qa` (`app.bench_qa`). Usage: ``polic
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from app.bench_qa import REPO_ROOT, format_tables, run
 from index.evalsets import load_answer_set
-
-logger = logging.getLogger(__name__)
 
 QA_DIR = REPO_ROOT / "tests" / "qa"
 UNSEEN_SETS: dict[str, tuple[Path, Path]] = {  # name -> (questions, documents folder)
@@ -40,17 +37,11 @@ def unseen_files(folder: Path) -> list[Path]:
 
 def unseen_index(settings, name: str = "unseen"):
     """The cached index of one unseen set's documents for the configured embedder, brought up to date."""
-    from index.index import Index
-    from index.manifest import IndexMismatchError
+    from index.bench_corpus import open_cached_index
 
     folder = UNSEEN_SETS[name][1]
-    path = settings.home / "bench" / f"{name}-{settings.index.embedder.replace('/', '_')}"
-    kwargs = dict(settings=settings.index, chunking=settings.chunking, home=settings.home)
-    try:
-        index = Index.open_or_create(path, **kwargs)
-    except IndexMismatchError as exc:
-        logger.info("rebuilding %s: %s", path, exc)
-        index = Index.open_or_create(path, rebuild=True, **kwargs)
+    index = open_cached_index(settings.home / "bench" / f"{name}-{settings.index.embedder.replace('/', '_')}",
+                              settings)
     report = index.ingest(unseen_files(folder), prune=True)
     if report.failed:
         raise RuntimeError("unseen documents failed to load: " + "; ".join(f"{o.path}: {o.message}"

@@ -38,23 +38,28 @@ def _log_progress(every: float = 30.0) -> Callable[[str, int, int], None]:
     return report
 
 
+def open_cached_index(path: Path, settings, index_settings=None):
+    """Open (or create) a cached benchmark index at `path`; one built by another embedder or format is rebuilt."""
+    from index.index import Index
+    from index.manifest import IndexMismatchError
+
+    kwargs = dict(settings=index_settings or settings.index, chunking=settings.chunking, home=settings.home)
+    try:
+        return Index.open_or_create(path, **kwargs)
+    except IndexMismatchError as exc:
+        logger.info("rebuilding the benchmark index %s: %s", path, exc)
+        return Index.open_or_create(path, rebuild=True, **kwargs)
+
+
 def bench_index(embedder: str, *, settings, shared_data: Path = SHARED_DATA, corpus_dir: Path = CORPUS_DIR,
                 on_progress: Callable[[str, int, int], None] | None = None, required: Iterable[str] = ()):
     """Open (or build) the benchmark index for `embedder` ("minilm", "e5-small" or a model directory) and bring it
     up to date with the corpus files. Raises RuntimeError naming the documents when some in `required` (doc ids
     the question sets cite) did not get indexed."""
-    from index.index import Index
-    from index.manifest import IndexMismatchError
-
     files = corpus_files(shared_data, corpus_dir)
     index_settings = settings.index.model_copy(update={"embedder": embedder})
     path = bench_dir(settings.home, embedder)
-    kwargs = dict(settings=index_settings, chunking=settings.chunking, home=settings.home)
-    try:
-        index = Index.open_or_create(path, **kwargs)
-    except IndexMismatchError as exc:
-        logger.info("rebuilding the benchmark index %s: %s", path, exc)
-        index = Index.open_or_create(path, rebuild=True, **kwargs)
+    index = open_cached_index(path, settings, index_settings)
     report = index.ingest(sorted(files.values()), prune=True, on_progress=on_progress or _log_progress())
     if report.failed:
         logger.warning("benchmark corpus: %d files failed: %s", len(report.failed),
