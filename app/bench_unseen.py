@@ -1,4 +1,4 @@
-"""Answer benchmark on unseen documents: two sets of documents written for evaluation, each with its questions.
+"""Answer benchmark on unseen documents: three sets of documents written for evaluation, each with its questions.
 
 - `unseen`: tests/qa/answers_unseen.jsonl (44 questions) over tests/qa/unseen_docs/ (a Security Council
   resolution, hearing and seminar transcripts, a law.go.kr-style Korean statute, think-tank and news pages, a
@@ -6,11 +6,16 @@
   first in session 4, then used to find general failures (a development set since).
 - `unseen2`: tests/qa/answers_unseen2.jsonl (51 questions) over tests/qa/unseen_docs2/ (a Panel-of-Experts report,
   a press briefing, a Korean statute, a 국회 회의록, a 경축사, an interview page, a 보도자료, a CRS-style PDF, a fact
-  sheet, the 1991 Basic Agreement), written blind by someone who never saw the first set, kept for the final
-  honest measure (nobody looks at its failures to tune).
+  sheet, the 1991 Basic Agreement), written blind by someone who never saw the first set; the final measure of
+  session 4, a development set since session 5.
+- `unseen3`: tests/qa/answers_unseen3.jsonl (68 questions) over tests/qa/unseen_docs3/ (a Treasury press-release
+  page, a House bill, a Security Council meeting record, an EU implementing regulation, a think-tank analysis, a
+  podcast transcript, a Korean 통일백서 chapter PDF, a 군사분야 합의서, a Korean news page, a 시행령), written blind in
+  session 5 without reading the earlier sets' documents or questions: the final honest measure (nobody looks at
+  its failures to tune).
 None of the documents has front matter. Each set's index holds its documents only (its unanswerable questions were
 checked against them), built with the configured embedder and cached under $POLICYQA_HOME/bench/<set>-<embedder>.
-Same metrics and baseline as `policyqa eval qa` (`app.bench_qa`). Usage: ``policyqa eval unseen [--set unseen2]``.
+Same metrics and baseline as `policyqa eval qa` (`app.bench_qa`). Usage: ``policyqa eval unseen [--set unseen3]``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ QA_DIR = REPO_ROOT / "tests" / "qa"
 UNSEEN_SETS: dict[str, tuple[Path, Path]] = {  # name -> (questions, documents folder)
     "unseen": (QA_DIR / "answers_unseen.jsonl", QA_DIR / "unseen_docs"),
     "unseen2": (QA_DIR / "answers_unseen2.jsonl", QA_DIR / "unseen_docs2"),
+    "unseen3": (QA_DIR / "answers_unseen3.jsonl", QA_DIR / "unseen_docs3"),
 }
 _NOT_DOCUMENTS = {"README.md"}
 
@@ -50,7 +56,7 @@ def unseen_index(settings, name: str = "unseen"):
 
 
 def main(*, settings, out_dir: Path, which: str = "all") -> int:
-    """Run the named set ("unseen", "unseen2") or both ("all"), one table per set."""
+    """Run the named set ("unseen", "unseen2", "unseen3") or all of them ("all"), one table per set."""
     from index.bench_common import write_result
 
     names = list(UNSEEN_SETS) if which == "all" else [which]
