@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.anchors import document_anchors, missing_anchors, passage_context
+from app.paraphrase import canonical_question, with_meanings
 from app.qtype import QuestionType, answer_shape_score, is_multi_part, question_type
 from app.sentences import Unit, is_complete, split_units
 from app.slots import SLOT_KINDS, Slot, asked_slot, slot_filled
@@ -40,6 +41,7 @@ class ScoreWeights:
     context_share: float = 0.3  # part of the lexical score taken from the passage/label instead of the sentence
     addenda_penalty: float = 0.2  # 부칙 / addenda (enactment and transition boilerplate) unless the question asks
     unit_shape: float = 0.15  # added to `shape` when the question asks for a value of a known kind (`asked_slot`)
+    question_penalty: float = 0.2  # a sentence that asks (a transcript's "Why is …?") states no answer
 
 
 # Addenda (부칙, "Addenda", "Supplementary provisions") hold enactment dates and transition rules: they match any
@@ -131,14 +133,15 @@ class SentenceScorer:
     def score(self, question: str, hits: Sequence[Hit], qtype: QuestionType | None = None) -> list[ScoredUnit]:
         w = self.weights
         qtype = qtype or question_type(question)
-        q_tokens = set(self._tokenize(question, question=True))
+        q_tokens = set(self._tokenize(canonical_question(question), question=True))
         rows: list[tuple[int, int, Unit, set[str]]] = []
         contexts: list[set[str]] = []
         for hi, hit in enumerate(hits):
             p = hit.passage
-            contexts.append(set(self._tokenize(" ".join(x for x in (p.text, p.title, p.label, p.section or "") if x))))
+            context = " ".join(x for x in (p.text, p.title, p.label, p.section or "") if x)
+            contexts.append(set(self._tokenize(with_meanings(context))))
             for ui, unit in enumerate(split_units(p.text)):
-                rows.append((hi, ui, unit, set(self._tokenize(unit.text))))
+                rows.append((hi, ui, unit, set(self._tokenize(with_meanings(unit.text)))))
         if not rows:
             return []
         idf = _idf([r[3] for r in rows])
@@ -162,6 +165,7 @@ class SentenceScorer:
                 + (w.fragment_penalty if len(unit.text.split()) < 4 and len(unit.text) < 15 else 0.0)
                 + (w.incomplete_penalty if not unit.heading and not is_complete(unit.text) else 0.0)
                 + (w.addenda_penalty if addenda[hi] else 0.0)
+                + (w.question_penalty if is_interrogative(unit.text) else 0.0)
             )
             base = w.lexical * lex + shape_weight * shape + w.rank_prior * prior - penalty
             cheap.append((base, lex, shape, i))
@@ -192,6 +196,15 @@ class SentenceScorer:
         if slot is not None:
             return slot_first(out, slot, hits, self.slot_share, document_anchors(question))
         return shape_first(out, qtype)
+
+
+_ASKS = re.compile(r"[?？]\W*$")
+
+
+def is_interrogative(sentence: str) -> bool:
+    """True when the sentence is a question ("… 이유가 무엇입니까?", "Do we know how much …?"): in a transcript or
+    an interview it is what someone asked, not what the document states."""
+    return bool(_ASKS.search(sentence.strip()))
 
 
 # Question types whose answer is a value a sentence either states or does not (a period, a date, a number): a

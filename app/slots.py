@@ -22,7 +22,7 @@ left unchecked, and the question keeps the generic shape of its type, `app.qtype
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 SlotKind = Literal["money", "count", "date", "year", "percent", "document", "penalty"]
@@ -41,6 +41,7 @@ class Slot:
     pattern: re.Pattern[str]
     not_this: re.Pattern[str] | None = None  # values of the kind that answer another question (a fine for a budget)
     topic: re.Pattern[str] | None = None  # what the value is of: the passage stating it must mention it
+    years: frozenset[str] = frozenset()  # the years the question is about: a sentence dated only otherwise misses
 
     def fills(self, text: str) -> bool:
         """True when `text` states a value of this slot."""
@@ -57,7 +58,7 @@ _MONEY_NOUN = (r"budget|cost|fine|reward|bounty|salary|salaries|wage|price|fee|f
                r"appropriation|compensation|payment|income|revenue|profit|earnings|sum|amount")
 _AUX = r"is|was|are|were|do|does|did|may|can|could|will|would|must|shall|should|has|have|had|might"
 _ASKED_MONEY = re.compile(
-    r"\bhow much (?:\w+\s+)?(?:money|funding|funds|revenue|aid|assistance|income|profit)\b"
+    r"\bhow much (?:\w+\s+)?(?:money|funding|funds|revenue|income|profit)\b"
     rf"|\bhow (?:large|big|high|much) (?:an? |of an? )?(?:\w+\s+)?(?:{_MONEY_NOUN})s?\b"
     r"|\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:amount|sum|grant|fine|penalty)s?\b"
     rf"|\b(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:(?!(?:of|the|{_AUX})\b)[\w-]+\s+){{0,2}}?"
@@ -243,15 +244,41 @@ def slot_filled(slot: Slot, sentence: str, label: str = "", passage: str = "") -
     the topic in the sentence, its passage or label: "$250 million a year" of revenue answers no reward question."""
     if not (slot.fills(sentence) or (slot.kind == "document" and bool(label) and slot.fills(label))):
         return False
+    if other_years(slot.years, sentence):
+        return False
     return slot.topic is None or bool(slot.topic.search(" ".join((sentence, passage, label))))
 
 
 def asked_slot(question: str, kinds: frozenset[str] | None = None) -> Slot | None:
     """The value `question` asks for (see the module doc), or None when it asks for none the rules recognise.
     The most specific form wins: "the maximum fine / penalty" asks for an amount, any other penalty question for
-    a prison term or a fine (before money), a date before a count ("몇 월 며칠"). `kinds`: only these kinds are recognised (None: all)."""
+    a prison term or a fine (before money), a date before a count ("몇 월 며칠"). `kinds`: only these kinds are
+    recognised (None: all). The slot carries the years the question names (`years_of`; not for a question asking
+    for a year or a numbered document, whose answer is itself a year or names one)."""
     slot = _asked_slot(question)
-    return slot if slot is not None and (kinds is None or slot.kind in kinds) else None
+    if slot is None or (kinds is not None and slot.kind not in kinds):
+        return None
+    if slot.kind not in ("year", "document") and (years := years_of(question)):
+        slot = replace(slot, years=years)
+    return slot
+
+
+_YEAR_NUMBER = re.compile(r"(?<![\d.,§-])(?<!§ )(?:19|20)\d\d(?!\d|,\d)")
+
+
+def years_of(text: str) -> frozenset[str]:
+    """The years (1900–2099) `text` names: "in 2024", "2024년", "FY2024" (not "§ 2019", "1,998", "20123")."""
+    return frozenset(_YEAR_NUMBER.findall(text))
+
+
+def other_years(asked: frozenset[str], sentence: str) -> bool:
+    """True when the question is about `asked` years and `sentence` is dated, but only by other years: "2023년
+    예산은 약 1조 1,000억원" states no budget of 2025, "14 March 2019" no date of February 2024. A sentence naming
+    no year at all may still be about the asked one (its passage or document gives the year)."""
+    if not asked:
+        return False
+    named = years_of(sentence)
+    return bool(named) and not (named & asked)
 
 
 _ASKED_MAX_AMOUNT = re.compile(r"\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:fine|penalty)\b", re.IGNORECASE)

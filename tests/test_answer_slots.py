@@ -188,3 +188,24 @@ def test_years_and_percentages():
     share = asked_slot("What percentage of the population needs food aid?")
     assert share.fills("About 43% of the population needs food aid.") and share.fills("well over half of the people")
     assert not share.fills("Many people need food aid.")
+
+
+def test_years_the_question_names_are_part_of_the_slot():
+    from app.slots import other_years, years_of
+
+    assert years_of("In 2024, FY2025 and 2019년") == {"2024", "2025", "2019"}
+    assert years_of("§ 2019, 1,998 people, bill 20123, 2,019,000 barrels") == frozenset()
+    slot = asked_slot("2025년 남북협력기금 사업비 예산안의 금액은 얼마인가?")
+    assert slot.kind == "money" and slot.years == {"2025"}
+    assert not slot_filled(slot, "2023년 남북협력기금 사업비 예산은 약 1조 1,000억원이었다.")  # another year's
+    assert slot_filled(slot, "2025년 사업비 예산안은 약 9,000억원이다.")
+    assert slot_filled(slot, "사업비 예산안은 약 9,000억원이다.")  # undated: its passage may give the year
+    assert not other_years(frozenset(), "In 2019 it cost $5.")
+    # a question asking for a year or a numbered order keeps no years: its answer is one
+    assert asked_slot("In what year after 2015 did the Panel first report this?").years == frozenset()
+
+
+def test_how_much_aid_is_not_only_money():
+    # "how much aid" is answered in tons as often as in dollars: no money slot, the quantity shape decides
+    assert asked_slot("How much nutrition aid did Washington promise under the 2012 deal?") is None
+    assert asked_slot("How much money did Washington promise under the 2012 deal?").kind == "money"

@@ -1,0 +1,47 @@
+"""Paraphrase groups of policy language (app.paraphrase) and their use by the sentence scorer: "take effect" finds
+"entered into force", "interim" finds "midterm", across English and Korean wording (pure, no model)."""
+
+from __future__ import annotations
+
+from app.extractive import SentenceScorer, is_interrogative
+from app.paraphrase import canonical_question, meanings, with_meanings
+from app.tokens import Tokenizer
+from index.types import Hit, Passage
+
+
+def _hit(text: str) -> Hit:
+    p = Passage(chunk_id="d#1", doc_id="d", title="Treaty", source="d.txt", doc_type="article", language="en",
+                label="Treaty ¶1", start=0, end=len(text), text=text)
+    return Hit(passage=p, rank=1, score=1.0, dense_score=0.9)
+
+
+def test_phrases_of_one_meaning_share_a_token():
+    for phrase in ("took effect", "entered into force", "comes into effect", "is effective", "시행한다", "발효"):
+        assert meanings(phrase) == ["zzeffective"], phrase
+    assert meanings("시행령 제3조") == []  # an enforcement decree is a kind of document, not "taking effect"
+    assert meanings("a midterm report") == meanings("an interim report") == ["zzinterim"]
+    assert "zzannual" in meanings("shall report annually") and "zzannual" in meanings("매년 9월 30일까지")
+    assert meanings("the end of the meeting") == []  # "end" says too many things to mean "expire"
+
+
+def test_question_phrases_are_replaced_sentence_words_are_kept():
+    assert canonical_question("When did the treaty come into force?").split() == ["When", "did", "the", "treaty",
+                                                                                  "zzeffective", "?"]
+    assert with_meanings("It entered into force on December 4.") == "It entered into force on December 4. zzeffective"
+    assert with_meanings("No group here.") == "No group here."
+
+
+def test_the_scorer_matches_a_paraphrase_of_the_question():
+    text = ("The treaty was signed in Pyongyang on June 19, 2024. "
+            "Both sides ratified it in November, so the treaty entered into force on December 4, 2024.")
+    scored = SentenceScorer(Tokenizer().tokens).score("On what date did the treaty take effect?", [_hit(text)])
+    assert "December 4" in scored[0].unit.text
+
+
+def test_a_question_in_a_transcript_is_not_an_answer():
+    assert is_interrogative("집행되지 않는 예산을 매년 1조원 넘게 편성하는 이유가 무엇입니까?")
+    assert is_interrogative("Do we know how much is actually reaching North Korea? ")
+    assert not is_interrogative("The cap is 500,000 barrels a year.")
+    text = "Why is the budget over 1 trillion won every year? The budget for 2024 is 900 billion won."
+    scored = SentenceScorer(Tokenizer().tokens).score("What is the budget for 2024?", [_hit(text)])
+    assert scored[0].unit.text.startswith("The budget for 2024")
