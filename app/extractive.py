@@ -381,6 +381,25 @@ def choose_units(question: str, scored: Sequence[ScoredUnit], hits: Sequence[Hit
     return cover_anchors(chosen, scored, hits, document_anchors(question), max_sentences)
 
 
+def fill_gaps(chosen: Sequence[ScoredUnit], hits: Sequence[Hit]) -> list[ScoredUnit]:
+    """Quotes of one passage read as one stretch: when two chosen units of a passage have exactly one unit between
+    them, that unit joins ("Russia vetoed the draft. Thirteen members voted in favor. [China abstained.] Russia's
+    veto ends …"): skipping it would cut the passage's own account, often at the answer. Headings never join.
+    The added unit carries no score of its own (0); the order is `chosen`'s, each gap after its predecessor."""
+    out: list[ScoredUnit] = []
+    units_of: dict[int, list[Unit]] = {}
+    for s in chosen:
+        out.append(s)
+        later = [o.unit_index for o in chosen if o.hit_index == s.hit_index and o.unit_index > s.unit_index]
+        if not later or min(later) != s.unit_index + 2:
+            continue
+        units = units_of.setdefault(s.hit_index, split_units(hits[s.hit_index].passage.text))
+        middle = units[s.unit_index + 1] if s.unit_index + 1 < len(units) else None
+        if middle is not None and not middle.heading:
+            out.append(ScoredUnit(s.hit_index, middle, s.unit_index + 1, 0.0, 0.0, None, 0.0))
+    return out
+
+
 # The start of an enumerated item right after a unit: "(1) …", "(A) …", "2. …", "① …", "가. …".
 _NEXT_ITEM = re.compile(r"\s*(?:\(\w{1,4}\)\s|\d{1,3}\\?\.\s|\*\*[①-⑳]|[①-⑳]|[가나다라마바사아자차카타파하]\\?\.\s)")
 
@@ -410,7 +429,8 @@ class ExtractiveAnswerer:
         qtype = question_type(question)
         if scored is None:
             scored = self.scorer.score(question, hits, qtype)
-        chosen = choose_units(question, scored, hits, max_sentences=self.max_sentences, closeness=self.closeness)
+        chosen = fill_gaps(choose_units(question, scored, hits, max_sentences=self.max_sentences,
+                                        closeness=self.closeness), hits)
         sentences = []
         for s in chosen:
             start, end = s.unit.start, s.unit.end

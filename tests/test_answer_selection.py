@@ -241,3 +241,21 @@ def test_a_retrieved_list_item_brings_in_the_chunk_holding_its_lead_in():
     assert len(with_lead_ins([_hit(lead, 1), *hits], ListIndex())) == 3
     assert with_lead_ins(hits, object()) == hits
     assert len(with_lead_ins(hits, ListIndex(), most=0)) == 2
+
+
+def test_one_unit_between_two_quotes_of_a_passage_joins_them():
+    from app.extractive import fill_gaps
+    from app.sentences import split_units
+
+    text = ("Russia vetoed the draft. Thirteen members voted in favor. China abstained. "
+            "The veto ends the Panel's work.")
+    hits = [_hit(_passage("briefing", 1, text), 1)]
+    units = split_units(text)
+
+    def chosen(*indices):
+        return [ScoredUnit(0, units[i], i, 1.0, 0.5, 0.5, 0.0) for i in indices]
+
+    assert [s.unit.text for s in fill_gaps(chosen(1, 3), hits)] == [
+        "Thirteen members voted in favor.", "China abstained.", "The veto ends the Panel's work."]
+    assert [s.unit_index for s in fill_gaps(chosen(0, 3), hits)] == [0, 3]  # two between: not one stretch
+    assert [s.unit_index for s in fill_gaps(chosen(0, 1), hits)] == [0, 1]
