@@ -84,6 +84,9 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ("quantity", re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|amount|percentage|share)\b|몇|얼마|금액|인원|수는", re.IGNORECASE)),
     ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:official|agency|person|minister|body|organization)\b|누가|누구|어느 기관|주체", re.IGNORECASE)),
     ("definition", re.compile(r"\bwhat (?:is|are|does)\b.*\b(?:mean|defined|definition)\b|\bdefin|\bmeaning of\b|\bwhat is meant\b|뜻|정의|이란\s*무엇|란\s*무엇", re.IGNORECASE)),
+    # "Which ports must the report address?" asks for things of a kind (no sentence shape), not whether one must
+    ("other", re.compile(r"^\W*(?:which|what)\s+(?!(?:do|does|did|is|are|was|were|must|may|can|shall)\b)\w+"
+                         r"(?:\s+\w+)?\s+(?:must|may|can|shall)\b", re.IGNORECASE)),
     ("permission", re.compile(r"\b(?:may|can|must|shall)\b.*\?|\bis (?:it )?(?:allowed|permitted|prohibited|required)\b|\bwhat may\b|할 수 있|해야 하|하여야|금지|허가", re.IGNORECASE)),
     ("reason", re.compile(r"\bwhy\b|\bfor what purpose\b|\bwhat is the purpose\b|\breason\b|왜|목적|이유", re.IGNORECASE)),
     ("place", re.compile(r"\bwhere\b|어디", re.IGNORECASE)),

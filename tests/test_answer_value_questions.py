@@ -74,6 +74,14 @@ def test_when_is_a_date_question_only_as_the_question_word():
     assert question_type("What danger did the President point to when he declared the emergency?") != "date"
 
 
+def test_which_things_must_be_is_not_a_permission_question():
+    # the answer is the things of that kind (a list item), not a sentence saying "shall"
+    assert question_type("Which Russian ports must the inspection report specifically address?") == "other"
+    assert question_type("What ports must be covered?") == "other"
+    assert question_type("What must the report include?") == "permission"
+    assert question_type("May the President waive the sanctions?") == "permission"
+
+
 # ---------------------------------------------------------------- lists
 
 
