@@ -348,6 +348,9 @@ def _headline_after_masthead(lines: list[str], max_chars: int) -> str | None:
         return None
     if any(len(ln.split()) > 8 and not is_layout_line(ln) for ln in window[:last]):
         return None  # a real title stands before the dateline ("Hearing on … — Transcript / June 12, 2025")
+    if not any(_BOILERPLATE_HEADS.match(ln) or is_layout_line(ln) or _is_upper(ln) for ln in window[:last + 1]):
+        return None  # no masthead (agency in capitals, release label, column header): "제79주년 광복절 경축사 /
+        # 2024년 8월 15일 / 서울 세종문화회관 대극장" is a title, its date and its venue
     candidate = lines[last + 1]
     if (len(candidate) > max_chars or _SPEAKER.match(candidate) or _BODY_START.match(candidate)
             or is_layout_line(candidate) or candidate.endswith((".", ",", ";", ":"))):

@@ -38,8 +38,8 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # with `ingest.CHUNKER_VERSION` it makes the version an index records per document (`ingest.pipeline_version`), so
 # the next ingest reloads files it would otherwise skip as unchanged. 2: title / type / date inferred for
 # documents without front matter (`ingest.infer`); 3: an HTML or markdown table's rows as lines with their column
-# names (`ingest.tables`).
-LOADER_VERSION = "loader-3"
+# names (`ingest.tables`); 4: a title, its date and its venue are not a masthead (`ingest.infer`).
+LOADER_VERSION = "loader-4"
 
 # Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
 PAGE_SEPARATOR = "\n\n"

@@ -212,6 +212,14 @@ def test_a_title_before_its_dateline_stays_the_title():
     assert infer.first_line_title(text) == "Hearing on North Korea Policy — Transcript"
 
 
+def test_a_short_title_then_its_date_and_venue():
+    # a speech: title, date, venue — no masthead (agency in capitals, release label, column header) before the date
+    text = "제79주년 광복절 경축사\n\n2024년 8월 15일\n서울 세종문화회관 대극장\n\n존경하는 국민 여러분,\n"
+    assert infer.first_line_title(text) == "제79주년 광복절 경축사"
+    text = "Remarks by the Minister\nMarch 3, 2025\nSeoul Foreign Correspondents' Club\n\nThank you all."
+    assert infer.first_line_title(text) == "Remarks by the Minister"
+
+
 def test_law_go_kr_short_title_becomes_the_citation_prefix():
     text = ("군사정전에 관한 협정 체결 이후 납북피해자의 보상 및 지원에 관한 법률 ( 약칭: 납북피해자보상법 )\n"
             "[시행 2024. 7. 10.] [법률 제19528호, 2023. 7. 9., 일부개정]\n\n"
