@@ -24,7 +24,8 @@ from app.abstain import AbstainRule, abstain_reason, no_answer_text
 from app.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer, choose_units
 from app.followup import standalone_query
 from app.llm import LLMAnswerer
-from app.qtype import question_type
+from app.named import index_names, named_documents
+from app.qtype import is_multi_part, question_type
 from app.settings import Settings
 from app.support import SupportChecker, SupportThresholds, VectorCache, locate_span
 from app.tokens import Tokenizer
@@ -119,6 +120,27 @@ def with_lead_ins(hits: list[Hit], index: Any, most: int = 2) -> list[Hit]:
             have.add(passage.chunk_id)
             added += 1
     return out
+
+
+def named_first(question: str, qtype: str, scored: list[ScoredUnit], hits: Sequence[Hit], index: Any,
+                tools: Tools) -> list[ScoredUnit]:
+    """A single-part question that names a retrieved document (`app.named`: "according to the State Department
+    briefing", "광복절 경축사에서") is answered from it: that document's units come first (the asked value
+    preferred among them), then the rest. Unchanged when no retrieved document is named, for a two-part question,
+    or for an index that cannot list its documents."""
+    documents = getattr(index, "documents", None)
+    if not scored or not callable(documents) or is_multi_part(question):
+        return scored
+    tokens = tools.tokenizer.tokens
+    retrieved: dict[str, set[str]] = {}
+    for hit in hits:
+        retrieved.setdefault(hit.passage.doc_id, set()).update(tokens(hit.passage.text))
+    named = named_documents(tokens(question, question=True), index_names(documents(), tokens), retrieved)
+    first = [s for s in scored if hits[s.hit_index].passage.doc_id in named]
+    if not any(not s.unit.heading for s in first) or len(first) == len(scored):
+        return scored
+    rest = [s for s in scored if hits[s.hit_index].passage.doc_id not in named]
+    return tools.scorer.prefer_answers(question, first, hits, qtype) + rest
 
 
 def to_citation(n: int, hit: Hit, span: tuple[int, int]) -> Citation:
@@ -224,6 +246,7 @@ def answer_stream(
         answerer is None or isinstance(answerer, str)) else answerer
     qtype = question_type(query)
     scored = tools.scorer.score(query, hits, qtype) if hits else []  # 3. score sentences
+    scored = named_first(query, qtype, scored, hits, index, tools)
     selected = choose_units(query, scored, hits, max_sentences=settings.answer.max_sentences,
                             closeness=settings.answer.closeness)
     reason = abstain_reason(query, qtype, scored, hits, selected, tools.abstain)

@@ -193,9 +193,16 @@ class SentenceScorer:
             out.append(ScoredUnit(hi, unit, ui, round(total, 4), round(lex, 4), sem, shape,
                                   round(w.rank_prior / (1 + hi), 4), round(shape_weight * shape, 4)))
         out.sort(key=lambda s: (-s.score, s.hit_index, s.unit_index))
+        return self.prefer_answers(question, out, hits, qtype)
+
+    def prefer_answers(self, question: str, ranked: list[ScoredUnit], hits: Sequence[Hit],
+                       qtype: QuestionType) -> list[ScoredUnit]:
+        """`ranked` with a unit stating the asked value first (`slot_first`, or `shape_first` for a value
+        question without a recognised slot), when one qualifies."""
+        slot = question_slot(question, self.slot_kinds)
         if slot is not None:
-            return slot_first(out, slot, hits, self.slot_share, document_anchors(question))
-        return shape_first(out, qtype)
+            return slot_first(ranked, slot, hits, self.slot_share, document_anchors(question))
+        return shape_first(ranked, qtype)
 
 
 _ASKS = re.compile(r"[?？]\W*$")
