@@ -43,9 +43,75 @@ _GROUPS: dict[str, str] = {
     "repeal": r"\b(?:repeal(?:s|ed|ing)?|abolish(?:es|ed|ing)?|rescind(?:s|ed|ing)?|revok(?:e|es|ed|ing))\b|폐지",
     "worker": r"\b(?:workers?|labou?r(?:er|ers)?)\b|노동자|근로자",
 }
+# The same idea across languages: an English question about a Korean statute ("Which article requires a yearly
+# report to the National Assembly?") shares no word with "매년 … 국회 … 보고하여야 한다". A glossary of the terms
+# of inter-Korean and sanctions law gives both sides one token (dictionary-based cross-language matching).
+_GLOSSARY: dict[str, str] = {
+    "assembly": r"\bNational Assembly\b|국회",
+    "committee": r"\bcommittees?\b|위원회",
+    "member": r"\bmembers?\b|위원(?!회|장)",
+    "report": r"\breport(?:s|ed|ing)?\b|보고(?!서)",
+    "reconsider": r"\breconsider(?:s|ed|ation)?\b|\bre-?examin\w*|재심의|재심사",
+    "apply": r"\bappl(?:y|ies|ied|ying|icants?|ications?)\b|신청",
+    "compensate": r"\bcompensat\w*|보상",
+    "abduct": r"\babduct\w*|납북",
+    "defector": r"\bdefectors?\b|\bNorth Korean refugees?\b|북한이탈주민|탈북",
+    "separated": r"\b(?:separated|divided) famil\w*|이산가족",
+    "infectious": r"\binfectious diseases?\b|\bepidemics?\b|감염병",
+    "military": r"\bmilitary\b|군사",
+    "hotline": r"\bhotlines?\b|\bdirect (?:telephone |phone )?lines?\b|직통전화",
+    "unification": r"\bunification\b|통일",
+    "fund": r"\bfunds?\b|기금",
+    "basicplan": r"\b(?:basic|master) plans?\b|기본계획",
+    "support": r"\bsupport(?:s|ed|ing)?\b|\bassist(?:s|ed|ing|ance)?\b|지원",
+    "settle": r"\bsettle(?:s|d|ment)?\b|정착",
+    "cooperate": r"\bcooperat\w*|협력",
+    "exchange": r"\bexchang\w*|교류",
+    "agreement": r"\bagreements?\b|\baccords?\b|합의서|협정",
+    "president": r"\bpresident\b|대통령(?!령)",
+    "government": r"\bgovernments?\b|정부",
+    "information": r"\binformation\b|정보",
+    "secret": r"\bsecrets?\b|\bconfidential\w*|비밀",
+    "disclose": r"\bdisclos\w*|\bleak(?:s|ed|ing)?\b|누설",
+    "purpose": r"\bpurposes?\b|목적",
+    "approve": r"\bapprov\w*|승인",
+    "permit": r"\bpermi(?:t|ts|tted|ssion)\b|\bauthori[sz]\w*|허가",
+    "organize": r"\bcompos(?:e|ed|es|ition)\b|\bconsists? of\b|구성",
+    "visit": r"\bvisit\w*|방문",
+    "contact": r"\bcontacts?\b|접촉",
+    "educate": r"\beducat\w*|\btraining\b|교육",
+    "employ": r"\bemploy\w*|\bjobs?\b|취업|고용",
+    "housing": r"\bhousing\b|주거|주택",
+    "medical": r"\bmedical\b|\bhealth care\b|의료",
+    "protect": r"\bprotect\w*|보호",
+    "humanrights": r"\bhuman rights\b|인권",
+    "within": r"\bwithin\b|이내",
+    "sanction": r"\bsanction\w*|제재",
+    "local": r"\blocal governments?\b|지방자치단체",
+    "dmz": r"\bdemilitari[sz]ed zone\b|\bDMZ\b|비무장지대",
+    "liaison": r"\bliaison offices?\b|연락사무소",
+    "register": r"\bregist(?:er|ers|ered|ration|ry)\b|등록",
+    "genetic": r"\bgenetic\b|\bDNA\b|유전자",
+    "reunion": r"\breunions?\b|상봉",
+    "peace": r"\bpeace\w*|평화",
+    "economic": r"\beconom\w*|경제",
+    "nuclear": r"\bnuclear\b|핵",
+    "missile": r"\bmissiles?\b|미사일",
+    "minister": r"\bministers?\b|장관",
+    "ministry": r"\bministry\b|\bministries\b|부처",
+    "delegate": r"\bdelegat\w*|대표",
+    "talks": r"\btalks\b|\bdialogue\b|회담|대화",
+    "aid": r"\bhumanitarian aid\b|\baid\b|인도적 지원|지원물자",
+    "food": r"\bfood\b|식량",
+    "fertilizer": r"\bfertili[sz]er\b|비료",
+    "budget": r"\bbudgets?\b|예산",
+    "execute": r"\bexecution rate\b|\bspent\b|집행",
+    "entry": r"\barriv(?:e|ed|als?)\b|\bentered South Korea\b|입국",
+}
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("zz" + name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _GROUPS.items()
+    ("zz" + name, re.compile(pattern, re.IGNORECASE)) for name, pattern in {**_GROUPS, **_GLOSSARY}.items()
 ]
+_GLOSSARY_TOKENS = frozenset("zz" + name for name in _GLOSSARY)
 
 
 def meanings(text: str) -> list[str]:
@@ -59,8 +125,15 @@ def with_meanings(text: str) -> str:
     return f"{text} {' '.join(found)}" if found else text
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
 def canonical_question(question: str) -> str:
-    """The question with each phrase of a group replaced by the group's token."""
+    """The question with each phrase of a group replaced by the group's token. The cross-language glossary serves
+    English questions only: a Korean question shares its own words with Korean sentences (cut out of
+    "남북협력기금은", its morphemes would be lost; measured: worse)."""
+    korean = bool(_HANGUL.search(question))
     for token, pattern in _PATTERNS:
-        question = pattern.sub(f" {token} ", question)
+        if not (korean and token in _GLOSSARY_TOKENS):
+            question = pattern.sub(f" {token} ", question)
     return question

@@ -19,7 +19,7 @@ def test_phrases_of_one_meaning_share_a_token():
     for phrase in ("took effect", "entered into force", "comes into effect", "is effective", "시행한다", "발효"):
         assert meanings(phrase) == ["zzeffective"], phrase
     assert meanings("시행령 제3조") == []  # an enforcement decree is a kind of document, not "taking effect"
-    assert meanings("a midterm report") == meanings("an interim report") == ["zzinterim"]
+    assert meanings("a midterm report") == meanings("an interim report") == ["zzinterim", "zzreport"]
     assert "zzannual" in meanings("shall report annually") and "zzannual" in meanings("매년 9월 30일까지")
     assert meanings("the end of the meeting") == []  # "end" says too many things to mean "expire"
 
@@ -45,3 +45,15 @@ def test_a_question_in_a_transcript_is_not_an_answer():
     text = "Why is the budget over 1 trillion won every year? The budget for 2024 is 900 billion won."
     scored = SentenceScorer(Tokenizer().tokens).score("What is the budget for 2024?", [_hit(text)])
     assert scored[0].unit.text.startswith("The budget for 2024")
+
+
+def test_an_english_question_matches_a_korean_provision_through_the_glossary():
+    assert "zzassembly" in canonical_question("Which article requires a yearly report to the National Assembly?")
+    assert {"zzassembly", "zzreport", "zzannual"} <= set(meanings("통일부장관은 매년 9월 30일까지 국회 소관 상임위원회에 보고하여야 한다."))
+    # a Korean question keeps its own words: the glossary would only count them twice
+    assert canonical_question("남북협력기금은 누가 운용하나요?") == "남북협력기금은 누가 운용하나요?"
+    english = _hit("The Act authorized up to $20 million a year for assistance to North Koreans outside North Korea.")
+    korean = _hit("제14조(국회 보고) 통일부장관은 매년 9월 30일까지 협력 사업의 추진 현황을 국회 소관 상임위원회에 보고하여야 한다.")
+    scored = SentenceScorer(Tokenizer().tokens).score(
+        "Which article of the act requires a yearly report to the National Assembly?", [english, korean])
+    assert scored[0].hit_index == 1
