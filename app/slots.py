@@ -274,11 +274,18 @@ def years_of(text: str) -> frozenset[str]:
 def other_years(asked: frozenset[str], sentence: str) -> bool:
     """True when the question is about `asked` years and `sentence` is dated, but only by other years: "2023년
     예산은 약 1조 1,000억원" states no budget of 2025, "14 March 2019" no date of February 2024. A sentence naming
-    no year at all may still be about the asked one (its passage or document gives the year)."""
-    if not asked:
+    no year at all, or speaking of "this year" / "올해", may still be about the asked one (its passage or document
+    gives the year)."""
+    if not asked or _RELATIVE_YEAR.search(sentence):
         return False
     named = years_of(sentence)
     return bool(named) and not (named & asked)
+
+
+# "so far this year", "올해": the sentence may be about the asked year while naming only another ("11 missiles so far
+# this year, compared with some 40 in the whole of 2024")
+_RELATIVE_YEAR = re.compile(r"\bthis (?:fiscal |calendar )?year\b|\bso far\b|\byear to date\b|올해|금년|올\s?들어",
+                            re.IGNORECASE)
 
 
 _ASKED_MAX_AMOUNT = re.compile(r"\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:fine|penalty)\b", re.IGNORECASE)

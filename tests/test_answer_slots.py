@@ -209,3 +209,10 @@ def test_how_much_aid_is_not_only_money():
     # "how much aid" is answered in tons as often as in dollars: no money slot, the quantity shape decides
     assert asked_slot("How much nutrition aid did Washington promise under the 2012 deal?") is None
     assert asked_slot("How much money did Washington promise under the 2012 deal?").kind == "money"
+
+
+def test_a_sentence_about_this_year_may_answer_for_the_asked_year():
+    slot = asked_slot("How many ballistic missiles had North Korea fired in 2025 before June?")
+    assert slot.years == {"2025"}
+    assert slot_filled(slot, "It has launched 11 ballistic missiles so far this year, compared with some 40 in 2024.")
+    assert not slot_filled(slot, "It launched some 40 ballistic missiles in 2024.")
