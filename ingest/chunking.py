@@ -435,8 +435,9 @@ def _range_tail(first: str, last: str) -> str:
 # that cut each document, and the next ingest re-chunks documents cut by another version (passages whose embedded
 # text is unchanged keep their vectors). 2: list lead-ins in the context of continuation chunks; 3: the chunk
 # holding that lead-in recorded (`Chunk.lead_in_chunk`); 4: numbered paragraphs of plain documents, one-line order
-# sections, the speaker in the context of a chunk that continues a turn and in the label of a one-speaker chunk.
-CHUNKER_VERSION = "chunker-4"
+# sections, the speaker in the context of a chunk that continues a turn and in the label of a one-speaker chunk;
+# 5: turns after a timestamp ("[00:12:31] HOST: …") or with a delegation ("Mr. Kim (Republic of Korea): …").
+CHUNKER_VERSION = "chunker-5"
 
 
 def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Callable[[str], int]) -> list[Chunk]:

@@ -13,6 +13,7 @@ arguments) leaves empty: inference never overrides what someone wrote down.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -330,10 +331,59 @@ _COLUMN_GAP = re.compile(r"\S {3,}\S|\S\t+\S")
 HEADER_WINDOW = 8  # lines a masthead, a release label and a dateline can take before a headline
 
 
+_DOT_LEADER = re.compile(r"\.{6,}|(?:\. ){5,}")
+
+
 def is_layout_line(line: str) -> bool:
-    """A two-column header line ("United Nations            S/RES/2397 (2017)"): text set apart by a wide gap,
-    a page's masthead rather than a title."""
-    return bool(_COLUMN_GAP.search(line.strip()))
+    """A two-column header line ("United Nations            S/RES/2397 (2017)") or a dotted-leader line of a
+    roll call or a table of contents ("China ........ Mr. Liang Wen"): a page's layout rather than a title."""
+    line = line.strip()
+    return bool(_COLUMN_GAP.search(line) or _DOT_LEADER.search(line))
+
+
+# A bill as congress.gov prints it: "119th CONGRESS / 1st Session / H. R. 4127 / To impose …"; its short title
+# in "This Act may be cited as the ``North Korean … Act of 2025''".
+_CONGRESS_HEAD = re.compile(r"^\s*\d{2,3}(?:st|nd|rd|th)\s+CONGRESS\b", re.I)
+_BILL_NUMBER = re.compile(r"^\s*((?:H|S)\.\s?(?:(?:J|CON)\.\s?)?(?:R\.|RES\.)?)\s*(\d{1,5})\s*$", re.I)
+_SPACES = re.compile(r"\s+")
+_CITED_AS = re.compile(r"may be cited as the\s+(?:``|“|\"|‘|')\s*(.{5,200}?)\s*(?:''|”|\"|’|')", re.S)
+
+
+def bill_number(text: str) -> str | None:
+    """"H.R. 4127" for a bill whose text opens with its Congress and number (congress.gov's layout); None else."""
+    lines = [ln for ln in text[:3000].splitlines() if ln.strip()][:12]
+    if not lines or not any(_CONGRESS_HEAD.match(ln) for ln in lines[:3]):
+        return None
+    for line in lines:
+        if m := _BILL_NUMBER.match(line):
+            return _SPACES.sub("", m.group(1)).upper() + " " + m.group(2)
+    return None
+
+
+def bill_title(text: str) -> str | None:
+    """A bill's title: its number and the short title it gives itself ("H.R. 4127, North Korean Remote Worker Fraud
+    Prevention Act of 2025"), or its number alone; None when the text is not a bill opening with its number."""
+    number = bill_number(text)
+    if number is None:
+        return None
+    cited = _CITED_AS.search(text[:30000])
+    return f"{number}, {_SPACES.sub(' ', cited.group(1)).strip()}" if cited else number
+
+
+# A UN meeting record: "United Nations   S/PV.9872 / Security Council / Eightieth year / 9872nd meeting / …".
+_UN_RECORD_SYMBOL = re.compile(r"\b([AS]/(?:\d{2}/)?PV\.\d+)\b")
+_MEETING = re.compile(r"^\s*(\d+(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)\s*$", re.I | re.M)
+_UN_ORGAN = re.compile(r"^\s*(Security Council|General Assembly|Economic and Social Council)\s*$", re.M)
+
+
+def meeting_record_title(text: str) -> str | None:
+    """"Security Council, 9872nd meeting (S/PV.9872)" for a UN verbatim record opening with its symbol; None else."""
+    head = text[:1500]
+    symbol = _UN_RECORD_SYMBOL.search(head)
+    if symbol is None:
+        return None
+    parts = [m.group(1) for m in (_UN_ORGAN.search(head), _MEETING.search(head)) if m]
+    return f"{', '.join(parts)} ({symbol.group(1)})" if parts else symbol.group(1)
 
 
 def _headline_after_masthead(lines: list[str], max_chars: int) -> str | None:
@@ -437,11 +487,17 @@ TURN_SHARE = 0.3  # of a transcript's paragraphs open with a speaker (the rest: 
 
 def is_transcript(text: str) -> bool:
     """Paragraphs opening with a speaker's turn ("SENATOR HARRIS: …", "사회자: …"): at least 4 of them, by at least
-    2 speakers, and at least `TURN_SHARE` of all paragraphs. Field labels of an annex or a form ("Description: …"
-    then "Date of birth: …" on the next line) open few paragraphs, all with the same label."""
+    2 speakers, and at least `TURN_SHARE` of all paragraphs — or, in a meeting record whose speeches run for many
+    paragraphs, at least 4 speakers, one of them (the chair) taking the floor 3 times or more. Field labels of an
+    annex or a form ("Description: …" then "Date of birth: …" on the next line) open few paragraphs, all with the
+    same label."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     openers = [m.group(1) for p in paragraphs if (m := _SPEAKER.match(p))]
-    return len(openers) >= 4 and len(set(openers)) >= 2 and len(openers) >= TURN_SHARE * len(paragraphs)
+    if len(openers) < 4 or len(set(openers)) < 2:
+        return False
+    # a meeting record's speeches run for many paragraphs each: many speakers, one chairing, make it one too
+    chaired = len(set(openers)) >= 4 and max(Counter(openers).values()) >= 3
+    return chaired or len(openers) >= TURN_SHARE * len(paragraphs)
 
 
 def infer_doc_type(text: str, title: str, html_meta: Mapping[str, str] | None = None) -> DocType:

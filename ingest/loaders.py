@@ -38,7 +38,8 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # with `ingest.CHUNKER_VERSION` it makes the version an index records per document (`ingest.pipeline_version`), so
 # the next ingest reloads files it would otherwise skip as unchanged. 2: title / type / date inferred for
 # documents without front matter (`ingest.infer`); 3: an HTML or markdown table's rows as lines with their column
-# names (`ingest.tables`); 4: a title, its date and its venue are not a masthead (`ingest.infer`).
+# names (`ingest.tables`); 4: a title, its date and its venue are not a masthead, bills and UN meeting records
+# titled by their number and symbol, a meeting record is a transcript (`ingest.infer`).
 LOADER_VERSION = "loader-4"
 
 # Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
@@ -120,7 +121,8 @@ def build_document(
     h1 = _H1.search(text[:5000])
     title = m.pick(meta, m.TITLE_KEYS)
     # a U.S. Code CHAPTER line beats a PDF's info title (often "Microsoft Word - x.docx") or an HTML <title>
-    title = str(title).strip() if title else (usc_title or title_hint or (h1.group(1).strip() if h1 else None)
+    title = str(title).strip() if title else (usc_title or infer.bill_title(text) or infer.meeting_record_title(text)
+                                               or title_hint or (h1.group(1).strip() if h1 else None)
                                                or infer.first_line_title(text) or doc_id)
     doc_type: DocType | None = m.doc_type_from_value(m.pick(meta, m.TYPE_KEYS))
     if doc_type is None:
@@ -142,6 +144,8 @@ def build_document(
             metadata["citation_prefix"] = usc_prefix
         elif doc_type == "order" and m.eo_number(title, text):
             metadata["citation_prefix"] = f"EO {m.eo_number(title, text)}"
+        elif doc_type == "law" and infer.bill_number(text):
+            metadata["citation_prefix"] = infer.bill_number(text)
         elif doc_type == "law" and infer.public_law_citation(title, text):
             metadata["citation_prefix"] = infer.public_law_citation(title, text)
         elif doc_type == "law" and infer.korean_short_title(text):

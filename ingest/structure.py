@@ -62,7 +62,11 @@ _HANG = re.compile(r"^[ \t]*(?:\*\*)?([①-⑳])", re.M)
 _NAME_WORD = r"[A-Z][A-Za-z.'’\-]*"
 SPEAKER_LABEL = (rf"(?:{_NAME_WORD}(?: (?:{_NAME_WORD}|of|de|van|von|al|bin|la|le|da|del)){{0,4}}"
                  r"|[가-힣]{2,5}(?: [가-힣]{1,5})?)")
-SPEAKER_TURN = re.compile(rf"^(?:\*\*)?({SPEAKER_LABEL})(?:\*\*)?:[ \t]", re.M)
+# Before the name, a recording's timestamp ("[00:12:31] HOST: …", "00:12:31 HOST: …"); after it, a delegation or an
+# affiliation in brackets ("Mr. Kim Sang-jin (Republic of Korea): …", a UN meeting record's turns).
+_TIMESTAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*|\d{1,2}:\d{2}:\d{2}[ \t]+)"
+_AFFILIATION = r"(?:[ \t]\([^()\n]{2,60}\))"
+SPEAKER_TURN = re.compile(rf"^{_TIMESTAMP}?(?:\*\*)?({SPEAKER_LABEL})(?:\*\*)?{_AFFILIATION}?:[ \t]", re.M)
 _TURN = SPEAKER_TURN
 # "8. Decides that …": a numbered paragraph of a resolution, declaration or statement (a capital, quote or
 # bracket after the number: "1. Condemns", "2. 남북은" would need Hangul — see `_numbered_markers`)

@@ -247,3 +247,43 @@ def test_a_bare_time_line_is_not_a_title():
     assert infer.is_running_head("1:14 p.m. EDT") and infer.is_running_head("14:00~16:30")
     assert infer.first_line_title("1:14 p.m. EDT\n\nDepartment Press Briefing\n\nMR MILLER: Good afternoon.") == \
         "Department Press Briefing"
+
+
+# ---- bills, UN meeting records, recorded conversations ----------------------------------------------------------
+
+BILL = ("119th CONGRESS\n  1st Session\n\n                                H. R. 4127\n\n"
+        "To impose sanctions with respect to persons who facilitate the employment of\n  North Korean workers.\n\n"
+        "    IN THE HOUSE OF REPRESENTATIVES\n\n"
+        "SECTION 1. SHORT TITLE.\n\n    This Act may be cited as the ``North Korean Remote Worker Fraud\n"
+        "Prevention Act of 2025''.\n\nSEC. 2. FINDINGS.\n\n    Congress finds the following.\n")
+
+
+def test_a_bill_is_titled_and_cited_by_its_number():
+    assert infer.bill_number(BILL) == "H.R. 4127"
+    assert infer.bill_title(BILL) == "H.R. 4127, North Korean Remote Worker Fraud Prevention Act of 2025"
+    assert infer.bill_number("118th CONGRESS\n2d Session\nS. 12\n\nAN ACT\n") == "S. 12"
+    assert infer.bill_number("H. R. 4127 would require platforms to verify identities.") is None  # an article
+
+
+def test_a_un_meeting_record_is_titled_by_its_symbol_and_is_a_transcript():
+    text = ("United Nations                                S/PV.9872\nSecurity Council\nEightieth year\n\n"
+            "9872nd meeting\nMonday, 2 June 2025, 10 a.m.\nNew York\n\n"
+            "Members:  China .............................. Mr. Liang Wen\n\n"
+            "The President: I invite the representatives to participate in this meeting.\n\n"
+            "Mr. Adeyemi: Since the Council last met, the country launched 11 missiles.\n\n"
+            "It also continued construction at the nuclear complex, as the report describes in detail.\n\n"
+            "The President: I thank Mr. Adeyemi for his briefing.\n\n"
+            "Mr. Kim Sang-jin (Republic of Korea): My delegation condemns the launches in the strongest terms.\n\n"
+            "The launches violate the resolutions, and the Council must respond to them together.\n\n"
+            "Mr. Polyakov (Russian Federation): My delegation cannot agree with this one-sided assessment.\n\n"
+            "The President: The meeting rose at 12.40 p.m.\n")
+    assert infer.is_layout_line("China .............................. Mr. Liang Wen")
+    assert infer.meeting_record_title(text) == "Security Council, 9872nd meeting (S/PV.9872)"
+    assert infer.infer_doc_type(text, "x") == "transcript"
+
+
+def test_turns_after_a_timestamp_are_speaker_turns():
+    text = ("THE PENINSULA BRIEF\nEpisode 142\n\n[00:00:04] DANA OKAFOR: Welcome to the podcast.\n\n"
+            "[00:00:31] MARCUS LINDQVIST: Thanks, Dana.\n\n[00:00:34] DANA OKAFOR: How many workers are there?\n\n"
+            "[00:00:38] MARCUS LINDQVIST: Nobody knows precisely.\n")
+    assert infer.infer_doc_type(text, "x") == "transcript"
