@@ -202,7 +202,7 @@ class SentenceScorer:
         slot = question_slot(question, self.slot_kinds)
         if slot is not None:
             return slot_first(ranked, slot, hits, self.slot_share, document_anchors(question))
-        return shape_first(ranked, qtype)
+        return shape_first(ranked, qtype, hits, document_anchors(question))
 
 
 _ASKS = re.compile(r"[?？]\W*$")
@@ -219,21 +219,32 @@ def is_interrogative(sentence: str) -> bool:
 VALUE_TYPES: frozenset[str] = frozenset({"duration", "date", "quantity"})
 
 
-def shape_first(ranked: list[ScoredUnit], qtype: QuestionType) -> list[ScoredUnit]:
+def shape_first(ranked: list[ScoredUnit], qtype: QuestionType, hits: Sequence[Hit] = (),
+                anchors: Sequence[str] = ()) -> list[ScoredUnit]:
     """For a value question (`VALUE_TYPES`) whose best unit lacks the asked shape, move the best unit that has it
     to the front when its own evidence (`ScoredUnit.evidence`: the score without the retrieval-rank prior) is at
     least the best unit's: the rank prior only breaks ties between passages, it should not make a sentence that
-    states no period win a "how long" question over one that does. Otherwise `ranked` is returned unchanged."""
+    states no period win a "how long" question over one that does. With `anchors` (the question's numbers), a
+    shaped unit from a document mentioning them all comes first ("How long does H.R. 4127 give …": the bill, not a
+    podcast's "a week ago"). Otherwise `ranked` is returned unchanged."""
     if qtype not in VALUE_TYPES:
         return ranked
     candidates = [s for s in ranked if not s.unit.heading]
     if not candidates or candidates[0].shape > 0:
         return ranked
     top = candidates[0]
-    shaped = next((s for s in candidates if s.shape > 0 and s.evidence >= top.evidence), None)
-    if shaped is None:
+    shaped = [s for s in candidates if s.shape > 0 and s.evidence >= top.evidence]
+    if anchors and hits:  # as in `slot_first`: a document mentioning the question's numbers first
+        shaped = [s for s in shaped if _fits_anchors(s, hits, anchors)] or shaped
+    if not shaped:
         return ranked
-    return [shaped, *(s for s in ranked if s is not shaped)]
+    return [shaped[0], *(s for s in ranked if s is not shaped[0])]
+
+
+def _fits_anchors(s: ScoredUnit, hits: Sequence[Hit], anchors: Sequence[str]) -> bool:
+    """True when the document of unit `s` mentions every anchor in one of its retrieved passages."""
+    doc = hits[s.hit_index].passage.doc_id
+    return not missing_anchors(anchors, [passage_context(h.passage) for h in hits if h.passage.doc_id == doc])
 
 
 def question_slot(question: str, kinds: frozenset[str] | None = None) -> Slot | None:

@@ -23,7 +23,7 @@ import re
 _GROUPS: dict[str, str] = {
     "effective": r"\b(?:takes?|took|taken|taking) effect\b|\b(?:enter|enters|entered|entering|come|comes|came|coming)"
                  r" into (?:force|effect)\b|\bentry into (?:force|effect)\b|\beffective\b|\bin force\b|시행(?!령|규칙)|발효",
-    "expire": r"\b(?:expir(?:e|es|ed|ing|y|ation)|laps(?:e|es|ed|ing)|sunsets?)\b|만료|소멸",
+    "expire": r"\b(?:expir(?:e|es|ed|ing|y|ation)|laps(?:e|es|ed|ing)|sunsets?|terminat(?:e|es|ed|ion))\b|만료|소멸",
     "interim": r"\b(?:interim|midterm|mid-term)\b|중간보고",
     "annual": r"\b(?:annual(?:ly)?|yearly|per year|a year|each year|every year|per annum|(?:twelve|12)[- ]month)\b"
               r"|매년|연간|해마다",
@@ -42,6 +42,7 @@ _GROUPS: dict[str, str] = {
     "establish": r"\b(?:establish(?:es|ed|ing|ment)?|set(?:s|ting)? up|creat(?:e|es|ed|ing|ion))\b|설치|설립|신설",
     "repeal": r"\b(?:repeal(?:s|ed|ing)?|abolish(?:es|ed|ing)?|rescind(?:s|ed|ing)?|revok(?:e|es|ed|ing))\b|폐지",
     "worker": r"\b(?:workers?|labou?r(?:er|ers)?)\b|노동자|근로자",
+    "infotech": r"(?-i:\bIT\b)|\binformation technology\b|\bIT\b(?= (?:workers?|companies|company|industry|sector))",
 }
 # The same idea across languages: an English question about a Korean statute ("Which article requires a yearly
 # report to the National Assembly?") shares no word with "매년 … 국회 … 보고하여야 한다". A glossary of the terms

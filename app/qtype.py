@@ -22,7 +22,7 @@ _NUM_WORD = (
 )
 _DURATION = re.compile(
     rf"\b{_NUM_WORD}[\s-]+(?:calendar\s+|business\s+|consecutive\s+)?(?:day|week|month|year|hour|minute|decade)s?\b"
-    r"|\bperiod of\b|\bnot (?:later|more) than\b|\bwithin\b|\buntil\b|\bexpire|\bterminat"
+    rf"|\bperiod of\b|\bnot (?:later|more) than\b|\bwithin\s+(?:the\s+)?(?:\d|{_NUM_WORD}\b)|\buntil\b|\bexpire|\bterminat"
     r"|\d+\s*(?:일|개월|년|주|시간|월)\s*(?:이내|이상|동안|간|까지|전|후|마다|以內)?|기간|이내|까지",
     re.IGNORECASE,
 )

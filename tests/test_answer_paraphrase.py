@@ -57,3 +57,9 @@ def test_an_english_question_matches_a_korean_provision_through_the_glossary():
     scored = SentenceScorer(Tokenizer().tokens).score(
         "Which article of the act requires a yearly report to the National Assembly?", [english, korean])
     assert scored[0].hit_index == 1
+
+
+def test_it_workers_are_information_technology_workers_and_a_law_that_terminates_expires():
+    assert "zzinfotech" in meanings("North Korean IT workers") and "zzinfotech" in meanings("information technology")
+    assert "zzinfotech" not in meanings("it is what it is")
+    assert meanings("This Act shall terminate 7 years after enactment") == meanings("when does the Act expire")

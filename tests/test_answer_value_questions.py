@@ -112,3 +112,33 @@ def test_the_extractive_answer_quotes_the_lead_in_with_its_items_verbatim():
     assert sentence.text == REPORT[start:end]
     assert sentence.text.startswith("The Secretary") and "(2) the camp's geographical coordinates;" in sentence.text
     assert "(4)" not in sentence.text  # up to list_items (3) items
+
+
+def test_within_is_a_period_only_with_one():
+    from app.qtype import answer_shape_score
+
+    assert answer_shape_score("duration", "within 30 days of the request") == 1.0
+    assert answer_shape_score("duration", "within a year") == 1.0
+    assert answer_shape_score("duration", "property that comes within the United States") == 0.0
+
+
+def test_a_value_from_the_document_the_question_numbers_comes_first():
+    from app.extractive import ScoredUnit, shape_first
+    from app.sentences import Unit
+    from index.types import Hit, Passage
+
+    def hit(doc, text):
+        p = Passage(chunk_id=f"{doc}#1", doc_id=doc, title=doc, source=f"{doc}.txt", doc_type="law", language="en",
+                    label=f"{doc} ¶1", start=0, end=len(text), text=text)
+        return Hit(passage=p, rank=1, score=1.0)
+
+    hits = [hit("bill", "H.R. 4127 Sec. 4. The President shall impose sanctions."),
+            hit("podcast", "A week ago the Treasury sanctioned a company.")]
+    top = ScoredUnit(0, Unit(0, 10, "The President shall impose sanctions."), 0, 0.8, 0.3, 0.9, 0.0, 0.2)
+    podcast = ScoredUnit(1, Unit(0, 10, "A week ago the Treasury sanctioned a company."), 0, 0.79, 0.3, 0.9, 1.0, 0.1)
+    bill = ScoredUnit(0, Unit(20, 40, "Not later than 180 days after enactment, …"), 1, 0.75, 0.3, 0.9, 1.0, 0.2)
+    ranked = [top, podcast, bill]
+    assert shape_first(ranked, "duration")[0] is podcast
+    assert shape_first(ranked, "duration", hits, ["4127"])[0] is podcast  # its evidence is the best's, the bill's is not
+    bill = ScoredUnit(0, Unit(20, 40, "Not later than 180 days after enactment, …"), 1, 0.81, 0.3, 0.9, 1.0, 0.2)
+    assert shape_first([top, podcast, bill], "duration", hits, ["4127"])[0] is bill
