@@ -18,6 +18,14 @@ from .tables import row_line
 DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg",
              "iframe", "button", "select", "input", "head")
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
+# Page furniture named by its class or id: related / popular article lists, sidebars, share bars, breadcrumbs,
+# comments, newsletter boxes, ads, cookie notices, menus, copyright lines ("related-news", "sidebar", "gnb").
+_DROP_CLASS = re.compile(
+    r"^(?:related|recommend(?:ed|ations?)?|popular|most[-_]?(?:read|viewed|popular)|trending|sidebar|side[-_]bar|"
+    r"share|sharing|social|sns|breadcrumbs?|comments?|newsletter|subscribe|subscription|advert\w*|ads?|"
+    r"ad[-_]\w+|cookie\w*|gnb|lnb|snb|menu|copyright|print[-_]?only|skip[-_]?(?:link|nav)\w*|"
+    r"board[-_]nav|prev[-_]?next|pager|pagination|post[-_]nav(?:igation)?)(?:[-_]\w+)*$",
+    re.IGNORECASE)
 BLOCK_TAGS = ("p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "td", "th", "pre",
               "blockquote", "dt", "dd", "dl", "figure", "figcaption", "hr", "address", "details", "summary")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -26,6 +34,40 @@ _META_KEY_ATTRS = ("property", "name", "itemprop", "http-equiv")
 _LD_DATE_KEYS = ("datePublished", "dateCreated")
 
 logger = logging.getLogger(__name__)
+
+
+def is_page_furniture(tag) -> bool:
+    """True for an element (not the page's body or main text) whose class or id names page furniture
+    (`_DROP_CLASS`): "<div class="related-news">", "<ul id="popular-list">"."""
+    if tag.name in ("html", "body", "main", "article", "h1"):
+        return False
+    names = [*(tag.get("class") or []), *str(tag.get("id") or "").split()]
+    return any(_DROP_CLASS.match(str(n)) for n in names)
+
+
+_LINK_LIST_HEADING = re.compile(
+    r"^\s*(?:related(?: (?:articles?|content|news|stories|links|posts|releases|reading))?|more (?:from|on|news|stories)\b.*|"
+    r"see also|read (?:more|next)|recommended(?: (?:articles?|reading))?|most (?:read|popular|viewed)|"
+    r"관련\s*기사|관련\s*뉴스|관련\s*보도|많이\s*본\s*(?:기사|뉴스)|추천\s*기사|함께\s*볼\s*기사)\s*:?\s*$", re.IGNORECASE)
+
+
+def drop_link_lists(soup) -> None:
+    """Remove a "Related" / "관련 기사" heading and the list of links that follows it (other pages' headlines)."""
+    for heading in soup.find_all(HEADINGS):
+        if heading.decomposed or not _LINK_LIST_HEADING.match(heading.get_text(" ", strip=True)):
+            continue
+        sibling = heading.find_next_sibling()
+        while sibling is not None and sibling.name in ("ul", "ol", "div", "p") and _mostly_links(sibling):
+            following = sibling.find_next_sibling()
+            sibling.decompose()
+            sibling = following
+        heading.decompose()
+
+
+def _mostly_links(tag) -> bool:
+    text = tag.get_text(" ", strip=True)
+    linked = " ".join(a.get_text(" ", strip=True) for a in tag.find_all("a"))
+    return bool(text) and len(linked) >= 0.6 * len(text)
 
 
 @dataclass(frozen=True)
@@ -126,6 +168,10 @@ def html_to_text(html: str) -> HtmlText:
     for tag in soup.find_all(attrs={"hidden": True}):
         if not tag.decomposed:
             tag.decompose()
+    for tag in soup.find_all(is_page_furniture):
+        if not tag.decomposed:
+            tag.decompose()
+    drop_link_lists(soup)
 
     root = soup.find("main") or soup.find("article") or soup.find("body") or soup
     h1_tag = root.find("h1")

@@ -39,8 +39,9 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # the next ingest reloads files it would otherwise skip as unchanged. 2: title / type / date inferred for
 # documents without front matter (`ingest.infer`); 3: an HTML or markdown table's rows as lines with their column
 # names (`ingest.tables`); 4: a title, its date and its venue are not a masthead, bills and UN meeting records
-# titled by their number and symbol, a meeting record is a transcript (`ingest.infer`).
-LOADER_VERSION = "loader-4"
+# titled by their number and symbol, a meeting record is a transcript (`ingest.infer`); 5: page furniture of HTML
+# (related-article lists, share bars, board navigation) dropped (`ingest.html_text`).
+LOADER_VERSION = "loader-5"
 
 # Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
 PAGE_SEPARATOR = "\n\n"
