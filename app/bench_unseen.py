@@ -1,4 +1,4 @@
-"""Answer benchmark on unseen documents: three sets of documents written for evaluation, each with its questions.
+"""Answer benchmark on unseen documents: four sets of documents written for evaluation, each with its questions.
 
 - `unseen`: tests/qa/answers_unseen.jsonl (44 questions) over tests/qa/unseen_docs/ (a Security Council
   resolution, hearing and seminar transcripts, a law.go.kr-style Korean statute, think-tank and news pages, a
@@ -11,11 +11,15 @@
 - `unseen3`: tests/qa/answers_unseen3.jsonl (68 questions) over tests/qa/unseen_docs3/ (a Treasury press-release
   page, a House bill, a Security Council meeting record, an EU implementing regulation, a think-tank analysis, a
   podcast transcript, a Korean 통일백서 chapter PDF, a 군사분야 합의서, a Korean news page, a 시행령), written blind in
-  session 5 without reading the earlier sets' documents or questions: the final honest measure (nobody looks at
-  its failures to tune).
+  session 5 without reading the earlier sets' documents or questions; measured once, a development set since.
+- `unseen4`: tests/qa/answers_unseen4.jsonl (67 questions) over tests/qa/unseen_docs4/ (a State Department
+  trafficking-report chapter page, an OFAC general license in Federal Register text, a 국회입법조사처 issue brief PDF,
+  a 통일부 정례브리핑 transcript, a 헌법재판소 결정요지, a UN Special Rapporteur report excerpt, a working paper with a
+  table and footnotes, a hearing testimony page, a 경기도 조례, a news-wire story), written blind in session 5 without
+  reading the earlier sets' documents or questions: the final honest measure (nobody looks at its failures to tune).
 None of the documents has front matter. Each set's index holds its documents only (its unanswerable questions were
 checked against them), built with the configured embedder and cached under $POLICYQA_HOME/bench/<set>-<embedder>.
-Same metrics and baseline as `policyqa eval qa` (`app.bench_qa`). Usage: ``policyqa eval unseen [--set unseen3]``.
+Same metrics and baseline as `policyqa eval qa` (`app.bench_qa`). Usage: ``policyqa eval unseen [--set unseen4]``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ UNSEEN_SETS: dict[str, tuple[Path, Path]] = {  # name -> (questions, documents f
     "unseen": (QA_DIR / "answers_unseen.jsonl", QA_DIR / "unseen_docs"),
     "unseen2": (QA_DIR / "answers_unseen2.jsonl", QA_DIR / "unseen_docs2"),
     "unseen3": (QA_DIR / "answers_unseen3.jsonl", QA_DIR / "unseen_docs3"),
+    "unseen4": (QA_DIR / "answers_unseen4.jsonl", QA_DIR / "unseen_docs4"),
 }
 _NOT_DOCUMENTS = {"README.md"}
 
@@ -56,7 +61,7 @@ def unseen_index(settings, name: str = "unseen"):
 
 
 def main(*, settings, out_dir: Path, which: str = "all") -> int:
-    """Run the named set ("unseen", "unseen2", "unseen3") or all of them ("all"), one table per set."""
+    """Run the named set ("unseen", "unseen2", "unseen3", "unseen4") or all of them ("all"), one table per set."""
     from index.bench_common import write_result
 
     names = list(UNSEEN_SETS) if which == "all" else [which]

@@ -276,7 +276,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from index.bench_bilingual import main as run_bilingual
 
         return run_bilingual(settings=settings, out_dir=Path(args.out), embedders=args.embedders)
-    if args.what == "qa" and args.set in ("unseen", "unseen2", "unseen3"):
+    if args.what == "qa" and args.set in ("unseen", "unseen2", "unseen3", "unseen4"):
         from app.bench_unseen import main as run_unseen
 
         return run_unseen(settings=settings, out_dir=Path(args.out), which=args.set)
@@ -381,9 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=1000,
                    help="policyqa: how many test questions (a seeded random sample; 0 = all)")
     p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
-    p.add_argument("--set", default="all", choices=("all", "main", "heldout", "unseen", "unseen2", "unseen3"),
+    p.add_argument("--set", default="all",
+                   choices=("all", "main", "heldout", "unseen", "unseen2", "unseen3", "unseen4"),
                    help="qa: which answer set (main = tests/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
-                        "unseen: which unseen-documents set (unseen, unseen2, unseen3); all prints one table per set")
+                        "unseen: which unseen-documents set (unseen, unseen2, unseen3, unseen4); "
+                        "all prints one table per set")
     p.add_argument("--out", default="bench-results", help="where JSON results go")
     p.set_defaults(func=cmd_eval)
     return parser

@@ -1,7 +1,8 @@
-"""The three unseen-documents answer sets (`app.bench_unseen.UNSEEN_SETS`: answers_unseen.jsonl over unseen_docs/,
-answers_unseen2.jsonl over unseen_docs2/, answers_unseen3.jsonl over unseen_docs3/): the documents load as a user's
-upload would (no front matter, no sidecars, PDFs, HTML pages), the PDF is what its generator makes, and every
-question's evidence occurs exactly once in the text policyqa extracts from its document, next to a gold answer."""
+"""The four unseen-documents answer sets (`app.bench_unseen.UNSEEN_SETS`: answers_unseen.jsonl over unseen_docs/,
+answers_unseen2.jsonl over unseen_docs2/, answers_unseen3.jsonl over unseen_docs3/, answers_unseen4.jsonl over
+unseen_docs4/): the documents load as a user's upload would (no front matter, no sidecars, PDFs, HTML pages), the
+PDF is what its generator makes, and every question's evidence occurs exactly once in the text policyqa extracts
+from its document, next to a gold answer."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ SPECS = {
     "unseen": ("u-", {"total": 36, "en_factoid": 12, "which_section": 5, "ko": 8, "multi_doc": 3, "unanswerable": 8}),
     "unseen2": ("v-", {"total": 40, "en_factoid": 12, "which_section": 5, "ko": 8, "multi_doc": 3, "unanswerable": 10}),
     "unseen3": ("w-", {"total": 50, "en_factoid": 15, "which_section": 6, "ko": 10, "multi_doc": 4,
+                       "unanswerable": 12}),
+    "unseen4": ("x-", {"total": 50, "en_factoid": 15, "which_section": 6, "ko": 10, "multi_doc": 4,
                        "unanswerable": 12}),
 }
 ALL_FILES = [(name, path) for name in UNSEEN_SETS for path in unseen_files(UNSEEN_SETS[name][1])]
