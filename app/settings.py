@@ -29,8 +29,10 @@ class AnswerSettings(BaseModel):
     k: int = Field(8, ge=1, le=50, description="Passages retrieved per question")
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an answer (extractive quotes or LLM sentences)")
     closeness: float = Field(
-        0.85, gt=0, le=1,
-        description="Extractive: further quotes are kept when their score is at least this share of the best one",
+        0.75, gt=0, le=1,
+        description="Extractive: further quotes of the best passage are kept when their score is at least this share "
+        "of the best one. 0.75 (session 5): unseen3 accuracy 80.8 -> 84.6%, unseen2 86.8 -> 89.5%, main, held-out and "
+        "citation precision unchanged, 1.65 quoted sentences per answer instead of 1.36 (0.85 before)",
     )
     support_lexical: float = Field(
         0.9, ge=0, le=1,
