@@ -25,6 +25,7 @@ from app.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer
 from app.followup import standalone_query
 from app.llm import LLMAnswerer
 from app.named import index_names, named_documents
+from app.paraphrase import expanded_query
 from app.qtype import is_multi_part, question_type
 from app.settings import Settings
 from app.support import SupportChecker, SupportThresholds, VectorCache, locate_span
@@ -96,7 +97,7 @@ def retrieve(index: Any, query: str, k: int, filters: Filters | Mapping[str, Any
         filters = Filters.model_validate(dict(filters))
     if filters is not None and filters.is_empty():
         filters = None
-    return with_lead_ins(list(index.search(query, k=k, filters=filters)), index)
+    return with_lead_ins(list(index.search(expanded_query(query), k=k, filters=filters)), index)
 
 
 def with_lead_ins(hits: list[Hit], index: Any, most: int = 2) -> list[Hit]:

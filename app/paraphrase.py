@@ -7,7 +7,10 @@ the phrases (English and Korean) that say it; matching then works on the meaning
 
 - `canonical_question(q)` replaces each phrase of a group in the question by the group's token (so "come into
   force" counts as one matched idea, not three words of which two are missing);
-- `with_meanings(text)` appends the tokens of the groups a sentence or passage states (its own words stay).
+- `with_meanings(text)` appends the tokens of the groups a sentence or passage states (its own words stay);
+- `expanded_query(q)` adds to the answer engine's retrieval query the words documents use for a few of its
+  meanings ("come into force" → "effective"), since lexical retrieval matches words (session 5, dev sets: 3 more
+  answers right, 1 lost; the `search` API is not expanded).
 
 The token is an ASCII pseudo-word (`zzeffective`), kept by both tokenizers (a Korean text's Latin words are
 tokenized as English), so a Korean sentence with "시행" also matches an English question saying "take effect".
@@ -138,3 +141,30 @@ def canonical_question(question: str) -> str:
         if not (korean and token in _GLOSSARY_TOKENS):
             question = pattern.sub(f" {token} ", question)
     return question
+
+
+# The words a document uses for a group's meaning, added to a retrieval query that says it otherwise ("come into
+# force" → "effective"): lexical retrieval matches words, not meanings.
+_EXPANSIONS: dict[str, str] = {
+    "zzeffective": "effective force",
+    "zzexpire": "expire terminate",
+    "zzinterim": "midterm interim",
+    "zzannual": "annually annual",
+    "zzceiling": "maximum limit cap",
+    "zzprohibit": "prohibit ban",
+    "zzrepatriate": "repatriate",
+    "zzpledge": "commit pledge agree",
+    "zzdeadline": "deadline later",
+    "zzestablish": "establish",
+    "zzrepeal": "repeal revoke",
+}
+
+
+def expanded_query(question: str) -> str:
+    """`question` with the other words its paraphrase groups are said with (`_EXPANSIONS`), for retrieval; English
+    questions only (a Korean question's words are matched by their morphemes)."""
+    if _HANGUL.search(question):
+        return question
+    extra = [w for t in meanings(question) if t in _EXPANSIONS for w in _EXPANSIONS[t].split()
+             if not re.search(rf"\b{w}", question, re.IGNORECASE)]
+    return f"{question} {' '.join(dict.fromkeys(extra))}" if extra else question

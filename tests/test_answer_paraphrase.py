@@ -63,3 +63,12 @@ def test_it_workers_are_information_technology_workers_and_a_law_that_terminates
     assert "zzinfotech" in meanings("North Korean IT workers") and "zzinfotech" in meanings("information technology")
     assert "zzinfotech" not in meanings("it is what it is")
     assert meanings("This Act shall terminate 7 years after enactment") == meanings("when does the Act expire")
+
+
+def test_the_retrieval_query_gets_the_words_documents_use_for_its_meaning():
+    from app.paraphrase import expanded_query
+
+    assert expanded_query("When did EO 13382 come into force?") == "When did EO 13382 come into force? effective"
+    assert expanded_query("When is the order effective?") == "When is the order effective? force"
+    assert expanded_query("Who chairs the committee?") == "Who chairs the committee?"  # no expansion for that group
+    assert expanded_query("협정은 언제 발효되었나?") == "협정은 언제 발효되었나?"  # Korean: morphemes match
