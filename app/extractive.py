@@ -428,6 +428,8 @@ def introduces_list(unit: Unit, passage_text: str) -> bool:
     with an enumerated item. Its answer is the list that follows."""
     if unit.text.endswith(":"):
         return True
+    if _NEXT_ITEM.match(unit.text):
+        return False  # an item of a list ("1. 생사확인 경비: …") that ends without a period is followed by the next item
     return not is_complete(unit.text) and _NEXT_ITEM.match(passage_text, unit.end) is not None
 
 
@@ -449,7 +451,7 @@ class ExtractiveAnswerer:
             scored = self.scorer.score(question, hits, qtype)
         chosen = fill_gaps(choose_units(question, scored, hits, max_sentences=self.max_sentences,
                                         closeness=self.closeness), hits)
-        sentences = []
+        spans: list[tuple[int, int, int]] = []  # (hit index, start, end) in the order quoted
         for s in chosen:
             start, end = s.unit.start, s.unit.end
             if introduces_list(s.unit, hits[s.hit_index].passage.text):  # the answer is the list that follows
@@ -457,7 +459,23 @@ class ExtractiveAnswerer:
                 follow = [u for u in units[s.unit_index + 1 : s.unit_index + 1 + self.list_items] if not u.heading]
                 if follow:
                     end = follow[-1].end
-            text = hits[s.hit_index].passage.text[start:end]
-            sentences.append(DraftSentence(text, [s.hit_index], (start, end)))
+            spans.append((s.hit_index, start, end))
+        sentences = [DraftSentence(hits[h].passage.text[a:b], [h], (a, b)) for h, a, b in merge_spans(spans)]
         return Draft(sentences=sentences, qtype=qtype, scored=list(scored))
+
+
+def merge_spans(spans: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Quoted spans (hit index, start, end) with the overlapping ones of a passage merged into one, so no text is
+    quoted twice (a list lead-in's items that are also quoted on their own); each merged span takes the place of
+    its first member. Pure."""
+    out: list[tuple[int, int, int]] = []
+    for h, a, b in spans:
+        for i, (oh, oa, ob) in enumerate(out):
+            if oh == h and a < ob and oa < b:
+                out[i] = (h, min(a, oa), max(b, ob))
+                break
+        else:
+            out.append((h, a, b))
+    # a merge can make two earlier spans overlap: repeat until stable
+    return out if len(out) == len(spans) else merge_spans(out)
 

@@ -142,3 +142,16 @@ def test_a_value_from_the_document_the_question_numbers_comes_first():
     assert shape_first(ranked, "duration", hits, ["4127"])[0] is podcast  # its evidence is the best's, the bill's is not
     bill = ScoredUnit(0, Unit(20, 40, "Not later than 180 days after enactment, …"), 1, 0.81, 0.3, 0.9, 1.0, 0.2)
     assert shape_first([top, podcast, bill], "duration", hits, ["4127"])[0] is bill
+
+
+def test_list_items_are_not_lead_ins_and_no_text_is_quoted_twice():
+    from app.extractive import introduces_list, merge_spans
+    from app.sentences import split_units
+
+    text = ("① 지원할 수 있는 경비는 다음 각 호와 같다.\n1. 생사확인 경비: 가족의 생사를 확인하는 데 드는 경비\n"
+            "2. 상봉 경비: 가족을 만나는 데 드는 경비\n")
+    units = split_units(text)
+    item = next(u for u in units if u.text.startswith("1."))
+    assert not introduces_list(item, text)  # an item followed by the next item is no lead-in
+    assert merge_spans([(0, 0, 50), (0, 40, 80), (1, 0, 10), (0, 100, 120)]) == [(0, 0, 80), (1, 0, 10), (0, 100, 120)]
+    assert merge_spans([(0, 0, 10), (0, 20, 30), (0, 5, 25)]) == [(0, 0, 30)]
