@@ -31,6 +31,7 @@ def _unit(hit_index: int, text: str, score: float, prior: float = 0.0) -> Scored
     ("What annual budget has been agreed for the monitoring team?", "money"),
     ("How large a reward does the program offer?", "money"),
     ("귀환납북자에게 지급되는 정착금은 구체적으로 얼마인가요?", "money"),
+    ("제3국에서 가족을 만난 경우 1인당 지원받을 수 있는 경비 한도는?", "money"),
     ("How many letters did the Panel send?", "count"),
     ("How many South Korean sailors died when the ship was sunk?", "count"),
     ("위원회는 위원을 최대 몇 명까지 둘 수 있나요?", "count"),
