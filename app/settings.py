@@ -87,11 +87,11 @@ class AnswerSettings(BaseModel):
         "Government of North Korea), numbers are not",
     )
     slot_kinds: list[str] = Field(
-        default_factory=lambda: ["money", "count", "date", "year", "percent", "document", "penalty"],
+        default_factory=lambda: ["money", "count", "date", "year", "percent", "document", "penalty", "distance"],
         description="Asked-slot kinds (app.slots) the extractive answerer checks: a question asking for a value of "
         "one of these kinds prefers a quote stating such a value (from any retrieved passage) and abstains when no "
         "quote states one. Kinds: money, count, date, year, percent, document (a numbered order or resolution), "
-        "penalty",
+        "penalty, distance",
     )
     slot_share: float = Field(
         0.0, ge=0, le=1,

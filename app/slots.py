@@ -16,7 +16,8 @@ left unchecked, and the question keeps the generic shape of its type, `app.qtype
 - year: "in what year", "which year", "몇 년도" -> "2019", "2019년";
 - percent: "what percentage / proportion", "몇 퍼센트" -> "45%", "half";
 - document: "which executive order / resolution / public law / proclamation" -> a numbered one ("E.O. 13810");
-- penalty: "what sentence / penalty / punishment", "형량" -> a prison term or a fine ("five years in prison").
+- penalty: "what sentence / penalty / punishment", "형량" -> a prison term or a fine ("five years in prison");
+- distance: "how far", "what range", "사거리", "몇 km" -> "800 kilometres", "1,000km", "12해리".
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-SlotKind = Literal["money", "count", "date", "year", "percent", "document", "penalty"]
-SLOT_KINDS: tuple[str, ...] = ("money", "count", "date", "year", "percent", "document", "penalty")
+SlotKind = Literal["money", "count", "date", "year", "percent", "document", "penalty", "distance"]
+SLOT_KINDS: tuple[str, ...] = ("money", "count", "date", "year", "percent", "document", "penalty", "distance")
 
 _NUM_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
               r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen")
@@ -220,6 +221,13 @@ _ASKED_PERCENT = re.compile(r"\bwhat (?:percentage|percent|proportion|fraction)\
 _PERCENT = re.compile(r"\d[\d.,]*\s*(?:%|percent\b|per cent\b|퍼센트|프로)|\bhalf\b|\b(?:one|two|three)[- ](?:thirds?|"
                       r"quarters?|fifths?)\b|\d+\s*분의\s*\d+|절반|과반", re.IGNORECASE)
 
+# distance: "how far did the missile fly", "what range", "사거리는", "몇 km" -> "800 kilometres", "1,000km", "12해리"
+_ASKED_DISTANCE = re.compile(r"\bhow far\b(?!\s+(?:back|ahead|in advance|along|into)\b)|\bwhat (?:distance|range)\b|\bhow (?:long|wide) (?:a |is the )?(?:range|"
+                             r"distance)\b|사거리|비행\s*거리|몇\s*(?:km|킬로미터|㎞|해리|마일)|거리는\s*(?:얼마|몇)",
+                             re.IGNORECASE)
+_DISTANCE = re.compile(rf"{_NUMBER}\s*(?:-\s*)?(?:(?:km|kilomet(?:re|er)s?|(?:nautical )?miles?|metres?|meters?|m)"
+                       r"(?![A-Za-z])|킬로미터|㎞|해리|마일|미터)", re.IGNORECASE)
+
 # --- numbered documents, penalties ------------------------------------------------------------------------------
 _ASKED_DOCUMENT = re.compile(
     r"\b(?:which|what)\s+(?:(?!of\b)[\w.-]+\s+){0,2}?(?:executive orders?|resolutions?|public laws?|proclamations?)\b"
@@ -301,6 +309,8 @@ def _asked_slot(question: str) -> Slot | None:
         return Slot("date", _DATE)
     if _ASKED_YEAR.search(question):
         return Slot("year", _YEAR)
+    if _ASKED_DISTANCE.search(question):
+        return Slot("distance", _DISTANCE)
     if _ASKED_PERCENT.search(question):
         return Slot("percent", _PERCENT)
     if _ASKED_DOCUMENT.search(question):

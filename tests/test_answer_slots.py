@@ -32,6 +32,8 @@ def _unit(hit_index: int, text: str, score: float, prior: float = 0.0) -> Scored
     ("How large a reward does the program offer?", "money"),
     ("귀환납북자에게 지급되는 정착금은 구체적으로 얼마인가요?", "money"),
     ("제3국에서 가족을 만난 경우 1인당 지원받을 수 있는 경비 한도는?", "money"),
+    ("How far did the missile fly before falling into the sea?", "distance"),
+    ("북한 신형 미사일의 사거리는 얼마인가?", "distance"),
     ("How many letters did the Panel send?", "count"),
     ("How many South Korean sailors died when the ship was sunk?", "count"),
     ("위원회는 위원을 최대 몇 명까지 둘 수 있나요?", "count"),
@@ -217,3 +219,11 @@ def test_a_sentence_about_this_year_may_answer_for_the_asked_year():
     assert slot.years == {"2025"}
     assert slot_filled(slot, "It has launched 11 ballistic missiles so far this year, compared with some 40 in 2024.")
     assert not slot_filled(slot, "It launched some 40 ballistic missiles in 2024.")
+
+
+def test_distances():
+    slot = asked_slot("How far did the missiles launched on 8 May fly?")
+    assert slot_filled(slot, "The missiles flew up to 800 kilometres before falling into the sea.")
+    assert slot_filled(asked_slot("사거리는 얼마인가?"), "사거리는 약 1,000km로 추정된다.")
+    assert not slot_filled(slot, "The missiles launched on 8 May are a threat to the region.")
+    assert asked_slot("How far back should the travel warnings go?") is None  # time, not distance
