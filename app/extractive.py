@@ -15,13 +15,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.anchors import document_anchors, missing_anchors, passage_context
-from app.paraphrase import canonical_question, with_meanings
+from app.paraphrase import canonical_question, is_meaning_token, with_meanings
 from app.qtype import QuestionType, answer_shape_score, is_multi_part, question_type
 from app.sentences import Unit, is_complete, split_units
 from app.slots import SLOT_KINDS, Slot, asked_slot, slot_filled
@@ -140,8 +141,12 @@ class SentenceScorer:
             p = hit.passage
             context = " ".join(x for x in (p.text, p.title, p.label, p.section or "") if x)
             contexts.append(set(self._tokenize(with_meanings(context))))
+            title = set(self._tokenize(p.title))
             for ui, unit in enumerate(split_units(p.text)):
-                rows.append((hi, ui, unit, set(self._tokenize(with_meanings(unit.text)))))
+                toks = set(self._tokenize(with_meanings(unit.text)))
+                if not unit.heading and repeats_title({t for t in toks if not is_meaning_token(t)}, title):
+                    unit = dataclasses.replace(unit, heading=True)  # a masthead run into the text: a heading
+                rows.append((hi, ui, unit, toks))
         if not rows:
             return []
         idf = _idf([r[3] for r in rows])
@@ -203,6 +208,13 @@ class SentenceScorer:
         if slot is not None:
             return slot_first(ranked, slot, hits, self.slot_share, document_anchors(question))
         return shape_first(ranked, qtype, hits, document_anchors(question))
+
+
+def repeats_title(unit_tokens: set[str], title_tokens: set[str], share: float = 0.7) -> bool:
+    """True when a unit is mostly its document's title (a web page's masthead and headline run into the body
+    text: "Foreign Policy Research Institute … Of Course North Korea Wants Sanctions Relief, But What Kind?"): it
+    matches any question about the document's topic and answers none, like a heading."""
+    return len(unit_tokens) >= 3 and len(unit_tokens & title_tokens) >= share * len(unit_tokens)
 
 
 _ASKS = re.compile(r"[?？]\W*$")
@@ -399,10 +411,12 @@ def choose_units(question: str, scored: Sequence[ScoredUnit], hits: Sequence[Hit
     return cover_anchors(chosen, scored, hits, document_anchors(question), max_sentences)
 
 
-def fill_gaps(chosen: Sequence[ScoredUnit], hits: Sequence[Hit]) -> list[ScoredUnit]:
+def fill_gaps(chosen: Sequence[ScoredUnit], hits: Sequence[Hit],
+              headings: frozenset[tuple[int, int]] = frozenset()) -> list[ScoredUnit]:
     """Quotes of one passage read as one stretch: when two chosen units of a passage have exactly one unit between
     them, that unit joins ("Russia vetoed the draft. Thirteen members voted in favor. [China abstained.] Russia's
-    veto ends …"): skipping it would cut the passage's own account, often at the answer. Headings never join.
+    veto ends …"): skipping it would cut the passage's own account, often at the answer. Headings never join, nor
+    units the scorer took for one (`headings`: (hit index, unit index) pairs, e.g. a masthead run into the text).
     The added unit carries no score of its own (0); the order is `chosen`'s, each gap after its predecessor."""
     out: list[ScoredUnit] = []
     units_of: dict[int, list[Unit]] = {}
@@ -413,7 +427,7 @@ def fill_gaps(chosen: Sequence[ScoredUnit], hits: Sequence[Hit]) -> list[ScoredU
             continue
         units = units_of.setdefault(s.hit_index, split_units(hits[s.hit_index].passage.text))
         middle = units[s.unit_index + 1] if s.unit_index + 1 < len(units) else None
-        if middle is not None and not middle.heading:
+        if middle is not None and not middle.heading and (s.hit_index, s.unit_index + 1) not in headings:
             out.append(ScoredUnit(s.hit_index, middle, s.unit_index + 1, 0.0, 0.0, None, 0.0))
     return out
 
@@ -449,8 +463,9 @@ class ExtractiveAnswerer:
         qtype = question_type(question)
         if scored is None:
             scored = self.scorer.score(question, hits, qtype)
+        headings = frozenset((s.hit_index, s.unit_index) for s in scored if s.unit.heading)
         chosen = fill_gaps(choose_units(question, scored, hits, max_sentences=self.max_sentences,
-                                        closeness=self.closeness), hits)
+                                        closeness=self.closeness), hits, headings)
         spans: list[tuple[int, int, int]] = []  # (hit index, start, end) in the order quoted
         for s in chosen:
             start, end = s.unit.start, s.unit.end

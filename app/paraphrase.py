@@ -168,3 +168,8 @@ def expanded_query(question: str) -> str:
     extra = [w for t in meanings(question) if t in _EXPANSIONS for w in _EXPANSIONS[t].split()
              if not re.search(rf"\b{w}", question, re.IGNORECASE)]
     return f"{question} {' '.join(dict.fromkeys(extra))}" if extra else question
+
+
+def is_meaning_token(token: str) -> bool:
+    """True for a paraphrase group's token as a tokenizer returns it ("zzeffective" stems to "zzeffect")."""
+    return token.startswith("zz")

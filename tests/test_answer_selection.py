@@ -259,3 +259,23 @@ def test_one_unit_between_two_quotes_of_a_passage_joins_them():
         "Thirteen members voted in favor.", "China abstained.", "The veto ends the Panel's work."]
     assert [s.unit_index for s in fill_gaps(chosen(0, 3), hits)] == [0, 3]  # two between: not one stretch
     assert [s.unit_index for s in fill_gaps(chosen(0, 1), hits)] == [0, 1]
+
+
+def test_a_masthead_run_into_the_text_is_a_heading_not_a_quote():
+    from app.extractive import SentenceScorer, repeats_title
+    from app.tokens import Tokenizer
+
+    tok = Tokenizer().tokens
+    title = set(tok("Of Course North Korea Wants Sanctions Relief, But What Kind? (Foreign Policy Research Institute)"))
+    masthead = set(tok("Foreign Policy Research Institute A Nation Must Think Before it Acts Of Course North Korea "
+                       "Wants Sanctions Relief, But What Kind?"))
+    assert repeats_title(masthead, title)
+    assert not repeats_title(set(tok("North Korea wants relief from the sanctions on its coal exports.")), title)
+    text = ("Foreign Policy Research Institute A Nation Must Think Before it Acts Of Course North Korea Wants Sanctions "
+            "Relief, But What Kind? North Korea wants relief from the sanctions on its coal and textile exports.")
+    p = Passage(chunk_id="fpri#1", doc_id="fpri", title="Of Course North Korea Wants Sanctions Relief, But What Kind? "
+                "(Foreign Policy Research Institute)", source="fpri.md", doc_type="article", language="en",
+                label="FPRI ¶1", start=0, end=len(text), text=text)
+    scored = SentenceScorer(tok).score("What kind of sanctions relief does North Korea want?", [_hit(p, 1)])
+    best = next(s for s in scored if not s.unit.heading)
+    assert best.unit.text.startswith("North Korea wants relief")
