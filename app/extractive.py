@@ -211,10 +211,15 @@ class SentenceScorer:
 
 
 def repeats_title(unit_tokens: set[str], title_tokens: set[str], share: float = 0.7) -> bool:
-    """True when a unit is mostly its document's title (a web page's masthead and headline run into the body
-    text: "Foreign Policy Research Institute … Of Course North Korea Wants Sanctions Relief, But What Kind?"): it
+    """True when a unit is mostly its document's title and holds most of it (a web page's masthead and headline
+    run into the body text: "Foreign Policy Research Institute … Of Course North Korea Wants Sanctions Relief, But What Kind?"): it
     matches any question about the document's topic and answers none, like a heading."""
-    return len(unit_tokens) >= 3 and len(unit_tokens & title_tokens) >= share * len(unit_tokens)
+    common = len(unit_tokens & title_tokens)
+    if len(unit_tokens) < 3 or common < 3:
+        return False
+    if common >= 0.85 * len(unit_tokens):  # the headline itself
+        return True
+    return common >= share * len(unit_tokens) and common >= share * len(title_tokens)  # title plus a masthead
 
 
 _ASKS = re.compile(r"[?？]\W*$")

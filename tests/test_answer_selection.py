@@ -270,6 +270,7 @@ def test_a_masthead_run_into_the_text_is_a_heading_not_a_quote():
     masthead = set(tok("Foreign Policy Research Institute A Nation Must Think Before it Acts Of Course North Korea "
                        "Wants Sanctions Relief, But What Kind?"))
     assert repeats_title(masthead, title)
+    assert repeats_title(set(tok("Of Course North Korea Wants Sanctions Relief, But What Kind?")), title)
     assert not repeats_title(set(tok("North Korea wants relief from the sanctions on its coal exports.")), title)
     text = ("Foreign Policy Research Institute A Nation Must Think Before it Acts Of Course North Korea Wants Sanctions "
             "Relief, But What Kind? North Korea wants relief from the sanctions on its coal and textile exports.")
