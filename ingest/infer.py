@@ -376,6 +376,53 @@ _MEETING = re.compile(r"^\s*(\d+(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)\s*$", 
 _UN_ORGAN = re.compile(r"^\s*(Security Council|General Assembly|Economic and Social Council)\s*$", re.M)
 
 
+# A UN document's cover block: "United Nations   A/80/275 / General Assembly   Distr.: General / 28 July 2025 /
+# Original: English / Eightieth session / Item 71 (c) of the provisional agenda / <agenda item, to a blank line> /
+# <title>". The title follows the agenda item.
+_UN_DOC_SYMBOL = re.compile(r"\b((?:A|S|E|A/HRC)/(?:RES/)?\d{2,4}/\d{1,4}(?:/Add\.\d+)?)\b")
+_UN_COVER_LINE = re.compile(r"^\s*(?:Distr\.?:|Original:|\w+ (?:regular |special )?session\b|Item \d+|Agenda item)", re.I)
+
+
+def un_document_title(text: str) -> str | None:
+    """"Situation of human rights in … (A/80/275)" for a UN document opening with its symbol and cover block (the
+    title is the first paragraph after the agenda item); None when the text does not open that way."""
+    head = text[:3000]
+    symbol = _UN_DOC_SYMBOL.search(head[:400])
+    if symbol is None or "PV." in symbol.group(1):
+        return None
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", head) if p.strip()]
+    agenda = next((i for i, p in enumerate(paragraphs) if re.search(r"\bItem \d+.*agenda", p, re.I)), None)
+    if agenda is None or agenda + 1 >= len(paragraphs):
+        return None
+    after = paragraphs[agenda].split("\n")
+    # the agenda item's own text may share its paragraph ("Item 71 (c) …\nPromotion and protection …"): the title
+    # is the next paragraph
+    title = _SPACES.sub(" ", paragraphs[agenda + 1]).strip()
+    if len(after) == 1 and agenda + 2 < len(paragraphs):
+        title = _SPACES.sub(" ", paragraphs[agenda + 2]).strip()  # "Item 71 (c)" alone, then the item, then the title
+    if not title or len(title) > TITLE_MAX_CHARS or _UN_COVER_LINE.match(title):
+        return None
+    return f"{title} ({symbol.group(1)})"
+
+
+# A Federal Register document: "DEPARTMENT OF THE TREASURY / Office of Foreign Assets Control / 31 CFR Part 510 /
+# <title> / AGENCY: … / ACTION: …": the title is the last line before the AGENCY field.
+_FR_AGENCY = re.compile(r"^\s*AGENCY:", re.M)
+
+
+def federal_register_title(text: str) -> str | None:
+    """The title of a Federal Register rule or notice (the line before "AGENCY:", after the agency and CFR lines);
+    None when the text has no AGENCY / ACTION fields near the top."""
+    head = text[:2500]
+    agency = _FR_AGENCY.search(head)
+    if agency is None or not re.search(r"^\s*ACTION:", head, re.M):
+        return None
+    lines = [ln.strip() for ln in head[: agency.start()].splitlines() if ln.strip()]
+    if not lines or len(lines[-1]) > TITLE_MAX_CHARS or _is_upper(lines[-1]) or re.match(r"\d+ CFR", lines[-1]):
+        return None
+    return lines[-1]
+
+
 def meeting_record_title(text: str) -> str | None:
     """"Security Council, 9872nd meeting (S/PV.9872)" for a UN verbatim record opening with its symbol; None else."""
     head = text[:1500]

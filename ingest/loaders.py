@@ -40,8 +40,9 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # documents without front matter (`ingest.infer`); 3: an HTML or markdown table's rows as lines with their column
 # names (`ingest.tables`); 4: a title, its date and its venue are not a masthead, bills and UN meeting records
 # titled by their number and symbol, a meeting record is a transcript (`ingest.infer`); 5: page furniture of HTML
-# (related-article lists, share bars, board navigation) dropped (`ingest.html_text`).
-LOADER_VERSION = "loader-5"
+# (related-article lists, share bars, board navigation) dropped (`ingest.html_text`); 6: UN documents titled after
+# their agenda item, Federal Register documents by the line before AGENCY (`ingest.infer`).
+LOADER_VERSION = "loader-6"
 
 # Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
 PAGE_SEPARATOR = "\n\n"
@@ -123,6 +124,7 @@ def build_document(
     title = m.pick(meta, m.TITLE_KEYS)
     # a U.S. Code CHAPTER line beats a PDF's info title (often "Microsoft Word - x.docx") or an HTML <title>
     title = str(title).strip() if title else (usc_title or infer.bill_title(text) or infer.meeting_record_title(text)
+                                               or infer.un_document_title(text) or infer.federal_register_title(text)
                                                or title_hint or (h1.group(1).strip() if h1 else None)
                                                or infer.first_line_title(text) or doc_id)
     doc_type: DocType | None = m.doc_type_from_value(m.pick(meta, m.TYPE_KEYS))

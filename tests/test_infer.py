@@ -287,3 +287,26 @@ def test_turns_after_a_timestamp_are_speaker_turns():
             "[00:00:31] MARCUS LINDQVIST: Thanks, Dana.\n\n[00:00:34] DANA OKAFOR: How many workers are there?\n\n"
             "[00:00:38] MARCUS LINDQVIST: Nobody knows precisely.\n")
     assert infer.infer_doc_type(text, "x") == "transcript"
+
+
+def test_a_un_document_is_titled_after_its_agenda_item_with_its_symbol():
+    text = ("United Nations                                   A/80/275\n\n"
+            "General Assembly                                 Distr.: General\n"
+            "                                                 28 July 2025\n\n"
+            "                                                 Original: English\n\n"
+            "Eightieth session\nItem 71 (c) of the provisional agenda\n"
+            "Promotion and protection of human rights: human rights situations and reports of special rapporteurs and\n"
+            "representatives\n\n"
+            "Situation of human rights in the Democratic People's Republic of Korea\n\n"
+            "Note by the Secretary-General\n")
+    assert infer.un_document_title(text) == \
+        "Situation of human rights in the Democratic People's Republic of Korea (A/80/275)"
+    assert infer.un_document_title("Resolution 2397 (2017)\n\nAdopted by the Security Council") is None
+
+
+def test_a_federal_register_document_is_titled_by_the_line_before_agency():
+    text = ("DEPARTMENT OF THE TREASURY\n\nOffice of Foreign Assets Control\n\n31 CFR Part 510\n\n"
+            "Publication of North Korea Sanctions Regulations General License No. 14\n\n"
+            "AGENCY: Office of Foreign Assets Control, Treasury.\n\nACTION: Publication of a general license.\n")
+    assert infer.federal_register_title(text) == "Publication of North Korea Sanctions Regulations General License No. 14"
+    assert infer.federal_register_title("AGENCY: none here\n") is None
