@@ -293,11 +293,7 @@ def slot_first(ranked: list[ScoredUnit], slot: Slot, hits: Sequence[Hit], share:
     bar = top.evidence * share if top.evidence > 0 else top.evidence
     filled = [s for s in candidates if fills(slot, s, hits) and (s is top or s.evidence >= bar)]
     if anchors:
-        contexts: dict[str, list[str]] = {}
-        for hit in hits:
-            contexts.setdefault(hit.passage.doc_id, []).append(passage_context(hit.passage))
-        fitting = [s for s in filled if not missing_anchors(anchors, contexts[hits[s.hit_index].passage.doc_id])]
-        filled = fitting or filled
+        filled = [s for s in filled if _fits_anchors(s, hits, anchors)] or filled
     if not filled or filled[0] is top:
         return ranked
     return [filled[0], *(s for s in ranked if s is not filled[0])]
@@ -416,24 +412,22 @@ def choose_units(question: str, scored: Sequence[ScoredUnit], hits: Sequence[Hit
     return cover_anchors(chosen, scored, hits, document_anchors(question), max_sentences)
 
 
-def fill_gaps(chosen: Sequence[ScoredUnit], hits: Sequence[Hit],
-              headings: frozenset[tuple[int, int]] = frozenset()) -> list[ScoredUnit]:
+def fill_gaps(chosen: Sequence[ScoredUnit], scored: Sequence[ScoredUnit]) -> list[ScoredUnit]:
     """Quotes of one passage read as one stretch: when two chosen units of a passage have exactly one unit between
     them, that unit joins ("Russia vetoed the draft. Thirteen members voted in favor. [China abstained.] Russia's
-    veto ends …"): skipping it would cut the passage's own account, often at the answer. Headings never join, nor
-    units the scorer took for one (`headings`: (hit index, unit index) pairs, e.g. a masthead run into the text).
-    The added unit carries no score of its own (0); the order is `chosen`'s, each gap after its predecessor."""
+    veto ends …"): skipping it would cut the passage's own account, often at the answer. The unit is taken from
+    `scored` (all units the scorer saw); headings never join, nor units the scorer took for one (a masthead run
+    into the text). The order is `chosen`'s, each gap after its predecessor. Pure."""
+    units = {(s.hit_index, s.unit_index): s for s in scored}
     out: list[ScoredUnit] = []
-    units_of: dict[int, list[Unit]] = {}
     for s in chosen:
         out.append(s)
         later = [o.unit_index for o in chosen if o.hit_index == s.hit_index and o.unit_index > s.unit_index]
         if not later or min(later) != s.unit_index + 2:
             continue
-        units = units_of.setdefault(s.hit_index, split_units(hits[s.hit_index].passage.text))
-        middle = units[s.unit_index + 1] if s.unit_index + 1 < len(units) else None
-        if middle is not None and not middle.heading and (s.hit_index, s.unit_index + 1) not in headings:
-            out.append(ScoredUnit(s.hit_index, middle, s.unit_index + 1, 0.0, 0.0, None, 0.0))
+        middle = units.get((s.hit_index, s.unit_index + 1))
+        if middle is not None and not middle.unit.heading:
+            out.append(middle)
     return out
 
 
@@ -468,9 +462,8 @@ class ExtractiveAnswerer:
         qtype = question_type(question)
         if scored is None:
             scored = self.scorer.score(question, hits, qtype)
-        headings = frozenset((s.hit_index, s.unit_index) for s in scored if s.unit.heading)
         chosen = fill_gaps(choose_units(question, scored, hits, max_sentences=self.max_sentences,
-                                        closeness=self.closeness), hits, headings)
+                                        closeness=self.closeness), scored)
         spans: list[tuple[int, int, int]] = []  # (hit index, start, end) in the order quoted
         for s in chosen:
             start, end = s.unit.start, s.unit.end

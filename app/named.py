@@ -4,10 +4,11 @@ found by the words of the indexed documents' names (pure functions).
 A researcher who names a source wants that source's answer, not the same topic in another document: "how many
 containers, according to the State Department spokesperson?" is answered by the briefing (10,000), not by the
 interview (13,000); "how many members, in the Liberation Day address?" is not answered by a statute's committee
-of 20. A document's name is its title and its file name ("state-department-press-briefing-2024-03-28.txt"). A
-word of the question names a document when it is in that document's name only and in no retrieved passage of another
-document; the documents whose names hold the most such words are the named ones. Words in the names of several
-documents ("North Korea", "Act", "법률") or in the other retrieved passages ("panel", "sanctions") name none.
+of 20. A document's name is its title and its file name ("state-department-press-briefing-2024-03-28.txt").
+A document is named by a word of its kind ("the interview", "경축사") or by two words of its name standing
+together ("State Department"), each in no other document's name and no other retrieved passage (see
+`named_documents`); words in the names of several documents ("North Korea", "Act", "법률") or in the other
+retrieved passages ("panel", "sanctions") name none.
 """
 
 from __future__ import annotations

@@ -244,21 +244,26 @@ def test_a_retrieved_list_item_brings_in_the_chunk_holding_its_lead_in():
 
 
 def test_one_unit_between_two_quotes_of_a_passage_joins_them():
+    import dataclasses
+
     from app.extractive import fill_gaps
     from app.sentences import split_units
 
     text = ("Russia vetoed the draft. Thirteen members voted in favor. China abstained. "
             "The veto ends the Panel's work.")
-    hits = [_hit(_passage("briefing", 1, text), 1)]
     units = split_units(text)
+    scored = [ScoredUnit(0, u, i, 1.0, 0.5, 0.5, 0.0) for i, u in enumerate(units)]
 
     def chosen(*indices):
-        return [ScoredUnit(0, units[i], i, 1.0, 0.5, 0.5, 0.0) for i in indices]
+        return [scored[i] for i in indices]
 
-    assert [s.unit.text for s in fill_gaps(chosen(1, 3), hits)] == [
+    assert [s.unit.text for s in fill_gaps(chosen(1, 3), scored)] == [
         "Thirteen members voted in favor.", "China abstained.", "The veto ends the Panel's work."]
-    assert [s.unit_index for s in fill_gaps(chosen(0, 3), hits)] == [0, 3]  # two between: not one stretch
-    assert [s.unit_index for s in fill_gaps(chosen(0, 1), hits)] == [0, 1]
+    assert [s.unit_index for s in fill_gaps(chosen(0, 3), scored)] == [0, 3]  # two between: not one stretch
+    assert [s.unit_index for s in fill_gaps(chosen(0, 1), scored)] == [0, 1]
+    # a unit the scorer took for a heading (a masthead run into the text) never joins
+    headed = [*scored[:2], dataclasses.replace(scored[2], unit=dataclasses.replace(units[2], heading=True)), scored[3]]
+    assert [s.unit_index for s in fill_gaps(chosen(1, 3), headed)] == [1, 3]
 
 
 def test_a_masthead_run_into_the_text_is_a_heading_not_a_quote():
