@@ -1,28 +1,28 @@
-"""The `policyqa` console script: thin adapters over the library (ingest, search, docs, remove, ask, app, eval)."""
+"""The `policyqa` console script: thin adapters over the library (ingest, search, docs, remove, ask, app; eval from
+a source checkout)."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
 
 # Offline by construction: nothing may reach a model hub or analytics endpoint.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-# OpenMP must sleep, not spin, while waiting: on 2 busy cores spinning made a query 20x slower (index.embedders).
+# OpenMP must sleep, not spin, while waiting: on 2 busy cores spinning made a query 20x slower (index.models.embedders).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 log = logging.getLogger("policyqa")
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
 
 class CliError(Exception):
     """A user-facing error: printed as one line, exit code 2/3."""
@@ -206,7 +206,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from app.answer import answer
+    from app.answer.pipeline import answer
 
     settings = build_settings(args)
     if args.answerer:
@@ -249,7 +249,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from app.server import serve
+    from app.web.server import serve
 
     settings = build_settings(args)
     serve(settings, host=args.host, port=args.port, index_dir=settings.resolved_index_dir())
@@ -257,7 +257,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_models_build(args: argparse.Namespace) -> int:
-    from index.e5_convert import build_model
+    from index.models.e5_convert import build_model
 
     settings = build_settings(args)
     path = build_model(args.name, settings.home, force=args.force)
@@ -265,55 +265,31 @@ def cmd_models_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    settings = build_settings(args)
-    if args.what == "beir":
-        from index.bench_beir import main as run_beir
-
-        return run_beir(Path(args.path or REPO_ROOT.parent / "shared/data/beir_scifact"), settings=settings,
-                        tune=args.tune, out_dir=Path(args.out), embedders=args.embedders)
-    if args.what == "bilingual":
-        from index.bench_bilingual import main as run_bilingual
-
-        return run_bilingual(settings=settings, out_dir=Path(args.out), embedders=args.embedders)
-    if args.what == "qa" and args.set in ("unseen", "unseen2", "unseen3", "unseen4"):
-        from app.bench_unseen import main as run_unseen
-
-        return run_unseen(settings=settings, out_dir=Path(args.out), which=args.set)
-    if args.what == "qa":
-        from app.bench_qa import main as run_qa
-
-        return run_qa(settings=settings, out_dir=Path(args.out), which=args.set)
-    if args.what == "unseen":
-        from app.bench_unseen import main as run_unseen
-
-        return run_unseen(settings=settings, out_dir=Path(args.out),
-                          which="all" if args.set == "all" else args.set)
-    if args.what == "followups":
-        from app.bench_followup import main as run_followups
-
-        return run_followups(settings=settings, out_dir=Path(args.out))
-    if args.what == "policyqa":
-        from app.bench_policyqa import main as run_policyqa
-
-        return run_policyqa(Path(args.path or REPO_ROOT.parent / "shared/data/policyqa"), settings=settings,
-                            out_dir=Path(args.out), embedders=args.embedders, limit=args.limit or None)
-    if args.what == "ingest":
-        from index.bench_ingest import main as run_ingest
-
-        return run_ingest(settings=settings, out_dir=Path(args.out), embedders=args.embedders)
-    if args.what == "latency":
-        from index.bench_latency import main as run_latency
-
-        return run_latency(settings=settings, out_dir=Path(args.out), sizes=args.sizes)
-    if args.what == "embedders":
-        from index.bench_embedders import main as run_embedders
-
-        return run_embedders(settings=settings, out_dir=Path(args.out))
-    raise CliError(f"unknown benchmark {args.what!r}", EXIT_USAGE)
-
-
 # --------------------------------------------------------------------------------------------- parser
+
+def load_bench_cli() -> ModuleType | None:
+    """The `bench` package's CLI module, when it can be imported: installed, or a source checkout in the current
+    directory. The installed product carries no benchmarks."""
+    try:
+        return importlib.import_module("bench.cli")
+    except ModuleNotFoundError:
+        pass
+    if not (Path.cwd() / "bench" / "cli.py").is_file():
+        return None
+    sys.path.insert(0, str(Path.cwd()))
+    try:
+        return importlib.import_module("bench.cli")
+    except ModuleNotFoundError:
+        sys.path.remove(str(Path.cwd()))
+        return None
+
+
+def register_plugins(sub: argparse._SubParsersAction, with_index) -> None:
+    """Sub-commands that live outside the product: `policyqa eval` from a source checkout's `bench` package."""
+    bench_cli = load_bench_cli()
+    if bench_cli is not None:
+        bench_cli.register(sub, with_index=with_index, build_settings=build_settings)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="Cited question answering over policy documents.")
@@ -372,22 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild even if the converted model is up to date")
     b.set_defaults(func=cmd_models_build)
 
-    p = with_index(sub.add_parser("eval", help="benchmarks that print a table (and write JSON to --out)"))
-    p.add_argument("what", choices=("beir", "bilingual", "qa", "unseen", "followups", "policyqa", "ingest", "latency", "embedders"))
-    p.add_argument("path", nargs="?",
-                   help="data folder (beir: ../shared/data/beir_scifact, policyqa: ../shared/data/policyqa)")
-    p.add_argument("--tune", action="store_true", help="beir: tune fusion on the train qrels first")
-    p.add_argument("--embedders", nargs="+", help="embedders to compare (default: the configured one)")
-    p.add_argument("--limit", type=int, default=1000,
-                   help="policyqa: how many test questions (a seeded random sample; 0 = all)")
-    p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
-    p.add_argument("--set", default="all",
-                   choices=("all", "main", "heldout", "unseen", "unseen2", "unseen3", "unseen4"),
-                   help="qa: which answer set (main = tests/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
-                        "unseen: which unseen-documents set (unseen, unseen2, unseen3, unseen4); "
-                        "all prints one table per set")
-    p.add_argument("--out", default="bench-results", help="where JSON results go")
-    p.set_defaults(func=cmd_eval)
+    register_plugins(sub, with_index)
     return parser
 
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from app.api_models import check_filter_values
+from app.web.api_models import check_filter_values
 from app.settings import Settings
-from app.types import Answer
+from app.answer.types import Answer
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport
 from ingest import SUPPORTED_EXTENSIONS
 
@@ -109,13 +109,13 @@ def _open_real_index(settings: Settings) -> Any:
 
 
 def _real_answer(*args: Any, **kwargs: Any) -> Answer:
-    from app.answer import answer
+    from app.answer.pipeline import answer
 
     return answer(*args, **kwargs)
 
 
 def _real_answer_stream(*args: Any, **kwargs: Any) -> Iterator[str | Answer]:
-    from app.answer import answer_stream
+    from app.answer.pipeline import answer_stream
 
     return answer_stream(*args, **kwargs)
 
@@ -123,7 +123,7 @@ def _real_answer_stream(*args: Any, **kwargs: Any) -> Iterator[str | Answer]:
 @dataclass
 class Services:
     """One per server process. `open_index`, `answer_fn` and `stream_fn` are injectable (tests); by default
-    they open the real `index.index.Index` and call `app.answer.answer` / `answer_stream`.
+    they open the real `index.index.Index` and call `app.answer.pipeline.answer` / `answer_stream`.
 
     Concurrency: writes (upload, remove, re-index) are serialised by `write_lock`; reads take no lock, because
     `Index.search` works on an immutable snapshot of the current generation that a write swaps atomically.

@@ -9,17 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-def default_home() -> Path:
-    """Where indexes and converted models live unless POLICYQA_HOME says otherwise (outside the source tree)."""
-    env = os.environ.get("POLICYQA_HOME")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "policyqa"
-
-
 from ingest.settings import ChunkingSettings  # noqa: E402
-from index.settings import IndexSettings  # noqa: E402
+from index.settings import default_home,  IndexSettings  # noqa: E402
 
 
 class AnswerSettings(BaseModel):
@@ -37,17 +28,17 @@ class AnswerSettings(BaseModel):
     support_lexical: float = Field(
         0.9, ge=0, le=1,
         description="Citation check: a sentence is supported when this share of its content words is in the cited "
-        "passage (the only rule without an embedder); measured by tests/calibration/support_thresholds.py",
+        "passage (the only rule without an embedder); measured by bench/calibration/support_thresholds.py",
     )
     support_combined: float = Field(
         0.85, ge=0, le=1,
         description="Citation check with an embedder: supported when (lexical + best sentence cosine) / 2 reaches "
-        "this; measured by tests/calibration/support_thresholds.py",
+        "this; measured by bench/calibration/support_thresholds.py",
     )
     abstain_below: float = Field(
         0.5, ge=0, le=2,
         description="Abstain when the best sentence score (with an embedder) is below this; measured by "
-        "tests/calibration/abstain_thresholds.py",
+        "bench/calibration/abstain_thresholds.py",
     )
     abstain_by_embedder: dict[str, dict[str, float]] = Field(
         default_factory=lambda: {
@@ -56,12 +47,12 @@ class AnswerSettings(BaseModel):
         },
         description="Per-embedder abstention thresholds ('below', 'agreed', 'section'; see abstain_below, "
         "abstain_below_agreed, abstain_below_section, which apply to other embedders), 'passage', the weight of "
-        "the question-passage dense cosine added to the best sentence score (app.abstain.evidence_signal; 0 when "
+        "the question-passage dense cosine added to the best sentence score (app.answer.abstain.evidence_signal; 0 when "
         "absent), and 'shape', the share of the sentence's answer-shape bonus kept in the signal (1 when absent; "
         "e5-small 0: the shape picks quotes but does not tell answerable from unanswerable, ROC AUC 0.56 on the "
         "calibration set; without it, passage weights 2.0-3.0 share the best calibration F1, midpoint 2.5): all "
         "include cosines whose scale depends on the model (e5 cosines sit higher). Measured on "
-        "tests/calibration/abstain_questions.jsonl by tests/calibration/abstain_features.py (midpoint of the "
+        "bench/calibration/abstain_questions.jsonl by bench/calibration/abstain_features.py (midpoint of the "
         "thresholds with the best abstention F1 at the benchmark's share of unanswerable questions; 'section' keeps "
         "the earlier measured gap of 0.14 below 'below'). "
         "The passage cosine separates better with e5-small (ROC AUC 0.889 vs 0.852 without, retrieval of "
@@ -70,7 +61,7 @@ class AnswerSettings(BaseModel):
     abstain_below_agreed: float = Field(
         0.5, ge=0, le=2,
         description="Abstain below this best sentence score even when the dense and lexical retrievers both rank "
-        "the quoted passage within abstain_agree_rank (retrieval evidence); measured by tests/calibration",
+        "the quoted passage within abstain_agree_rank (retrieval evidence); measured by bench/calibration",
     )
     abstain_below_section: float = Field(
         0.5, ge=0, le=2,
@@ -79,7 +70,7 @@ class AnswerSettings(BaseModel):
     abstain_agree_rank: int = Field(3, ge=1, le=100, description="See abstain_below_agreed")
     abstain_anchors: bool = Field(
         True, description="Abstain when a long number the question is about (a year, an order number; "
-        "app.anchors) occurs in none of the retrieved passages of the quoted documents (see abstain_anchor_names)",
+        "app.answer.rules.anchors) occurs in none of the retrieved passages of the quoted documents (see abstain_anchor_names)",
     )
     abstain_anchor_names: bool = Field(
         False, description="With abstain_anchors: names of the question (capitalised words, acronyms) must occur "
@@ -88,7 +79,7 @@ class AnswerSettings(BaseModel):
     )
     slot_kinds: list[str] = Field(
         default_factory=lambda: ["money", "count", "date", "year", "percent", "document", "penalty", "distance"],
-        description="Asked-slot kinds (app.slots) the extractive answerer checks: a question asking for a value of "
+        description="Asked-slot kinds (app.answer.rules.slots) the extractive answerer checks: a question asking for a value of "
         "one of these kinds prefers a quote stating such a value (from any retrieved passage) and abstains when no "
         "quote states one. Kinds: money, count, date, year, percent, document (a numbered order or resolution), "
         "penalty, distance",
@@ -101,12 +92,12 @@ class AnswerSettings(BaseModel):
     abstain_below_lexical: float = Field(
         0.39, ge=0, le=2,
         description="The same threshold for the lexical-only scorer (no embedder available); measured by "
-        "tests/calibration/abstain_thresholds.py --lexical",
+        "bench/calibration/abstain_thresholds.py --lexical",
     )
     embed_top: int = Field(
         0, ge=0, le=1000, description="Extractive: embed this many best sentences (by the cheap signals) for a "
         "question-sentence cosine; 0 (default): no model call at answer time, each sentence takes its passage's "
-        "question cosine from the index (Hit.dense_score). Measured on tests/calibration (e5-small): answers as good "
+        "question cosine from the index (Hit.dense_score). Measured on bench/calibration (e5-small): answers as good "
         "or better with 0 (gold in 89% of answerable vs 83% with 4), abstention signal ROC AUC 0.889 vs 0.880, while "
         "each embedded legal sentence costs ~100 ms of e5-small on 2 busy cores (4 sentences: ~400 ms per ask)"
     )

@@ -5,7 +5,7 @@
     hits = index.search("Who may be denied a visa?", k=10, filters=Filters(doc_type=["law"]))
 
 Every write (ingest, add_documents, remove) builds a new generation beside the current one and commits it
-atomically (see `index.store`); searches keep using the previous generation until the swap.
+atomically (see `index.storage.store`); searches keep using the previous generation until the swap.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from index.dense import DenseIndex, choose_kind
-from index.embedding import Embedder
-from index.generation import (
+from index.retrieval.dense import DenseIndex, choose_kind
+from index.models.embedding import Embedder
+from index.storage.generation import (
     MANIFEST,
     Progress,
     State,
@@ -35,8 +35,8 @@ from index.generation import (
     retokenise,
     write_state,
 )
-from index.lexical import LexicalIndex
-from index.manifest import (
+from index.retrieval.lexical import LexicalIndex
+from index.storage.manifest import (
     DocRecord,
     EmbedderInfo,
     IndexMismatchError,
@@ -44,13 +44,13 @@ from index.manifest import (
     check_chunking,
     check_embedder,
 )
-from index.rerank import Reranker, load_reranker
-from index.retrieve import MODES, Mode, search_state
+from index.retrieval.rerank import Reranker, load_reranker
+from index.retrieval.retrieve import MODES, Mode, search_state
 from index.settings import IndexSettings
-from index.store import IndexLockedError, IndexNotFoundError, IndexStore
-from index.table import ChunkTable, make_row, row_embed_text, validate_filters
-from index.tokenize import TOKENIZER_VERSION, LexicalTokenizer
-from index.tokens import TokenRows
+from index.storage.store import IndexLockedError, IndexNotFoundError, IndexStore
+from index.storage.table import ChunkTable, make_row, row_embed_text, validate_filters
+from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
+from index.retrieval.tokens import TokenRows
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 from ingest.settings import ChunkingSettings
 from ingest.types import Chunk, Document, IngestError
@@ -238,10 +238,10 @@ class Index:
 
     @staticmethod
     def _load_embedder(settings: IndexSettings, home: Path | None) -> Embedder:
-        from index.embedders import load_embedder
+        from index.models.embedders import load_embedder
 
         if home is None:
-            from app.settings import default_home
+            from index.settings import default_home
 
             home = default_home()
         return load_embedder(settings.embedder, home=home, bf16=settings.bf16)
@@ -299,7 +299,7 @@ class Index:
             row = state.table.row_of_chunk(chunk_id)
         except KeyError:
             raise KeyError(f"no chunk {chunk_id!r} in {self.path}") from None
-        from index.table import row_passage
+        from index.storage.table import row_passage
 
         return row_passage(state.table.rows[row])
 
@@ -328,7 +328,7 @@ class Index:
 
     def passages(self, doc_id: str) -> list[Passage]:
         """Every passage of one document, in document order (KeyError for an unknown document)."""
-        from index.table import row_passage
+        from index.storage.table import row_passage
 
         state = self._state
         if doc_id not in state.manifest.documents:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+def default_home() -> Path:
+    """Where indexes and converted models live unless POLICYQA_HOME says otherwise (outside the source tree)."""
+    env = os.environ.get("POLICYQA_HOME")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "policyqa"
 
 
 class IndexSettings(BaseModel):
@@ -23,7 +34,7 @@ class IndexSettings(BaseModel):
     ann_threshold: int = Field(
         150_000, ge=0,
         description="Use an approximate (HNSW) FAISS index above this many chunks; exact search below. Measured "
-        "(`python -m index.bench_ann`, 2 busy cores): exact search of 100k chunks p95 51 ms, whole hybrid search "
+        "(`python -m bench.ann`, 2 busy cores): exact search of 100k chunks p95 51 ms, whole hybrid search "
         "p95 61 ms + query embedding; 200k exact alone p95 92 ms, so exact stops meeting p95 <= 100 ms near 150k",
     )
     fusion: Literal["rrf", "weighted_rrf", "convex"] = Field("rrf", description="How dense and lexical ranks are fused")
@@ -50,7 +61,7 @@ class IndexSettings(BaseModel):
         0.85, ge=0, le=1,
         description="How much a retriever's abstention is credited: BM25 cannot judge a passage in a language the "
         "query has no words in; 1 scores it by the other retrievers alone, 0 counts it as a BM25 miss. 0.85 chosen "
-        "on half of tests/qa/bilingual.jsonl + the English answer set (`policyqa eval bilingual`), checked on the "
+        "on half of bench/qa/bilingual.jsonl + the English answer set (`policyqa eval bilingual`), checked on the "
         "other half",
     )
     candidates: int = Field(100, ge=1, le=2000, description="Candidates taken from each retriever before fusion")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.tokenize import LexicalTokenizer
+from index.retrieval.tokenize import LexicalTokenizer
 from ingest.settings import ChunkingSettings
 from ingest.types import Chunk, Document
 

@@ -1,4 +1,4 @@
-"""Start the real policyqa server (`app.server.serve`: uvicorn, API + Gradio) in a subprocess on a free port of
+"""Start the real policyqa server (`app.web.server.serve`: uvicorn, API + Gradio) in a subprocess on a free port of
 127.0.0.1, over a temporary home whose index is built from a given corpus folder with the real MiniLM embedder."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import logging, sys
 from pathlib import Path
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 from app.settings import Settings
-from app.server import serve
+from app.web.server import serve
 serve(Settings(), host="127.0.0.1", port=int(sys.argv[1]), corpus_dir=Path(sys.argv[2]))
 """
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from answer_fixtures import FPRI, PASSAGES, TinyIndex, passage
 
-from app.answer import answer, answer_stream
+from app.answer.pipeline import answer, answer_stream
 from app.settings import Settings
-from app.types import Answer
+from app.answer.types import Answer
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from answer_fixtures import PASSAGES, TinyIndex, passage
 
-from app.abstain import AbstainRule, abstain_reason
-from app.anchors import anchor_found, missing_anchors, question_anchors
-from app.answer import answer, make_tools
-from app.extractive import ScoredUnit, SentenceScorer, select_units
-from app.sentences import Unit, split_units
+from app.answer.abstain import AbstainRule, abstain_reason
+from app.answer.rules.anchors import anchor_found, missing_anchors, question_anchors
+from app.answer.pipeline import answer, make_tools
+from app.answer.extractive import ScoredUnit, SentenceScorer, select_units
+from app.answer.sentences import Unit, split_units
 from app.settings import Settings
 from index.types import Hit, Passage
 
@@ -130,7 +130,7 @@ def test_provision_title_is_a_heading_not_an_answer():
 
 
 def test_which_section_questions_may_name_the_act_first():
-    from app.qtype import question_type
+    from app.answer.rules.qtype import question_type
 
     assert question_type("Which IEEPA provision lists what the President cannot regulate?") == "section"
     assert question_type("Which EO 13810 section closes ports?") == "section"

@@ -1,10 +1,10 @@
-"""The document a question names (app.named): a source named by its kind ("the interview", "경축사") or by two words
+"""The document a question names (app.answer.rules.named): a source named by its kind ("the interview", "경축사") or by two words
 of its name ("State Department") is answered from; a topic word that happens to be in one title is no name."""
 
 from __future__ import annotations
 
-from app.named import document_name, index_names, named_documents
-from app.tokens import Tokenizer
+from app.answer.rules.named import document_name, index_names, named_documents
+from app.answer.tokens import Tokenizer
 
 TOKENS = Tokenizer().tokens
 

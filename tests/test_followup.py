@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.followup import anchors, standalone_query, swaps_subject
+from app.answer.followup import anchors, standalone_query, swaps_subject
 
 
 def test_anchors_are_names_and_numbered_units_in_order():
@@ -40,11 +40,11 @@ def test_the_first_word_is_no_anchor_for_being_capitalised():
 
 
 def test_the_follow_up_set_is_valid_and_its_evidence_is_in_the_documents(shared_data):
-    from app.bench_followup import load_conversations
-    from index.evalsets import doc_id_for
+    from bench.followups import load_conversations
+    from bench.evalsets import doc_id_for
     from ingest import load_document
     from ingest.loaders import discover
-    from index.relevance import normalize_for_match
+    from bench.relevance import normalize_for_match
 
     conversations = load_conversations()
     assert len(conversations) >= 20 and {c.kind for c in conversations} == {"same", "swap"}

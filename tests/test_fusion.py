@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.fusion import convex, language_fair_ranks, minmax, rrf, zscore
+from index.retrieval.fusion import convex, language_fair_ranks, minmax, rrf, zscore
 
 
 def ids(fused):

@@ -31,7 +31,7 @@ def test_korean_question_ranks_the_right_korean_article_first(bilingual_index):
 
 
 def test_english_question_finds_the_korean_article_that_plain_rrf_buries(bilingual_index):
-    from index.fusion import rrf
+    from index.retrieval.fusion import rrf
 
     query = "What may the Inter-Korean Cooperation Fund be spent on?"
     hits = bilingual_index.search(query, k=5)

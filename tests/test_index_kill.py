@@ -30,7 +30,7 @@ CHILD = textwrap.dedent("""
     from fakes import FakeEmbedder
     from index.index import Index
     from index.settings import IndexSettings
-    import index.store as store
+    import index.storage.store as store
 
     path, corpus, point = sys.argv[1], sys.argv[2], sys.argv[3]
     settings = IndexSettings(batch_size=8)

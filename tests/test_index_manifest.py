@@ -9,9 +9,9 @@ import pytest
 from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 
 from index.index import Index
-from index.manifest import FORMAT_VERSION, IndexMismatchError
+from index.storage.manifest import FORMAT_VERSION, IndexMismatchError
 from index.settings import IndexSettings
-from index.store import IndexNotFoundError
+from index.storage.store import IndexNotFoundError
 from ingest.settings import ChunkingSettings
 
 

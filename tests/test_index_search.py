@@ -7,7 +7,7 @@ import json
 import pytest
 from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 
-import index.retrieve as retrieve
+import index.retrieval.retrieve as retrieve
 from index.index import Index
 from index.settings import IndexSettings
 from index.types import Filters
@@ -228,7 +228,7 @@ def test_bm25_cannot_drown_a_cross_lingual_dense_match(tmp_path):
     assert hybrid[0].passage.doc_id == "ko_fund", [(h.passage.doc_id, h.score) for h in hybrid]
     assert hybrid[0].lexical_rank is None
     # plain RRF over the same two rankings would have put the keyword match first
-    from index.fusion import rrf
+    from index.retrieval.fusion import rrf
 
     plain = rrf(doc_ids(dense), doc_ids(lexical))
     assert plain[0][0] == "en_office"

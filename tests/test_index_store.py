@@ -10,7 +10,7 @@ import pytest
 from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 
 from index.index import Index
-from index.store import IndexLockedError, IndexStore
+from index.storage.store import IndexLockedError, IndexStore
 
 
 def test_commit_swaps_the_pointer_and_removes_the_old_generation(tmp_path):

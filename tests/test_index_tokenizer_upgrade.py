@@ -11,10 +11,10 @@ from pathlib import Path
 
 from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 
-from index.generation import MANIFEST, read_tokens
+from index.storage.generation import MANIFEST, read_tokens
 from index.index import Index
-from index.store import IndexStore
-from index.tokenize import TOKENIZER_VERSION, LexicalTokenizer
+from index.storage.store import IndexStore
+from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
 
 OLD_VERSION = "policyqa-lex-0"
 

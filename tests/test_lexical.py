@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from index.lexical import LexicalIndex
-from index.tokenize import LexicalTokenizer, has_hangul
+from index.retrieval.lexical import LexicalIndex
+from index.retrieval.tokenize import LexicalTokenizer, has_hangul
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_vectorised_bm25_equals_bm25s_own_builder(tok):
 
 
 def test_token_rows_take_extend_and_round_trip(tmp_path):
-    from index.tokens import TokenRows
+    from index.retrieval.tokens import TokenRows
 
     rows = TokenRows.from_lists([["a", "b"], [], ["b", "c", "a"]])
     assert [rows.tokens(i) for i in range(3)] == [["a", "b"], [], ["b", "c", "a"]]
@@ -130,7 +130,7 @@ def test_compound_nouns_also_give_their_parts(tok):
 
 
 def test_neighbour_windows_stay_inside_each_document():
-    from index.lexical import neighbour_windows
+    from index.retrieval.lexical import neighbour_windows
 
     window, member = neighbour_windows(np.array(["a", "a", "a", "b", "c", "c"]))
     pairs = sorted(zip(window.tolist(), member.tolist()))

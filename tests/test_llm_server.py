@@ -14,9 +14,9 @@ import pytest
 from answer_fixtures import FPRI, WAIVER, TinyIndex, passage
 from live_server import llama_server
 
-from app.answer import UNSUPPORTED_MARK, answer_stream
+from app.answer.pipeline import UNSUPPORTED_MARK, answer_stream
 from app.settings import LLMSettings, Settings
-from app.types import Answer
+from app.answer.types import Answer
 
 pytestmark = pytest.mark.llm
 

@@ -6,11 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.bench_qa import format_tables, run_answerer, top_passage_responder
-from app.qa_metrics import CitedPassage, QAOutcome, citation_supports, is_correct, summarize
-from index.bench_bilingual import aggregate, evaluate, format_table, score_query
-from index.evalsets import AnswerQuestion, Relevant, RetrievalQuestion
-from index.relevance import (
+from bench.qa import format_tables, run_answerer, top_passage_responder
+from bench.qa_metrics import CitedPassage, QAOutcome, citation_supports, is_correct, summarize
+from bench.bilingual import aggregate, evaluate, format_table, score_query
+from bench.evalsets import AnswerQuestion, Relevant, RetrievalQuestion
+from bench.relevance import (
     Unit,
     contains_evidence,
     matched_units,
@@ -183,7 +183,7 @@ def test_top_passage_baseline_answers_with_the_first_hit():
 
 def test_bilingual_run_covers_every_embedder_and_mode():
     from app.settings import Settings
-    from index.bench_bilingual import run
+    from bench.bilingual import run
 
     qs = [_rq("a", "en_ko", ("d1", "alpha")), _rq("b", "ko_en", ("d2", "beta"))]
 

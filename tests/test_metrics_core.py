@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from index.metrics import hit_at_k, mrr_at_k, ndcg_at_k, percentile, recall_at_k
+from bench.metrics import hit_at_k, mrr_at_k, ndcg_at_k, percentile, recall_at_k
 
 
 def test_ndcg_perfect_and_shifted():

@@ -1,4 +1,4 @@
-"""The evaluation question sets in tests/qa/: schema, group counts, and that every gold evidence string really
+"""The evaluation question sets in bench/qa/: schema, group counts, and that every gold evidence string really
 occurs (once) in the named document, inside the section its citation label names, next to a gold answer."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index.evalsets import (
+from bench.evalsets import (
     ANSWER_GROUPS,
     corpus_files,
     doc_id_for,
@@ -17,9 +17,9 @@ from index.evalsets import (
     load_answer_set,
     load_retrieval_set,
 )
-from index.relevance import normalize_for_match
+from bench.relevance import normalize_for_match
 
-QA_DIR = Path(__file__).resolve().parent / "qa"
+from bench.paths import CALIBRATION_DIR, QA_DIR
 REPO = Path(__file__).resolve().parents[1]
 ANSWERS = QA_DIR / "answers.jsonl"
 HELDOUT = QA_DIR / "answers_heldout.jsonl"
@@ -208,7 +208,7 @@ def test_heldout_questions_are_not_calibration_or_main_questions_reworded(main_a
     """The held-out set measures questions nobody tuned on: none of its questions is a near copy (half or more of
     the words shared) of a question of the calibration set (which fits the abstention thresholds) or the main set."""
     calibration = [json.loads(line)["question"] for line in
-                   (REPO / "tests" / "calibration" / "abstain_questions.jsonl").read_text(encoding="utf-8").splitlines()
+                   (CALIBRATION_DIR / "abstain_questions.jsonl").read_text(encoding="utf-8").splitlines()
                    if line.strip()]
     others = calibration + [q.question for q in main_answers]
     for q in load_answer_set(HELDOUT):

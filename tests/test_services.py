@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from app import ui_callbacks as cb
-from app.render import answer_html, esc, highlight, report_markdown, snippet
+from app.web import callbacks as cb
+from app.web.render import answer_html, esc, highlight, report_markdown, snippet
 from app.services import BadRequest, NotFound, NotReady, Services, TooLarge, Unauthorized, safe_filename
 from app.settings import Settings
-from app.types import Answer, AnswerSentence, Citation
+from app.answer.types import Answer, AnswerSentence, Citation
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 
 

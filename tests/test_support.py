@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.support import (
+from app.answer.support import (
     SupportChecker,
     SupportThresholds,
     VectorCache,
@@ -16,7 +16,7 @@ from app.support import (
     numbers_consistent,
     semantic_support,
 )
-from app.tokens import Tokenizer
+from app.answer.tokens import Tokenizer
 
 PASSAGE = (
     "(b) Humanitarian waiver\n\nThe President may waive, for renewable periods of between 30 days and 1 year, the "
@@ -141,7 +141,7 @@ def test_a_verbatim_quote_is_supported_without_embedding_the_passage():
         def encode_queries(self, texts):
             return self.encode_passages(texts)
 
-    from app.support import SupportChecker, SupportThresholds, VectorCache
+    from app.answer.support import SupportChecker, SupportThresholds, VectorCache
 
     checker = SupportChecker(lambda t: t.lower().split(), SupportThresholds(0.9, 0.85), VectorCache(CountingEmbedder()))
     passage = "The President may waive sanctions for 30 days. Another sentence follows here."

@@ -1,4 +1,4 @@
-"""The four unseen-documents answer sets (`app.bench_unseen.UNSEEN_SETS`: answers_unseen.jsonl over unseen_docs/,
+"""The four unseen-documents answer sets (`bench.unseen.UNSEEN_SETS`: answers_unseen.jsonl over unseen_docs/,
 answers_unseen2.jsonl over unseen_docs2/, answers_unseen3.jsonl over unseen_docs3/, answers_unseen4.jsonl over
 unseen_docs4/): the documents load as a user's upload would (no front matter, no sidecars, PDFs, HTML pages), the
 PDF is what its generator makes, and every question's evidence occurs exactly once in the text policyqa extracts
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from app.bench_unseen import UNSEEN_SETS, unseen_files
-from index.evalsets import ANSWER_GROUPS, doc_id_for, load_answer_set
-from index.relevance import normalize_for_match
+from bench.unseen import UNSEEN_SETS, unseen_files
+from bench.evalsets import ANSWER_GROUPS, doc_id_for, load_answer_set
+from bench.relevance import normalize_for_match
 from ingest import meta as ingest_meta
 from ingest.loaders import load_document
 

@@ -1,0 +1,1 @@
+"""The HTTP API and the Gradio app: thin adapters over the library."""

@@ -1,0 +1,146 @@
+"""One server: the HTTP API routes (`/health`, `/search`, `/ask`, `/documents`) and the Gradio app at `/`.
+The routes are thin adapters over `Services`; its errors become 4xx/5xx JSON bodies `{"detail": ...}`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, File, Header, Request, UploadFile
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
+from app.web.gradio_env import import_gradio, set_offline_env
+from app.services import ServiceError, Services, TooLarge, check_suffix, repo_corpus_dir
+from app.settings import Settings
+from app.web.ui import CSS, build_ui
+from app.answer.types import Answer
+from index.types import DocumentInfo, IngestReport
+
+log = logging.getLogger(__name__)
+
+ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 503)}
+
+
+class UploadLimit:
+    """Refuse `POST /documents` with a Content-Length above the limit (413) before its body is read. A plain
+    ASGI middleware, so the Gradio app's streaming responses pass through untouched."""
+
+    def __init__(self, app: ASGIApp, *, limit: int, max_mb: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.max_mb = max_mb
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/documents":
+            declared = dict(scope["headers"]).get(b"content-length", b"")
+            if declared.isdigit() and int(declared) > self.limit:
+                response = JSONResponse(
+                    {"detail": f"the upload is larger than the {self.max_mb} MiB limit (POLICYQA_MAX_UPLOAD_MB)"},
+                    status_code=413,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_api(services: Services) -> FastAPI:
+    """The FastAPI app with the API routes only (the Gradio app is mounted by `create_app`)."""
+    api = FastAPI(
+        title="policyqa",
+        version="0.1.0",
+        description="Cited answers and hybrid search over policy documents. Mutating routes need "
+        "`Authorization: Bearer <token>` when POLICYQA_API_TOKEN is set.",
+    )
+
+    @api.exception_handler(ServiceError)
+    async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status, headers=headers)
+
+    @api.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"detail": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
+
+    def require_token(authorization: Annotated[str | None, Header()] = None) -> None:
+        token = None
+        if authorization and authorization.lower().startswith("bearer "):
+            token = authorization[7:].strip()
+        services.check_token(token)
+
+    max_mb = services.settings.server.max_upload_mb
+    upload_limit = max_mb * 1024 * 1024
+
+    api.add_middleware(UploadLimit, limit=upload_limit + 64 * 1024, max_mb=max_mb)
+
+    @api.get("/health", response_model=HealthResponse, tags=["status"])
+    def health() -> dict:
+        """Index status and size; `status` is 'building' while the first index is built from corpus/."""
+        return services.health()
+
+    @api.post("/search", response_model=SearchResponse, responses=ERRORS, tags=["retrieval"])
+    def search(body: SearchRequest) -> SearchResponse:
+        """Hybrid (dense + BM25) search; hits carry the passage, its citation label and the scores."""
+        return SearchResponse(hits=services.search(body.query, body.k, body.filters, body.mode))
+
+    @api.post("/ask", response_model=Answer, responses=ERRORS, tags=["answers"])
+    def ask(body: AskRequest) -> Answer:
+        """A cited answer (or an abstention with the closest passages)."""
+        return services.ask(body.question, body.history, body.filters, k=body.k, answerer=body.answerer)
+
+    @api.get("/documents", response_model=list[DocumentInfo], responses=ERRORS, tags=["library"])
+    def documents() -> list[DocumentInfo]:
+        return services.documents()
+
+    @api.post(
+        "/documents", response_model=IngestReport, responses=ERRORS, tags=["library"],
+        dependencies=[Depends(require_token)],
+    )
+    async def upload(files: Annotated[list[UploadFile], File(description="txt, md, html or pdf files")]):
+        """Store the files under <home>/library/ and index them; per-file errors are in the report's outcomes.
+        A request may carry at most `max_upload_mb` MiB (413 beyond); other file types get 415."""
+        for f in files:
+            check_suffix(f.filename or "")
+            if f.size is not None and f.size > upload_limit:
+                raise TooLarge(f"{f.filename}: larger than the {max_mb} MiB upload limit")
+        return await run_in_threadpool(services.upload, [(f.filename or "upload", f.file) for f in files])
+
+    @api.delete(
+        "/documents/{doc_id}", response_model=RemoveResponse, responses=ERRORS, tags=["library"],
+        dependencies=[Depends(require_token)],
+    )
+    def remove(doc_id: str) -> RemoveResponse:
+        return RemoveResponse(removed=services.remove(doc_id))
+
+    return api
+
+
+def create_app(services: Services) -> FastAPI:
+    """The API routes with the Gradio app mounted at `/` (routes registered first take precedence)."""
+    gr = import_gradio()
+    api = create_api(services)
+    blocks = build_ui(services)
+    return gr.mount_gradio_app(
+        api, blocks, path="/", css=CSS, footer_links=["api"],
+        max_file_size=f"{services.settings.server.max_upload_mb}mb", show_error=True,
+    )
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, index_dir: Path | None = None,
+          *, corpus_dir: Path | None = None) -> None:
+    """Run the app: open the index (building it from `corpus_dir`, default the repo's corpus/, when it is
+    absent — progress in the log and the UI) in the background and serve the API and the UI with uvicorn."""
+    import uvicorn
+
+    set_offline_env()
+    if index_dir is not None:
+        settings = settings.model_copy(update={"index_dir": Path(index_dir)})
+    services = Services(settings)
+    services.start(corpus_dir if corpus_dir is not None else repo_corpus_dir())
+    app = create_app(services)
+    log.info("policyqa app on http://%s:%d/ (API docs at /docs), index %s", host, port, settings.resolved_index_dir())
+    uvicorn.run(app, host=host, port=port, log_level="info")

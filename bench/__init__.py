@@ -1,0 +1,1 @@
+"""Benchmarks, evaluation sets and calibration scripts (run from a source checkout; not installed)."""

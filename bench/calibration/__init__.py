@@ -1,0 +1,1 @@
+"""Scripts that fit and diagnose the answer engine's thresholds on development sets."""

@@ -1,0 +1,82 @@
+"""`policyqa eval …`: the benchmark sub-command, registered by `app.cli` when this package can be imported (a source
+checkout). Each benchmark prints a table and writes JSON to ``--out``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.paths import data_dir
+
+BENCHMARKS = ("beir", "bilingual", "qa", "unseen", "followups", "policyqa", "ingest", "latency", "embedders")
+ANSWER_SETS = ("all", "main", "heldout", "unseen", "unseen2", "unseen3", "unseen4")
+UNSEEN_SETS = ("unseen", "unseen2", "unseen3", "unseen4")
+
+
+def cmd_eval(args: argparse.Namespace, settings) -> int:
+    out = Path(args.out)
+    if args.data:
+        import os
+
+        from bench.paths import DATA_ENV
+
+        os.environ[DATA_ENV] = str(Path(args.data).resolve())
+    if args.what == "beir":
+        from bench.beir import main as run_beir
+
+        return run_beir(Path(args.path) if args.path else data_dir() / "beir_scifact", settings=settings,
+                        tune=args.tune, out_dir=out, embedders=args.embedders)
+    if args.what == "bilingual":
+        from bench.bilingual import main as run_bilingual
+
+        return run_bilingual(settings=settings, out_dir=out, embedders=args.embedders)
+    if args.what in ("qa", "unseen") and (args.set in UNSEEN_SETS or args.what == "unseen"):
+        from bench.unseen import main as run_unseen
+
+        return run_unseen(settings=settings, out_dir=out, which=args.set)
+    if args.what == "qa":
+        from bench.qa import main as run_qa
+
+        return run_qa(settings=settings, out_dir=out, which=args.set)
+    if args.what == "followups":
+        from bench.followups import main as run_followups
+
+        return run_followups(settings=settings, out_dir=out)
+    if args.what == "policyqa":
+        from bench.policyqa_answers import main as run_policyqa
+
+        return run_policyqa(Path(args.path) if args.path else data_dir() / "policyqa", settings=settings,
+                            out_dir=out, embedders=args.embedders, limit=args.limit or None)
+    if args.what == "ingest":
+        from bench.ingest import main as run_ingest
+
+        return run_ingest(settings=settings, out_dir=out, embedders=args.embedders)
+    if args.what == "latency":
+        from bench.latency import main as run_latency
+
+        return run_latency(settings=settings, out_dir=out, sizes=args.sizes)
+    from bench.embedders import main as run_embedders
+
+    return run_embedders(settings=settings, out_dir=out)
+
+
+def register(sub: argparse._SubParsersAction, *, with_index: Callable[[argparse.ArgumentParser], argparse.ArgumentParser],
+             build_settings: Callable[[argparse.Namespace], object]) -> None:
+    """Add `eval` to the `policyqa` parser."""
+    p = with_index(sub.add_parser("eval", help="benchmarks that print a table (and write JSON to --out)"))
+    p.add_argument("what", choices=BENCHMARKS)
+    p.add_argument("path", nargs="?", help="data folder for beir / policyqa (default: $POLICYQA_BENCH_DATA/beir_scifact, "
+                                           "$POLICYQA_BENCH_DATA/policyqa)")
+    p.add_argument("--data", metavar="DIR", help="the benchmark data folder (default: $POLICYQA_BENCH_DATA)")
+    p.add_argument("--tune", action="store_true", help="beir: tune fusion on the train qrels first")
+    p.add_argument("--embedders", nargs="+", help="embedders to compare (default: the configured one)")
+    p.add_argument("--limit", type=int, default=1000,
+                   help="policyqa: how many test questions (a seeded random sample; 0 = all)")
+    p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
+    p.add_argument("--set", default="all", choices=ANSWER_SETS,
+                   help="qa: which answer set (main = bench/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
+                        "unseen: which unseen-documents set (unseen, unseen2, unseen3, unseen4); "
+                        "all prints one table per set")
+    p.add_argument("--out", default="bench-results", help="where JSON results go")
+    p.set_defaults(func=lambda args: cmd_eval(args, build_settings(args)))

@@ -1,0 +1,1 @@
+"""Embedders: the interface, the packaged models, conversion, CPU feature detection."""

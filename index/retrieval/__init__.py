@@ -1,0 +1,1 @@
+"""Search over one generation: dense (FAISS), lexical (BM25), fusion, reranking."""

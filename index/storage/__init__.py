@@ -1,0 +1,1 @@
+"""The index on disk: layout, generations, manifest, the chunk table."""
