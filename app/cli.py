@@ -24,6 +24,7 @@ log = logging.getLogger("policyqa")
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
+
 class CliError(Exception):
     """A user-facing error: printed as one line, exit code 2/3."""
 
@@ -33,6 +34,7 @@ class CliError(Exception):
 
 
 # --------------------------------------------------------------------------------------------- settings / index
+
 
 def build_settings(args: argparse.Namespace):
     from app.settings import Settings
@@ -123,6 +125,7 @@ def read_jsonl(path: Path, key: str) -> Iterator[dict]:
 
 # --------------------------------------------------------------------------------------------- commands
 
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = build_settings(args)
     paths = [Path(p) for p in args.paths]
@@ -130,8 +133,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         raise CliError(f"not found: {', '.join(missing)}", EXIT_USAGE)
     index = open_index(settings, create=True, rebuild=args.rebuild)
-    report = index.ingest(paths, prune=args.prune, rebuild=args.rebuild,
-                          on_progress=progress_printer(not args.json and sys.stderr.isatty() or args.progress))
+    report = index.ingest(
+        paths,
+        prune=args.prune,
+        rebuild=args.rebuild,
+        on_progress=progress_printer(not args.json and sys.stderr.isatty() or args.progress),
+    )
     if args.json:
         print(report.model_dump_json())
     else:
@@ -141,8 +148,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             elif outcome.message:
                 print(f"warning  {outcome.path}: {outcome.message}", file=sys.stderr)
         counts = ", ".join(f"{s} {report.count(s)}" for s in ("added", "replaced", "unchanged", "removed", "failed"))
-        print(f"{counts}; {report.embedded_chunks} chunks embedded in {report.seconds:.1f}s; "
-              f"index {settings.resolved_index_dir()} has {len(index.documents())} documents, {len(index)} chunks")
+        print(
+            f"{counts}; {report.embedded_chunks} chunks embedded in {report.seconds:.1f}s; "
+            f"index {settings.resolved_index_dir()} has {len(index.documents())} documents, {len(index)} chunks"
+        )
     return EXIT_FAILED_FILES if report.failed else EXIT_OK
 
 
@@ -188,7 +197,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{'doc_id':<48} {'type':<8} {'date':<10} {'lang':<4} {'chunks':>6}  title")
     for d in docs:
-        print(f"{d.doc_id[:48]:<48} {d.doc_type:<8} {(d.date or '-')[:10]:<10} {d.language:<4} {d.chunks:>6}  {d.title[:70]}")
+        print(
+            f"{d.doc_id[:48]:<48} {d.doc_type:<8} {(d.date or '-')[:10]:<10} {d.language:<4} {d.chunks:>6}  {d.title[:70]}"
+        )
     return EXIT_OK
 
 
@@ -210,7 +221,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = build_settings(args)
     if args.answerer:
-        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"answerer": args.answerer})})
+        settings = settings.model_copy(
+            update={"answer": settings.answer.model_copy(update={"answerer": args.answerer})}
+        )
     if args.k:
         settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"k": args.k})})
     filters = parse_filters(args.filter)
@@ -220,8 +233,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.questions:
         for row in read_jsonl(Path(args.questions), "question"):
             try:
-                result = answer(str(row["question"]), row.get("history") or (), index=index, settings=settings,
-                                filters=filters)
+                result = answer(
+                    str(row["question"]), row.get("history") or (), index=index, settings=settings, filters=filters
+                )
                 out = {"id": row.get("id"), **result.model_dump()}
                 out["answer"] = result.text
             except ValueError as exc:
@@ -266,6 +280,7 @@ def cmd_models_build(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------------- parser
+
 
 def load_bench_cli() -> ModuleType | None:
     """The `bench` package's CLI module, when it can be imported: installed, or a source checkout in the current
@@ -314,8 +329,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", metavar="FILE.jsonl", help='batch: lines {"id": ..., "query": ...}; writes JSON lines')
     p.add_argument("--k", type=int, default=10, help="number of passages (default 10)")
     p.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid")
-    p.add_argument("--filter", action="append", metavar="FIELD=VALUE",
-                   help="doc_type=law, doc_id=ID, language=ko, date_from=YYYY-MM-DD, date_to=YYYY-MM-DD (repeatable)")
+    p.add_argument(
+        "--filter",
+        action="append",
+        metavar="FIELD=VALUE",
+        help="doc_type=law, doc_id=ID, language=ko, date_from=YYYY-MM-DD, date_to=YYYY-MM-DD (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="JSON output")
     p.set_defaults(func=cmd_search)
 
@@ -354,8 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     for noisy in ("httpx", "sentence_transformers", "transformers", "faiss", "bm25s", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from app.web.api_models import check_filter_values
-from app.settings import Settings
 from app.answer.types import Answer
+from app.settings import Settings
+from app.web.api_models import check_filter_values
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport
 from ingest import SUPPORTED_EXTENSIONS
 
@@ -162,15 +162,21 @@ class Services:
                 self._set_status("starting", f"opening the index at {index_dir}")
                 index = self.open_index(self.settings)
                 if absent and corpus_dir is not None and not Path(corpus_dir).is_dir():
-                    log.warning("no corpus folder at %s: starting with an empty index (upload documents in the "
-                                "Library tab or POST /documents)", corpus_dir)
+                    log.warning(
+                        "no corpus folder at %s: starting with an empty index (upload documents in the "
+                        "Library tab or POST /documents)",
+                        corpus_dir,
+                    )
                 elif absent and corpus_dir is not None:
                     self._set_status("building", f"building the index from {corpus_dir}")
                     log.info("index %s is absent: building it from %s", index_dir, corpus_dir)
                     report = index.ingest([corpus_dir], on_progress=self._build_progress())
                     log.info(
                         "built the index: %d added, %d failed, %d chunks embedded in %.1f s",
-                        report.count("added"), len(report.failed), report.embedded_chunks, report.seconds,
+                        report.count("added"),
+                        len(report.failed),
+                        report.embedded_chunks,
+                        report.seconds,
                     )
                     for failed in report.failed:
                         log.warning("not indexed: %s: %s", failed.path, failed.message)
@@ -333,9 +339,7 @@ class Services:
 
     # ---- writes ----------------------------------------------------------------------------------------------
 
-    def upload(
-        self, files: Sequence[tuple[str, BinaryIO]], *, on_progress: ProgressFn | None = None
-    ) -> IngestReport:
+    def upload(self, files: Sequence[tuple[str, BinaryIO]], *, on_progress: ProgressFn | None = None) -> IngestReport:
         """Store uploaded files under <home>/library/ and index them. A file of an unsupported type or one the
         loader refuses is reported as failed (and not kept); the others are still indexed. A failed upload that
         replaced a library file of the same name puts the old file back."""
@@ -437,7 +441,9 @@ class Services:
         except OSError:
             return False
 
-    def reindex(self, folder: str | Path, *, prune: bool = False, on_progress: ProgressFn | None = None) -> IngestReport:
+    def reindex(
+        self, folder: str | Path, *, prune: bool = False, on_progress: ProgressFn | None = None
+    ) -> IngestReport:
         """Index every supported file under `folder` (unchanged files are skipped); `prune` also removes
         documents whose source file no longer exists."""
         path = Path(str(folder).strip()).expanduser()
@@ -446,5 +452,9 @@ class Services:
         index = self._ready_index()
         with self.write_lock:
             report = index.ingest([path], prune=prune, on_progress=on_progress)
-        log.info("re-indexed %s: %s", path, {s: report.count(s) for s in ("added", "replaced", "unchanged", "failed", "removed")})
+        log.info(
+            "re-indexed %s: %s",
+            path,
+            {s: report.count(s) for s in ("added", "replaced", "unchanged", "failed", "removed")},
+        )
         return report

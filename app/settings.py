@@ -2,41 +2,51 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
+from index.settings import IndexSettings, default_home  # noqa: E402
 from ingest.settings import ChunkingSettings  # noqa: E402
-from index.settings import default_home,  IndexSettings  # noqa: E402
 
 
 class AnswerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    answerer: str = Field("extractive", description="'extractive' (offline, default) or 'llm' (OpenAI-compatible endpoint)")
+    answerer: str = Field(
+        "extractive", description="'extractive' (offline, default) or 'llm' (OpenAI-compatible endpoint)"
+    )
     k: int = Field(8, ge=1, le=50, description="Passages retrieved per question")
-    max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an answer (extractive quotes or LLM sentences)")
+    max_sentences: int = Field(
+        3, ge=1, le=10, description="Most sentences in an answer (extractive quotes or LLM sentences)"
+    )
     closeness: float = Field(
-        0.75, gt=0, le=1,
+        0.75,
+        gt=0,
+        le=1,
         description="Extractive: further quotes of the best passage are kept when their score is at least this share "
         "of the best one. 0.75 (session 5): unseen3 accuracy 80.8 -> 84.6%, unseen2 86.8 -> 89.5%, main, held-out and "
         "citation precision unchanged, 1.65 quoted sentences per answer instead of 1.36 (0.85 before)",
     )
     support_lexical: float = Field(
-        0.9, ge=0, le=1,
+        0.9,
+        ge=0,
+        le=1,
         description="Citation check: a sentence is supported when this share of its content words is in the cited "
         "passage (the only rule without an embedder); measured by bench/calibration/support_thresholds.py",
     )
     support_combined: float = Field(
-        0.85, ge=0, le=1,
+        0.85,
+        ge=0,
+        le=1,
         description="Citation check with an embedder: supported when (lexical + best sentence cosine) / 2 reaches "
         "this; measured by bench/calibration/support_thresholds.py",
     )
     abstain_below: float = Field(
-        0.5, ge=0, le=2,
+        0.5,
+        ge=0,
+        le=2,
         description="Abstain when the best sentence score (with an embedder) is below this; measured by "
         "bench/calibration/abstain_thresholds.py",
     )
@@ -59,21 +69,27 @@ class AnswerSettings(BaseModel):
         "2026-11-23 13:45) but not with MiniLM (0.683 vs 0.706): weight 1 and 0",
     )
     abstain_below_agreed: float = Field(
-        0.5, ge=0, le=2,
+        0.5,
+        ge=0,
+        le=2,
         description="Abstain below this best sentence score even when the dense and lexical retrievers both rank "
         "the quoted passage within abstain_agree_rank (retrieval evidence); measured by bench/calibration",
     )
     abstain_below_section: float = Field(
-        0.5, ge=0, le=2,
+        0.5,
+        ge=0,
+        le=2,
         description="The threshold for 'which section' questions (answered by the passage label)",
     )
     abstain_agree_rank: int = Field(3, ge=1, le=100, description="See abstain_below_agreed")
     abstain_anchors: bool = Field(
-        True, description="Abstain when a long number the question is about (a year, an order number; "
+        True,
+        description="Abstain when a long number the question is about (a year, an order number; "
         "app.answer.rules.anchors) occurs in none of the retrieved passages of the quoted documents (see abstain_anchor_names)",
     )
     abstain_anchor_names: bool = Field(
-        False, description="With abstain_anchors: names of the question (capitalised words, acronyms) must occur "
+        False,
+        description="With abstain_anchors: names of the question (capitalised words, acronyms) must occur "
         "too, not only its long numbers. Off by default: names are paraphrased in the documents ('Pyongyang' for the "
         "Government of North Korea), numbers are not",
     )
@@ -85,21 +101,28 @@ class AnswerSettings(BaseModel):
         "penalty, distance",
     )
     slot_share: float = Field(
-        0.0, ge=0, le=1,
+        0.0,
+        ge=0,
+        le=1,
         description="A quote filling the asked slot is moved before the best quote that does not when its own "
         "evidence (score without the rank prior) is at least this share of the best's (0: whenever one is retrieved)",
     )
     abstain_below_lexical: float = Field(
-        0.39, ge=0, le=2,
+        0.39,
+        ge=0,
+        le=2,
         description="The same threshold for the lexical-only scorer (no embedder available); measured by "
         "bench/calibration/abstain_thresholds.py --lexical",
     )
     embed_top: int = Field(
-        0, ge=0, le=1000, description="Extractive: embed this many best sentences (by the cheap signals) for a "
+        0,
+        ge=0,
+        le=1000,
+        description="Extractive: embed this many best sentences (by the cheap signals) for a "
         "question-sentence cosine; 0 (default): no model call at answer time, each sentence takes its passage's "
         "question cosine from the index (Hit.dense_score). Measured on bench/calibration (e5-small): answers as good "
         "or better with 0 (gold in 89% of answerable vs 83% with 4), abstention signal ROC AUC 0.889 vs 0.880, while "
-        "each embedded legal sentence costs ~100 ms of e5-small on 2 busy cores (4 sentences: ~400 ms per ask)"
+        "each embedded legal sentence costs ~100 ms of e5-small on 2 busy cores (4 sentences: ~400 ms per ask)",
     )
 
 
@@ -109,14 +132,20 @@ class LLMSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="POLICYQA_LLM_", extra="forbid", frozen=True)
 
-    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (POLICYQA_LLM_BASE_URL)")
+    base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (POLICYQA_LLM_BASE_URL)"
+    )
     model: str = Field("default", description="Model name sent to the endpoint (POLICYQA_LLM_MODEL)")
     api_key: str = Field("not-needed", description="API key for the endpoint (POLICYQA_LLM_API_KEY)")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
     timeout: float = Field(120.0, gt=0, description="Seconds before a request to the endpoint fails")
     max_tokens: int = Field(256, ge=16, le=8192, description="Most tokens generated per answer")
-    max_passages: int = Field(5, ge=1, le=50, description="Most retrieved passages put into the prompt (small models have small contexts)")
-    max_passage_chars: int = Field(1200, ge=100, le=20000, description="Each passage is cut to this many characters in the prompt")
+    max_passages: int = Field(
+        5, ge=1, le=50, description="Most retrieved passages put into the prompt (small models have small contexts)"
+    )
+    max_passage_chars: int = Field(
+        1200, ge=100, le=20000, description="Each passage is cut to this many characters in the prompt"
+    )
 
 
 class ServerSettings(BaseSettings):
@@ -125,7 +154,9 @@ class ServerSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="POLICYQA_", extra="forbid", frozen=True)
 
-    api_token: str | None = Field(None, description="When set, mutating HTTP routes need 'Authorization: Bearer <token>' (POLICYQA_API_TOKEN)")
+    api_token: str | None = Field(
+        None, description="When set, mutating HTTP routes need 'Authorization: Bearer <token>' (POLICYQA_API_TOKEN)"
+    )
     max_upload_mb: int = Field(50, ge=1, description="Largest accepted upload request in MiB (POLICYQA_MAX_UPLOAD_MB)")
 
 

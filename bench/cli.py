@@ -25,8 +25,13 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
     if args.what == "beir":
         from bench.beir import main as run_beir
 
-        return run_beir(Path(args.path) if args.path else data_dir() / "beir_scifact", settings=settings,
-                        tune=args.tune, out_dir=out, embedders=args.embedders)
+        return run_beir(
+            Path(args.path) if args.path else data_dir() / "beir_scifact",
+            settings=settings,
+            tune=args.tune,
+            out_dir=out,
+            embedders=args.embedders,
+        )
     if args.what == "bilingual":
         from bench.bilingual import main as run_bilingual
 
@@ -46,8 +51,13 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
     if args.what == "policyqa":
         from bench.policyqa_answers import main as run_policyqa
 
-        return run_policyqa(Path(args.path) if args.path else data_dir() / "policyqa", settings=settings,
-                            out_dir=out, embedders=args.embedders, limit=args.limit or None)
+        return run_policyqa(
+            Path(args.path) if args.path else data_dir() / "policyqa",
+            settings=settings,
+            out_dir=out,
+            embedders=args.embedders,
+            limit=args.limit or None,
+        )
     if args.what == "ingest":
         from bench.ingest import main as run_ingest
 
@@ -61,22 +71,35 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
     return run_embedders(settings=settings, out_dir=out)
 
 
-def register(sub: argparse._SubParsersAction, *, with_index: Callable[[argparse.ArgumentParser], argparse.ArgumentParser],
-             build_settings: Callable[[argparse.Namespace], object]) -> None:
+def register(
+    sub: argparse._SubParsersAction,
+    *,
+    with_index: Callable[[argparse.ArgumentParser], argparse.ArgumentParser],
+    build_settings: Callable[[argparse.Namespace], object],
+) -> None:
     """Add `eval` to the `policyqa` parser."""
     p = with_index(sub.add_parser("eval", help="benchmarks that print a table (and write JSON to --out)"))
     p.add_argument("what", choices=BENCHMARKS)
-    p.add_argument("path", nargs="?", help="data folder for beir / policyqa (default: $POLICYQA_BENCH_DATA/beir_scifact, "
-                                           "$POLICYQA_BENCH_DATA/policyqa)")
+    p.add_argument(
+        "path",
+        nargs="?",
+        help="data folder for beir / policyqa (default: $POLICYQA_BENCH_DATA/beir_scifact, "
+        "$POLICYQA_BENCH_DATA/policyqa)",
+    )
     p.add_argument("--data", metavar="DIR", help="the benchmark data folder (default: $POLICYQA_BENCH_DATA)")
     p.add_argument("--tune", action="store_true", help="beir: tune fusion on the train qrels first")
     p.add_argument("--embedders", nargs="+", help="embedders to compare (default: the configured one)")
-    p.add_argument("--limit", type=int, default=1000,
-                   help="policyqa: how many test questions (a seeded random sample; 0 = all)")
+    p.add_argument(
+        "--limit", type=int, default=1000, help="policyqa: how many test questions (a seeded random sample; 0 = all)"
+    )
     p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
-    p.add_argument("--set", default="all", choices=ANSWER_SETS,
-                   help="qa: which answer set (main = bench/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
-                        "unseen: which unseen-documents set (unseen, unseen2, unseen3, unseen4); "
-                        "all prints one table per set")
+    p.add_argument(
+        "--set",
+        default="all",
+        choices=ANSWER_SETS,
+        help="qa: which answer set (main = bench/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
+        "unseen: which unseen-documents set (unseen, unseen2, unseen3, unseen4); "
+        "all prints one table per set",
+    )
     p.add_argument("--out", default="bench-results", help="where JSON results go")
     p.set_defaults(func=lambda args: cmd_eval(args, build_settings(args)))

@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 
 
-
 def law_corpus_paths() -> list[Path]:
     """The whole ../shared/data law corpus (U.S. Code, executive orders, Korean statutes) plus the sample corpus:
     the document files only (no SOURCE.md), the same set the QA and bilingual benchmarks index."""
@@ -38,8 +37,12 @@ def machine_line() -> str:
 def write_result(out_dir: Path, name: str, payload: dict) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{name}.json"
-    payload = {"benchmark": name, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-               "machine": machine_line(), **payload}
+    payload = {
+        "benchmark": name,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine_line(),
+        **payload,
+    }
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     return path
 

@@ -16,7 +16,6 @@ from bench.paths import data_dir, sample_corpus_dir
 logger = logging.getLogger(__name__)
 
 
-
 def bench_dir(home: Path, embedder: str) -> Path:
     """`<home>/bench/<embedder>`; a model directory spec becomes a safe folder name."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", embedder.strip("/")) or "embedder"
@@ -49,8 +48,15 @@ def open_cached_index(path: Path, settings, index_settings=None):
         return Index.open_or_create(path, rebuild=True, **kwargs)
 
 
-def bench_index(embedder: str, *, settings, shared_data: Path | None = None, corpus_dir: Path | None = None,
-                on_progress: Callable[[str, int, int], None] | None = None, required: Iterable[str] = ()):
+def bench_index(
+    embedder: str,
+    *,
+    settings,
+    shared_data: Path | None = None,
+    corpus_dir: Path | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    required: Iterable[str] = (),
+):
     """Open (or build) the benchmark index for `embedder` ("minilm", "e5-small" or a model directory) and bring it
     up to date with the corpus files. Raises RuntimeError naming the documents when some in `required` (doc ids
     the question sets cite) did not get indexed."""
@@ -60,12 +66,23 @@ def bench_index(embedder: str, *, settings, shared_data: Path | None = None, cor
     index = open_cached_index(path, settings, index_settings)
     report = index.ingest(sorted(files.values()), prune=True, on_progress=on_progress or _log_progress())
     if report.failed:
-        logger.warning("benchmark corpus: %d files failed: %s", len(report.failed),
-                       "; ".join(f"{o.path}: {o.message}" for o in report.failed))
-    logger.info("benchmark index %s: %d documents, %d chunks (%d chunks embedded now, %.1f s)", path,
-                len(index.documents()), len(index), report.embedded_chunks, report.seconds)
+        logger.warning(
+            "benchmark corpus: %d files failed: %s",
+            len(report.failed),
+            "; ".join(f"{o.path}: {o.message}" for o in report.failed),
+        )
+    logger.info(
+        "benchmark index %s: %d documents, %d chunks (%d chunks embedded now, %.1f s)",
+        path,
+        len(index.documents()),
+        len(index),
+        report.embedded_chunks,
+        report.seconds,
+    )
     missing = sorted(set(required) - {d.doc_id for d in index.documents()})
     if missing:
-        raise RuntimeError(f"{path}: the question sets cite documents that are not in the index: {missing}; "
-                           f"check ../shared/data and corpus/ (doc ids are slugs of the file stems)")
+        raise RuntimeError(
+            f"{path}: the question sets cite documents that are not in the index: {missing}; "
+            f"check ../shared/data and corpus/ (doc ids are slugs of the file stems)"
+        )
     return index

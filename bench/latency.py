@@ -17,7 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.common import (
-    MemoEmbedder, dir_size_mb, law_corpus_paths, peak_rss_mb, write_result,
+    MemoEmbedder,
+    dir_size_mb,
+    law_corpus_paths,
+    peak_rss_mb,
+    write_result,
 )
 from bench.metrics import percentile
 from bench.paths import QA_DIR, data_dir
@@ -35,9 +39,16 @@ def replicated_scifact(target_chunks: int, est_chunks_per_doc: float = 3.3) -> I
     copies = max(1, int(target_chunks / (len(base) * est_chunks_per_doc)) + 1)
     for copy in range(copies):
         for doc in base:
-            yield Document(doc_id=f"{doc.doc_id}-r{copy}", title=doc.title, source=f"{doc.source}#r{copy}",
-                           doc_type=doc.doc_type, date=doc.date, language=doc.language, text=doc.text,
-                           content_hash=hashlib.sha256(f"{copy}:{doc.content_hash}".encode()).hexdigest())
+            yield Document(
+                doc_id=f"{doc.doc_id}-r{copy}",
+                title=doc.title,
+                source=f"{doc.source}#r{copy}",
+                doc_type=doc.doc_type,
+                date=doc.date,
+                language=doc.language,
+                text=doc.text,
+                content_hash=hashlib.sha256(f"{copy}:{doc.content_hash}".encode()).hexdigest(),
+            )
 
 
 def load_queries(limit: int = 300) -> list[str]:
@@ -61,13 +72,18 @@ def time_queries(index, queries: list[str], mode: str, k: int = 10) -> dict:
         started = time.perf_counter()
         index.search(q, k=k, mode=mode)
         times.append((time.perf_counter() - started) * 1000)
-    return {"mode": mode, "queries": len(times), "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
-            "max_ms": max(times)}
+    return {
+        "mode": mode,
+        "queries": len(times),
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "max_ms": max(times),
+    }
 
 
 def main(*, settings, out_dir: Path, sizes: list[int] | None = None) -> int:
-    from index.models.embedders import load_embedder
     from index.index import Index
+    from index.models.embedders import load_embedder
 
     embedder = MemoEmbedder(load_embedder(settings.index.embedder, home=settings.home, bf16=settings.index.bf16))
     bench = settings.home / "bench"
@@ -88,16 +104,27 @@ def main(*, settings, out_dir: Path, sizes: list[int] | None = None) -> int:
             big.add_documents(replicated_scifact(size))
             build_s = time.perf_counter() - started
             for mode in ("hybrid", "dense", "lexical"):
-                rows.append({"corpus": f"scifact-rep {size // 1000}k", "chunks": len(big), "build_s": build_s,
-                             "index_mb": dir_size_mb(path), **time_queries(big, queries, mode)})
+                rows.append(
+                    {
+                        "corpus": f"scifact-rep {size // 1000}k",
+                        "chunks": len(big),
+                        "build_s": build_s,
+                        "index_mb": dir_size_mb(path),
+                        **time_queries(big, queries, mode),
+                    }
+                )
             del big
-    print(f"Query latency, warm process, k=10, {len(queries)} queries, embedder {settings.index.embedder} "
-          f"(target p95 <= 100 ms at 100k chunks)")
+    print(
+        f"Query latency, warm process, k=10, {len(queries)} queries, embedder {settings.index.embedder} "
+        f"(target p95 <= 100 ms at 100k chunks)"
+    )
     head = f"{'corpus':<16} {'chunks':>8} {'mode':<8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'index MB':>9}"
     print(head + "\n" + "-" * len(head))
     for r in rows:
-        print(f"{r['corpus']:<16} {r['chunks']:>8} {r['mode']:<8} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
-              f"{r['max_ms']:>8.1f} {r.get('index_mb', float('nan')):>9.1f}")
+        print(
+            f"{r['corpus']:<16} {r['chunks']:>8} {r['mode']:<8} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
+            f"{r['max_ms']:>8.1f} {r.get('index_mb', float('nan')):>9.1f}"
+        )
     print(f"peak RSS {peak_rss_mb():.0f} MB")
     print(f"results: {write_result(out_dir, 'latency', {'rows': rows, 'peak_rss_mb': peak_rss_mb()})}")
     return 0

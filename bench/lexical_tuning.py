@@ -17,15 +17,23 @@ from pathlib import Path
 import numpy as np
 
 from bench.beir import (
-    FusionConfig, collect_rankings, dedupe_docs, fuse_rankings, load_beir, open_bench_index, ranked, tune_fusion,
+    FusionConfig,
+    collect_rankings,
+    dedupe_docs,
+    fuse_rankings,
+    load_beir,
+    open_bench_index,
+    ranked,
+    tune_fusion,
 )
-from index.retrieval.lexical import LexicalIndex
 from bench.metrics import mean, ndcg_at_k
+from index.retrieval.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
 
-FUSION_GRID = [FusionConfig("rrf", k, 1.0) for k in (10, 30, 60)] + \
-    [FusionConfig("convex", dense_weight=a) for a in (0.4, 0.5, 0.6)]
+FUSION_GRID = [FusionConfig("rrf", k, 1.0) for k in (10, 30, 60)] + [
+    FusionConfig("convex", dense_weight=a) for a in (0.4, 0.5, 0.6)
+]
 
 
 def lexical_rankings(lexical: LexicalIndex, table, query_tokens: dict[str, list[str]], n: int) -> dict:
@@ -73,16 +81,23 @@ def main(argv: list[str] | None = None) -> int:
         lex_train = lexical_rankings(lexical, table, qtok["train"], args.candidates)
         best_score, best = tune_fusion(dense["train"], lex_train, data.qrels["train"], FUSION_GRID)[0]
         rows.append((best_score, doc_ndcg(lex_train, data.qrels["train"]), k1, b, w, best))
-        print(f"k1={k1:<4} b={b:<5} window={w:<4} train: bm25 {rows[-1][1]:.4f}  hybrid {best_score:.4f} "
-              f"({best.label()})", flush=True)
+        print(
+            f"k1={k1:<4} b={b:<5} window={w:<4} train: bm25 {rows[-1][1]:.4f}  hybrid {best_score:.4f} "
+            f"({best.label()})",
+            flush=True,
+        )
     best_score, lex_score, k1, b, w, fusion = max(rows, key=lambda r: r[0])
     lexical = LexicalIndex.from_rows(tokens, k1=k1, b=b, groups=table.row_doc, neighbour_weight=w)
     lex_test = lexical_rankings(lexical, table, qtok["test"], args.candidates)
     hybrid_test = {q: fuse_rankings(dense["test"][q], lex_test[q], fusion) for q in splits["test"]}
-    print(f"chosen on train: k1={k1} b={b} window={w}, {fusion.label()} (train bm25 {lex_score:.4f}, "
-          f"hybrid {best_score:.4f})")
-    print(f"test ({len(splits['test'])} queries): bm25 {doc_ndcg(lex_test, data.qrels['test']):.4f}  "
-          f"hybrid {doc_ndcg(hybrid_test, data.qrels['test']):.4f}")
+    print(
+        f"chosen on train: k1={k1} b={b} window={w}, {fusion.label()} (train bm25 {lex_score:.4f}, "
+        f"hybrid {best_score:.4f})"
+    )
+    print(
+        f"test ({len(splits['test'])} queries): bm25 {doc_ndcg(lex_test, data.qrels['test']):.4f}  "
+        f"hybrid {doc_ndcg(hybrid_test, data.qrels['test']):.4f}"
+    )
     return 0
 
 

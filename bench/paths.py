@@ -20,8 +20,10 @@ def data_dir(explicit: Path | str | None = None) -> Path:
     """The benchmark data folder: `explicit`, else ``$POLICYQA_BENCH_DATA``; it must exist."""
     value = explicit or os.environ.get(DATA_ENV)
     if not value:
-        raise BenchDataMissing(f"set {DATA_ENV} to the benchmark data folder (with us_law_north_korea/, beir_scifact/, "
-                               "policyqa/, …), e.g. `export POLICYQA_BENCH_DATA=../shared/data`")
+        raise BenchDataMissing(
+            f"set {DATA_ENV} to the benchmark data folder (with us_law_north_korea/, beir_scifact/, "
+            "policyqa/, …), e.g. `export POLICYQA_BENCH_DATA=../shared/data`"
+        )
     path = Path(value).expanduser().resolve()
     if not path.is_dir():
         raise BenchDataMissing(f"{path}: benchmark data folder not found (from {DATA_ENV} or the command line)")

@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.policyqa_retrieval import PolicyQuestion, is_relevant
 from bench.metrics import mean, percentile
+from bench.policyqa_retrieval import PolicyQuestion, is_relevant
 from bench.relevance import normalize_for_match
 from index.types import Filters
 
@@ -62,14 +62,24 @@ def summarize(questions: Sequence[PolicyQuestion], answers: Sequence[PolicyAnswe
     """Quote hit, passage hit, citation precision, contains-answer and abstention rates, latency. Pure."""
     quotes = [(q, x) for q, a in zip(questions, answers) for x in a.quotes]
     return {
-        "quote_hit": mean([float(any(is_relevant(x.span_start, x.span_end, q.spans) for x in a.quotes))
-                           for q, a in zip(questions, answers)]),
-        "passage_hit": mean([float(any(is_relevant(x.passage_start, x.passage_end, q.spans) for x in a.quotes))
-                             for q, a in zip(questions, answers)]),
+        "quote_hit": mean(
+            [
+                float(any(is_relevant(x.span_start, x.span_end, q.spans) for x in a.quotes))
+                for q, a in zip(questions, answers)
+            ]
+        ),
+        "passage_hit": mean(
+            [
+                float(any(is_relevant(x.passage_start, x.passage_end, q.spans) for x in a.quotes))
+                for q, a in zip(questions, answers)
+            ]
+        ),
         "citation_precision": mean([float(is_relevant(x.passage_start, x.passage_end, q.spans)) for q, x in quotes])
-        if quotes else 0.0,
-        "contains_answer": mean([float(not a.abstained and _contains(a.text, q.answers))
-                                 for q, a in zip(questions, answers)]),
+        if quotes
+        else 0.0,
+        "contains_answer": mean(
+            [float(not a.abstained and _contains(a.text, q.answers)) for q, a in zip(questions, answers)]
+        ),
         "abstained": mean([float(a.abstained) for a in answers]),
         "abstained_evidence_retrieved": mean([float(a.abstained and a.evidence_retrieved) for a in answers]),
         "evidence_retrieved": mean([float(a.evidence_retrieved) for a in answers]),
@@ -94,8 +104,9 @@ def extractive_responder(index: Any, settings) -> Respond:
         for c in a.citations:
             p = index.passage(c.chunk_id)
             quotes.append(Quote(p.start, p.end, p.start + c.span_start, p.start + c.span_end))
-        return PolicyAnswer(a.text, tuple(quotes), a.abstained, ms,
-                            evidence_retrieved=evidence_in_top_k(index, q, settings.answer.k))
+        return PolicyAnswer(
+            a.text, tuple(quotes), a.abstained, ms, evidence_retrieved=evidence_in_top_k(index, q, settings.answer.k)
+        )
 
     return respond
 
@@ -115,8 +126,10 @@ def top_passage_responder(index: Any, k: int) -> Respond:
 
 
 def run(index: Any, questions: Sequence[PolicyQuestion], settings) -> dict[str, dict[str, float]]:
-    responders = {"extractive": extractive_responder(index, settings),
-                  "top-passage": top_passage_responder(index, settings.answer.k)}
+    responders = {
+        "extractive": extractive_responder(index, settings),
+        "top-passage": top_passage_responder(index, settings.answer.k),
+    }
     out = {}
     for name, respond in responders.items():
         for q in questions[:2]:  # warm-up
@@ -127,18 +140,30 @@ def run(index: Any, questions: Sequence[PolicyQuestion], settings) -> dict[str, 
 
 
 def format_table(summaries: dict[str, dict[str, float]]) -> str:
-    head = (f"{'answerer':<12} {'quote hit':>9} {'passage hit':>11} {'cit.prec':>8} {'contains':>8} "
-            f"{'abstained':>9} {'abst. w/ evidence':>17} {'p50 ms':>7} {'p95 ms':>7}")
+    head = (
+        f"{'answerer':<12} {'quote hit':>9} {'passage hit':>11} {'cit.prec':>8} {'contains':>8} "
+        f"{'abstained':>9} {'abst. w/ evidence':>17} {'p50 ms':>7} {'p95 ms':>7}"
+    )
     lines = [head, "-" * len(head)]
     for name, s in summaries.items():
-        lines.append(f"{name:<12} {s['quote_hit']:>9.1%} {s['passage_hit']:>11.1%} {s['citation_precision']:>8.1%} "
-                     f"{s['contains_answer']:>8.1%} {s['abstained']:>9.1%} {s['abstained_evidence_retrieved']:>17.1%} "
-                     f"{s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f}")
+        lines.append(
+            f"{name:<12} {s['quote_hit']:>9.1%} {s['passage_hit']:>11.1%} {s['citation_precision']:>8.1%} "
+            f"{s['contains_answer']:>8.1%} {s['abstained']:>9.1%} {s['abstained_evidence_retrieved']:>17.1%} "
+            f"{s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f}"
+        )
     return "\n".join(lines)
 
 
-def main(path, *, settings, out_dir, embedders: list[str] | None = None, split: str = "test",
-         limit: int | None = 1000, answer_limit: int = 300) -> int:
+def main(
+    path,
+    *,
+    settings,
+    out_dir,
+    embedders: list[str] | None = None,
+    split: str = "test",
+    limit: int | None = 1000,
+    answer_limit: int = 300,
+) -> int:
     """Retrieval table (bm25 / dense / hybrid per embedder) and the answer table (default embedder)."""
     from bench.common import write_result
     from bench.policyqa_retrieval import describe, format_rows, load_policyqa, run_retrieval, sample_questions
@@ -152,11 +177,19 @@ def main(path, *, settings, out_dir, embedders: list[str] | None = None, split: 
     name = settings.index.embedder if settings.index.embedder in indexes else names[-1]
     asked = questions[:answer_limit]
     answers = run(indexes[name], asked, settings)
-    print(f"\nAnswers ({name}, {len(asked)} of the sampled questions, k={settings.answer.k}; the gold span is in "
-          f"a retrieved passage for {answers['top-passage']['evidence_retrieved']:.1%} of them):")
+    print(
+        f"\nAnswers ({name}, {len(asked)} of the sampled questions, k={settings.answer.k}; the gold span is in "
+        f"a retrieved passage for {answers['top-passage']['evidence_retrieved']:.1%} of them):"
+    )
     print(format_table(answers))
-    out = write_result(out_dir, f"policyqa-{split}", {"retrieval": [r.__dict__ for r in rows],
-                                                       "answers": {"embedder": name, "n": len(asked), **answers},
-                                                       "first_relevant_rank": first_ranks})
+    out = write_result(
+        out_dir,
+        f"policyqa-{split}",
+        {
+            "retrieval": [r.__dict__ for r in rows],
+            "answers": {"embedder": name, "n": len(asked), **answers},
+            "first_relevant_rank": first_ranks,
+        },
+    )
     print(f"results: {out}")
     return 0

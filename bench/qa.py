@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.qa_metrics import CitedPassage, QAOutcome, citation_supports, is_correct, summarize
 from bench.evalsets import AnswerQuestion, load_answer_set
 from bench.paths import QA_DIR
+from bench.qa_metrics import CitedPassage, QAOutcome, citation_supports, is_correct, summarize
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,12 @@ def top_passage_responder(index: Any, k: int) -> Respond:
     return respond
 
 
-def run_answerer(respond: Respond, questions: Sequence[AnswerQuestion], warmup: int = WARMUP,
-                 on_progress: Callable[[int, int], None] | None = None) -> list[QAOutcome]:
+def run_answerer(
+    respond: Respond,
+    questions: Sequence[AnswerQuestion],
+    warmup: int = WARMUP,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[QAOutcome]:
     """Answer every question (after `warmup` untimed calls) and time each call."""
     for q in questions[:warmup]:
         respond(q.question)
@@ -62,8 +66,11 @@ def run_answerer(respond: Respond, questions: Sequence[AnswerQuestion], warmup: 
         started = time.perf_counter()
         text, citations, abstained = respond(q.question)
         ms = (time.perf_counter() - started) * 1000
-        outcomes.append(QAOutcome(q.id, q.group, q.answerable, tuple(q.answers), tuple(q.units()), text,
-                                  tuple(citations), abstained, ms))
+        outcomes.append(
+            QAOutcome(
+                q.id, q.group, q.answerable, tuple(q.answers), tuple(q.units()), text, tuple(citations), abstained, ms
+            )
+        )
         if on_progress:
             on_progress(i + 1, len(questions))
     return outcomes
@@ -74,14 +81,18 @@ def _pct(x: float | None) -> str:
 
 
 def format_tables(summaries: dict[str, dict]) -> str:
-    head = (f"{'answerer':<12} {'accuracy':>9} {'cit.prec':>9} {'cit.doc':>8} {'abst.P':>7} {'abst.R':>7} "
-            f"{'false-abst':>10} {'p50 ms':>8} {'p95 ms':>8}")
+    head = (
+        f"{'answerer':<12} {'accuracy':>9} {'cit.prec':>9} {'cit.doc':>8} {'abst.P':>7} {'abst.R':>7} "
+        f"{'false-abst':>10} {'p50 ms':>8} {'p95 ms':>8}"
+    )
     lines = [head, "-" * len(head)]
     for name, s in summaries.items():
-        lines.append(f"{name:<12} {_pct(s['accuracy']):>9} {_pct(s['citation_precision']):>9} "
-                     f"{_pct(s['citation_doc_precision']):>8} {_pct(s['abstention_precision']):>7} "
-                     f"{_pct(s['abstention_recall']):>7} {_pct(s['false_abstention_rate']):>10} "
-                     f"{s['latency_p50_ms']:>8.0f} {s['latency_p95_ms']:>8.0f}")
+        lines.append(
+            f"{name:<12} {_pct(s['accuracy']):>9} {_pct(s['citation_precision']):>9} "
+            f"{_pct(s['citation_doc_precision']):>8} {_pct(s['abstention_precision']):>7} "
+            f"{_pct(s['abstention_recall']):>7} {_pct(s['false_abstention_rate']):>10} "
+            f"{s['latency_p50_ms']:>8.0f} {s['latency_p95_ms']:>8.0f}"
+        )
     groups = list(next(iter(summaries.values()))["groups"]) if summaries else []
     lines += ["", f"{'per group':<12}" + "".join(f" {g:>14}" for g in groups)]
     for name, s in summaries.items():
@@ -96,11 +107,19 @@ def format_tables(summaries: dict[str, dict]) -> str:
 
 
 def details(outcomes: Sequence[QAOutcome]) -> list[dict]:
-    return [{"id": o.qid, "group": o.group, "abstained": o.abstained,
-             "correct": o.answerable and not o.abstained and is_correct(o.text, [c.label for c in o.citations], o.golds),
-             "cited": [f"{c.doc_id} | {c.label}" for c in o.citations],
-             "cited_supports": [citation_supports(c, o.units) for c in o.citations], "ms": round(o.ms, 1),
-             "answer": o.text[:400]} for o in outcomes]
+    return [
+        {
+            "id": o.qid,
+            "group": o.group,
+            "abstained": o.abstained,
+            "correct": o.answerable and not o.abstained and is_correct(o.text, [c.label for c in o.citations], o.golds),
+            "cited": [f"{c.doc_id} | {c.label}" for c in o.citations],
+            "cited_supports": [citation_supports(c, o.units) for c in o.citations],
+            "ms": round(o.ms, 1),
+            "answer": o.text[:400],
+        }
+        for o in outcomes
+    ]
 
 
 def selected_sets(which: str = "all") -> dict[str, Path]:
@@ -117,23 +136,30 @@ def run(*, settings, index: Any = None, questions: Sequence[AnswerQuestion] | No
     questions = list(questions) if questions is not None else load_answer_set(ANSWER_SET)
     if index is None:
         index = _bench_index(settings, questions)
-    responders = {"extractive": extractive_responder(index, settings),
-                  "top-passage": top_passage_responder(index, settings.answer.k)}
+    responders = {
+        "extractive": extractive_responder(index, settings),
+        "top-passage": top_passage_responder(index, settings.answer.k),
+    }
     summaries, per_question = {}, {}
     for name, respond in responders.items():
         outcomes = run_answerer(respond, questions)
         summaries[name] = summarize(outcomes)
         per_question[name] = details(outcomes)
         logger.info("qa benchmark: %s done", name)
-    return {"embedder": settings.index.embedder, "k": settings.answer.k, "summaries": summaries,
-            "per_question": per_question,
-            "definitions": {"accuracy": "a gold string contained in the answer text or its citation labels "
-                                        "(case/space-insensitive); answerable questions; abstaining counts as wrong",
-                            "citation_precision": "citations of answered answerable questions whose passage is from "
-                                                  "an evidence document and contains an evidence string",
-                            "abstention": "precision = unanswerable among abstained; recall = abstained among "
-                                          "unanswerable",
-                            "latency": f"wall time per question after {WARMUP} warm-up questions"}}
+    return {
+        "embedder": settings.index.embedder,
+        "k": settings.answer.k,
+        "summaries": summaries,
+        "per_question": per_question,
+        "definitions": {
+            "accuracy": "a gold string contained in the answer text or its citation labels "
+            "(case/space-insensitive); answerable questions; abstaining counts as wrong",
+            "citation_precision": "citations of answered answerable questions whose passage is from "
+            "an evidence document and contains an evidence string",
+            "abstention": "precision = unanswerable among abstained; recall = abstained among unanswerable",
+            "latency": f"wall time per question after {WARMUP} warm-up questions",
+        },
+    }
 
 
 def _bench_index(settings, questions: Sequence[AnswerQuestion]):
@@ -158,8 +184,10 @@ def main(*, settings, out_dir: Path, which: str = "all") -> int:
     results = run_sets(settings=settings, sets=sets)
     for name, result in results.items():
         n = len(result["per_question"]["extractive"])
-        print(f"\nAnswer benchmark, set {name}: {sets[name].name} ({n} questions), "
-              f"embedder {result['embedder']}, k={result['k']}")
+        print(
+            f"\nAnswer benchmark, set {name}: {sets[name].name} ({n} questions), "
+            f"embedder {result['embedder']}, k={result['k']}"
+        )
         print(format_tables(result["summaries"]))
     suffix = "" if which == "all" else f"-{which}"
     print(f"results: {write_result(out_dir, 'qa' + suffix, {'sets': results})}")

@@ -46,7 +46,8 @@ def matched_units(doc_id: str, text: str, units: Sequence[Unit]) -> frozenset[in
     """Indices of the units a passage (from `doc_id`, with `text`) is relevant to."""
     norm = normalize_for_match(text)
     return frozenset(
-        i for i, u in enumerate(units)
+        i
+        for i, u in enumerate(units)
         if u.doc_id == doc_id and (needle := normalize_for_match(u.evidence)) and needle in norm
     )
 

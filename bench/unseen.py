@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.evalsets import load_answer_set
 from bench.paths import QA_DIR
 from bench.qa import format_tables, run
-from bench.evalsets import load_answer_set
 
 UNSEEN_SETS: dict[str, tuple[Path, Path]] = {  # name -> (questions, documents folder)
     "unseen": (QA_DIR / "answers_unseen.jsonl", QA_DIR / "unseen_docs"),
@@ -51,12 +51,12 @@ def unseen_index(settings, name: str = "unseen"):
     from bench.corpus import open_cached_index
 
     folder = UNSEEN_SETS[name][1]
-    index = open_cached_index(settings.home / "bench" / f"{name}-{settings.index.embedder.replace('/', '_')}",
-                              settings)
+    index = open_cached_index(settings.home / "bench" / f"{name}-{settings.index.embedder.replace('/', '_')}", settings)
     report = index.ingest(unseen_files(folder), prune=True)
     if report.failed:
-        raise RuntimeError("unseen documents failed to load: " + "; ".join(f"{o.path}: {o.message}"
-                                                                            for o in report.failed))
+        raise RuntimeError(
+            "unseen documents failed to load: " + "; ".join(f"{o.path}: {o.message}" for o in report.failed)
+        )
     return index
 
 
@@ -72,9 +72,11 @@ def main(*, settings, out_dir: Path, which: str = "all") -> int:
         questions = load_answer_set(questions_path)
         index = unseen_index(settings, name)
         result = run(settings=settings, index=index, questions=questions)
-        print(f"\nAnswer benchmark, set {name}: {questions_path.name} ({len(questions)} questions) "
-              f"over {len(index.documents())} documents in {folder.name}, "
-              f"embedder {result['embedder']}, k={result['k']}")
+        print(
+            f"\nAnswer benchmark, set {name}: {questions_path.name} ({len(questions)} questions) "
+            f"over {len(index.documents())} documents in {folder.name}, "
+            f"embedder {result['embedder']}, k={result['k']}"
+        )
         print(format_tables(result["summaries"]))
         print(f"results: {write_result(out_dir, 'qa-' + name, result)}")
     return 0

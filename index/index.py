@@ -17,14 +17,20 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from index.retrieval.dense import DenseIndex, choose_kind
 from index.models.embedding import Embedder
+from index.retrieval.dense import DenseIndex, choose_kind
+from index.retrieval.lexical import LexicalIndex
+from index.retrieval.rerank import Reranker, load_reranker
+from index.retrieval.retrieve import MODES, Mode, search_state
+from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
+from index.retrieval.tokens import TokenRows
+from index.settings import IndexSettings
 from index.storage.generation import (
     MANIFEST,
     Progress,
@@ -35,7 +41,6 @@ from index.storage.generation import (
     retokenise,
     write_state,
 )
-from index.retrieval.lexical import LexicalIndex
 from index.storage.manifest import (
     DocRecord,
     EmbedderInfo,
@@ -44,13 +49,8 @@ from index.storage.manifest import (
     check_chunking,
     check_embedder,
 )
-from index.retrieval.rerank import Reranker, load_reranker
-from index.retrieval.retrieve import MODES, Mode, search_state
-from index.settings import IndexSettings
 from index.storage.store import IndexLockedError, IndexNotFoundError, IndexStore
 from index.storage.table import ChunkTable, make_row, row_embed_text, validate_filters
-from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
-from index.retrieval.tokens import TokenRows
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 from ingest.settings import ChunkingSettings
 from ingest.types import Chunk, Document, IngestError
@@ -63,7 +63,7 @@ __all__ = ["Index", "IndexMismatchError", "Chunker"]
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def fingerprint(path: Path) -> str:
@@ -167,8 +167,18 @@ class Index:
             chunking=chunking.model_dump(mode="json"),
             tokenizer=TOKENIZER_VERSION,
         )
-        index = cls(store, empty_state(manifest), embedder=embedder, embedder_spec=spec, settings=settings,
-                    chunking=chunking, home=home, reranker=reranker, chunker=chunker, tokenizer=tokenizer)
+        index = cls(
+            store,
+            empty_state(manifest),
+            embedder=embedder,
+            embedder_spec=spec,
+            settings=settings,
+            chunking=chunking,
+            home=home,
+            reranker=reranker,
+            chunker=chunker,
+            tokenizer=tokenizer,
+        )
         if not exists:
             with store.write_lock():
                 index._commit(index._state, TokenRows.empty(), None)
@@ -206,8 +216,18 @@ class Index:
             check_chunking(manifest, chunking, where=store.root)
         else:
             chunking = ChunkingSettings.model_validate(manifest.chunking)
-        index = cls(store, state, embedder=embedder, embedder_spec=spec, settings=settings, chunking=chunking,
-                    home=home, reranker=reranker, chunker=chunker, tokenizer=tokenizer)
+        index = cls(
+            store,
+            state,
+            embedder=embedder,
+            embedder_spec=spec,
+            settings=settings,
+            chunking=chunking,
+            home=home,
+            reranker=reranker,
+            chunker=chunker,
+            tokenizer=tokenizer,
+        )
         if fresh_tokens is not None:
             index._persist_tokens(fresh_tokens)
         return index
@@ -228,8 +248,15 @@ class Index:
     ) -> Index:
         """Open the index at `path`, or create it; `rebuild` starts a fresh one that replaces the old one
         (atomically, at its first commit) whatever it was built with."""
-        kwargs: dict[str, Any] = dict(embedder=embedder, settings=settings, chunking=chunking, home=home,
-                                      reranker=reranker, chunker=chunker, tokenizer=tokenizer)
+        kwargs: dict[str, Any] = dict(
+            embedder=embedder,
+            settings=settings,
+            chunking=chunking,
+            home=home,
+            reranker=reranker,
+            chunker=chunker,
+            tokenizer=tokenizer,
+        )
         if rebuild:
             return cls.create(path, overwrite=True, **kwargs)
         if IndexStore(Path(path)).exists():
@@ -262,8 +289,9 @@ class Index:
                     raise
                 continue
             if manifest.tokenizer != TOKENIZER_VERSION:
-                logger.info("%s: BM25 tokens from %s, re-tokenising with %s", directory, manifest.tokenizer,
-                            TOKENIZER_VERSION)
+                logger.info(
+                    "%s: BM25 tokens from %s, re-tokenising with %s", directory, manifest.tokenizer, TOKENIZER_VERSION
+                )
                 return retokenise(state, tokenizer.tokenize_many)
             return state, None
         raise IndexNotFoundError(f"{store.root}: could not read the current generation")
@@ -341,8 +369,12 @@ class Index:
         if self._store.current() == self._state.directory:
             return False
         state, _ = self._load_current(self._store, self._tokenizer)  # a writer persists fresh tokens anyway
-        check_embedder(state.manifest, name=self._state.manifest.embedder.name,
-                       dim=self._state.manifest.embedder.dim, where=self.path)
+        check_embedder(
+            state.manifest,
+            name=self._state.manifest.embedder.name,
+            dim=self._state.manifest.embedder.dim,
+            where=self.path,
+        )
         self._state = state
         return True
 
@@ -373,9 +405,21 @@ class Index:
         mask = state.table.mask(filters)
         if mask is not None and not mask.any():
             return []
-        encode = (lambda q: self.embedder.encode_queries([q])[0])
-        return search_state(state, query, k=k, mode=mode, mask=mask, settings=self.settings,
-                            encode_query=encode, tokenizer=self._tokenizer, reranker=self._reranker)
+
+        def encode(q: str) -> np.ndarray:
+            return self.embedder.encode_queries([q])[0]
+
+        return search_state(
+            state,
+            query,
+            k=k,
+            mode=mode,
+            mask=mask,
+            settings=self.settings,
+            encode_query=encode,
+            tokenizer=self._tokenizer,
+            reranker=self._reranker,
+        )
 
     # ------------------------------------------------------------------ writing
     def ingest(
@@ -412,11 +456,17 @@ class Index:
                 known = by_file.get(str(file.resolve()))
                 try:
                     fp = fingerprint(file) if file.is_file() else None
-                    if (fp is not None and known is not None and known not in seen and docs[known].fingerprint == fp
-                            and docs[known].chunker == self._chunker_version):
+                    if (
+                        fp is not None
+                        and known is not None
+                        and known not in seen
+                        and docs[known].fingerprint == fp
+                        and docs[known].chunker == self._chunker_version
+                    ):
                         seen[known] = str(file)
-                        outcomes.append(FileOutcome(path=str(file), doc_id=known, status="unchanged",
-                                                    chunks=docs[known].chunks))
+                        outcomes.append(
+                            FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
+                        )
                         continue
                     doc = ingest_pkg.load_document(file)
                 except IngestError as exc:
@@ -438,8 +488,9 @@ class Index:
                 for doc_id, rec in docs.items():
                     if doc_id not in seen and rec.file and not Path(rec.file).exists():
                         remove.add(doc_id)
-                        outcomes.append(FileOutcome(path=rec.source, doc_id=doc_id, status="removed",
-                                                    chunks=rec.chunks))
+                        outcomes.append(
+                            FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks)
+                        )
             embedded = self._apply(to_add, remove, outcomes, on_progress, files_of, prints_of, reuse=not rebuild)
         return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
 
@@ -479,19 +530,25 @@ class Index:
         return chunker_version(self._chunker)
 
     @staticmethod
-    def _classify(doc: Document, known: dict[str, DocRecord], seen: dict[str, str], where: str,
-                  version: str) -> FileOutcome:
+    def _classify(
+        doc: Document, known: dict[str, DocRecord], seen: dict[str, str], where: str, version: str
+    ) -> FileOutcome:
         if doc.doc_id in seen:
             return FileOutcome(
-                path=where, doc_id=doc.doc_id, status="failed",
+                path=where,
+                doc_id=doc.doc_id,
+                status="failed",
                 message=f"{where}: document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; rename one file "
                 "or give it an `id:` in its front matter",
             )
         seen[doc.doc_id] = where
         rec = known.get(doc.doc_id)
-        if rec is not None and rec.content_hash == doc.content_hash and rec.chunker == version and (
-            rec.title, rec.doc_type, rec.date, rec.language
-        ) == (doc.title, doc.doc_type, doc.date, doc.language):
+        if (
+            rec is not None
+            and rec.content_hash == doc.content_hash
+            and rec.chunker == version
+            and (rec.title, rec.doc_type, rec.date, rec.language) == (doc.title, doc.doc_type, doc.date, doc.language)
+        ):
             return FileOutcome(path=where, doc_id=doc.doc_id, status="unchanged", chunks=rec.chunks)
         return FileOutcome(path=where, doc_id=doc.doc_id, status="replaced" if rec is not None else "added")
 
@@ -549,8 +606,11 @@ class Index:
         tokens = self._tokens(state, keep, new_rows, on_progress, use_cache=reuse)
 
         rows = [old_rows[i] for i in keep] + new_rows
-        vectors = np.concatenate([np.asarray(state.vectors[keep], dtype=np.float32), new_vectors]) \
-            if len(keep) else new_vectors
+        vectors = (
+            np.concatenate([np.asarray(state.vectors[keep], dtype=np.float32), new_vectors])
+            if len(keep)
+            else new_vectors
+        )
         table = ChunkTable(rows)
         kind = choose_kind(len(rows), self.settings.ann_threshold)
         keep_set = set(keep)
@@ -563,9 +623,16 @@ class Index:
             manifest.documents.pop(doc_id, None)
         for doc, chunks in new_docs:
             manifest.documents[doc.doc_id] = DocRecord(
-                content_hash=doc.content_hash, source=doc.source, title=doc.title, doc_type=doc.doc_type,
-                date=doc.date, language=doc.language, chunks=len(chunks), indexed_at=now,
-                file=(files_of or {}).get(doc.doc_id), fingerprint=(prints_of or {}).get(doc.doc_id),
+                content_hash=doc.content_hash,
+                source=doc.source,
+                title=doc.title,
+                doc_type=doc.doc_type,
+                date=doc.date,
+                language=doc.language,
+                chunks=len(chunks),
+                indexed_at=now,
+                file=(files_of or {}).get(doc.doc_id),
+                fingerprint=(prints_of or {}).get(doc.doc_id),
                 chunker=self._chunker_version,
             )
         manifest.next_id = next_id
@@ -577,8 +644,9 @@ class Index:
         self._commit(new_state, tokens, on_progress)
         return embedded
 
-    def _embed(self, state: State, new_rows: list[dict[str, Any]], on_progress: Progress | None,
-               reuse: bool = True) -> tuple[np.ndarray, int]:
+    def _embed(
+        self, state: State, new_rows: list[dict[str, Any]], on_progress: Progress | None, reuse: bool = True
+    ) -> tuple[np.ndarray, int]:
         """Vectors for the new rows: an identical text (same hash) already in the index or earlier in this batch
         is embedded once; the rest goes to the embedder in batches. Returns (vectors, texts embedded)."""
         dim = state.manifest.embedder.dim
@@ -598,12 +666,15 @@ class Index:
         for start in range(0, len(need), batch):
             if on_progress:
                 on_progress("embed", start, len(need))
-            part = need[start:start + batch]
-            vecs = np.asarray(self.embedder.encode_passages([row_embed_text(new_rows[j]) for j in part],
-                                                            batch_size=batch), dtype=np.float32)
+            part = need[start : start + batch]
+            vecs = np.asarray(
+                self.embedder.encode_passages([row_embed_text(new_rows[j]) for j in part], batch_size=batch),
+                dtype=np.float32,
+            )
             if vecs.shape != (len(part), dim):
-                raise ValueError(f"embedder {self.embedder.name!r} returned shape {vecs.shape}, "
-                                 f"expected ({len(part)}, {dim})")
+                raise ValueError(
+                    f"embedder {self.embedder.name!r} returned shape {vecs.shape}, expected ({len(part)}, {dim})"
+                )
             vectors[part] = vecs
         if on_progress:
             on_progress("embed", len(need), len(need))
@@ -613,8 +684,14 @@ class Index:
                 vectors[j] = vectors[f]
         return vectors, len(need)
 
-    def _tokens(self, state: State, keep: list[int], new_rows: list[dict[str, Any]],
-                on_progress: Progress | None, use_cache: bool = True) -> TokenRows:
+    def _tokens(
+        self,
+        state: State,
+        keep: list[int],
+        new_rows: list[dict[str, Any]],
+        on_progress: Progress | None,
+        use_cache: bool = True,
+    ) -> TokenRows:
         """BM25 token ids of the next generation's rows: kept rows and new rows whose text is already indexed
         come from the current generation's cache; only new texts are tokenised (each once)."""
         old_rows = state.table.rows
@@ -630,15 +707,24 @@ class Index:
         todo = list({r["hash"]: r for r in new_rows if r["hash"] not in cached}.values())  # each text once
         if on_progress:
             on_progress("tokenize", 0, len(todo))
-        computed = dict(zip((r["hash"] for r in todo),
-                            self._tokenizer.tokenize_many([row_embed_text(r) for r in todo])))
+        computed = dict(
+            zip((r["hash"] for r in todo), self._tokenizer.tokenize_many([row_embed_text(r) for r in todo]))
+        )
         if on_progress:
             on_progress("tokenize", len(todo), len(todo))
         new_lists = [old.tokens(cached[r["hash"]]) if r["hash"] in cached else computed[r["hash"]] for r in new_rows]
         return old.take(keep).extend(new_lists)
 
-    def _next_dense(self, state: State, kind: str, table: ChunkTable, vectors: np.ndarray, removed_ids: list[int],
-                    new_rows: list[dict[str, Any]], new_vectors: np.ndarray) -> DenseIndex:
+    def _next_dense(
+        self,
+        state: State,
+        kind: str,
+        table: ChunkTable,
+        vectors: np.ndarray,
+        removed_ids: list[int],
+        new_rows: list[dict[str, Any]],
+        new_vectors: np.ndarray,
+    ) -> DenseIndex:
         """The next FAISS index: updated in place (ids removed and added) when possible, else rebuilt."""
         new_ids = np.array([r["id"] for r in new_rows], dtype=np.int64)
         current = state.dense
@@ -672,8 +758,9 @@ class Index:
             logger.info("%s: another process is writing; re-tokenised BM25 tokens kept in memory only", self.path)
             return False
         except OSError as exc:
-            logger.warning("%s: could not save re-tokenised BM25 tokens (%s); they are re-computed at each open",
-                           self.path, exc)
+            logger.warning(
+                "%s: could not save re-tokenised BM25 tokens (%s); they are re-computed at each open", self.path, exc
+            )
             return False
         logger.info("%s: saved BM25 tokens of %s as %s", self.path, TOKENIZER_VERSION, self._state.directory)
         return True

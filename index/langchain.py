@@ -1,8 +1,8 @@
 """LangChain adapter: `PolicyQARetriever(index=Index.open(path), k=5)` is a langchain-core `BaseRetriever`.
 
-    retriever = PolicyQARetriever(index=index, k=5, filters=Filters(language=["ko"]))
-    docs = retriever.invoke("What may the Inter-Korean Cooperation Fund be spent on?")
-    docs[0].metadata["label"]  # '남북협력기금법 제8조'
+retriever = PolicyQARetriever(index=index, k=5, filters=Filters(language=["ko"]))
+docs = retriever.invoke("What may the Inter-Korean Cooperation Fund be spent on?")
+docs[0].metadata["label"]  # '남북협력기금법 제8조'
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ def hit_to_document(hit: Hit) -> LCDocument:
     p = hit.passage
     metadata: dict[str, Any] = p.model_dump(exclude={"text"})
     metadata.update(
-        score=hit.score, rank=hit.rank, dense_score=hit.dense_score, lexical_score=hit.lexical_score,
+        score=hit.score,
+        rank=hit.rank,
+        dense_score=hit.dense_score,
+        lexical_score=hit.lexical_score,
         rerank_score=hit.rerank_score,
     )
     return LCDocument(page_content=p.text, metadata=metadata, id=p.chunk_id)
@@ -37,8 +40,6 @@ class PolicyQARetriever(BaseRetriever):
     filters: Filters | None = Field(None, description="Metadata filters applied before ranking")
     mode: str = Field("hybrid", description="'hybrid', 'dense' or 'lexical'")
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[LCDocument]:
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
         hits = self.index.search(query, k=self.k, filters=self.filters, mode=self.mode)
         return [hit_to_document(h) for h in hits]

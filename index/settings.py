@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 from pathlib import Path
 from typing import Literal
 
@@ -32,7 +31,8 @@ class IndexSettings(BaseModel):
     )
     batch_size: int = Field(32, ge=1, le=512, description="Passages per embedder batch during ingest")
     ann_threshold: int = Field(
-        150_000, ge=0,
+        150_000,
+        ge=0,
         description="Use an approximate (HNSW) FAISS index above this many chunks; exact search below. Measured "
         "(`python -m bench.ann`, 2 busy cores): exact search of 100k chunks p95 51 ms, whole hybrid search "
         "p95 61 ms + query embedding; 200k exact alone p95 92 ms, so exact stops meeting p95 <= 100 ms near 150k",
@@ -48,17 +48,23 @@ class IndexSettings(BaseModel):
         "query embeds closer to English passages than to the same content in Korean)",
     )
     cross_lingual_margin: float = Field(
-        0.06, ge=0, le=2,
+        0.06,
+        ge=0,
+        le=2,
         description="With dense_rank_by_language: a passage in another language than the query's is ranked within "
         "its language when its cosine is within this margin of the best same-language passage (e5-small scores a "
         "translation ~0.03-0.06 lower than the same text in the query's language)",
     )
     per_language_candidates: int = Field(
-        20, ge=1, le=2000,
+        20,
+        ge=1,
+        le=2000,
         description="Dense candidates guaranteed per chunk language in hybrid search (a filtered search tops up)",
     )
     abstain_credit: float = Field(
-        0.85, ge=0, le=1,
+        0.85,
+        ge=0,
+        le=1,
         description="How much a retriever's abstention is credited: BM25 cannot judge a passage in a language the "
         "query has no words in; 1 scores it by the other retrievers alone, 0 counts it as a BM25 miss. 0.85 chosen "
         "on half of bench/qa/bilingual.jsonl + the English answer set (`policyqa eval bilingual`), checked on the "

@@ -9,8 +9,19 @@ from .loaders import DEFAULT_MAX_BYTES, LOADER_VERSION, SUPPORTED_EXTENSIONS, di
 from .types import DOC_TYPES, Chunk, Document, IngestError
 
 __all__ = [
-    "CHUNKER_VERSION", "DEFAULT_MAX_BYTES", "DOC_TYPES", "LOADER_VERSION", "SUPPORTED_EXTENSIONS", "Chunk", "Document",
-    "IngestError", "chunk_document", "discover", "load_document", "load_text", "pipeline_version",
+    "CHUNKER_VERSION",
+    "DEFAULT_MAX_BYTES",
+    "DOC_TYPES",
+    "LOADER_VERSION",
+    "SUPPORTED_EXTENSIONS",
+    "Chunk",
+    "Document",
+    "IngestError",
+    "chunk_document",
+    "discover",
+    "load_document",
+    "load_text",
+    "pipeline_version",
 ]
 
 

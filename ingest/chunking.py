@@ -36,7 +36,14 @@ from .leadins import LeadIn, active, find_leadins, plain, trim_leadin
 from .sentences import segment, split_to_budget
 from .settings import ChunkingSettings
 from .structure import (
-    LEGAL_KINDS, SECTION_KINDS, SUBDIVISION_KINDS, Node, build_tree, clean_inline, doc_style, is_deletion_notice,
+    LEGAL_KINDS,
+    SECTION_KINDS,
+    SUBDIVISION_KINDS,
+    Node,
+    build_tree,
+    clean_inline,
+    doc_style,
+    is_deletion_notice,
 )
 from .types import Chunk, Document
 
@@ -131,8 +138,11 @@ class _Chunker:
 
     def prefix_lines(self, node: Node, start: int) -> list[str]:
         """Title and the headings above `start` that the chunk text does not contain."""
-        heads = [n.heading for n in node.ancestors() + [node]
-                 if n.heading and n.start < start and n.heading != self.title_line and n is not self.title_node]
+        heads = [
+            n.heading
+            for n in node.ancestors() + [node]
+            if n.heading and n.start < start and n.heading != self.title_line and n is not self.title_node
+        ]
         lines = [self.title_line] + heads
         limit = self.s.max_tokens // 3
         while len(lines) > 2 and self.count_cached("\n".join(lines)) > limit:
@@ -175,7 +185,7 @@ class _Chunker:
             room = self.s.max_tokens // 4
             lines: list[str] = []
             for li in reversed(act):
-                full = plain(self.text[li.start:li.end])
+                full = plain(self.text[li.start : li.end])
                 if not lines:
                     line = trim_leadin(full, room - 1, self.count_cached)
                 else:
@@ -209,11 +219,11 @@ class _Chunker:
         lines = self.prefix_lines(p.node, p.start)
         if not lines:
             return None
-        body = strip_markup(self.text[p.start:p.end])
+        body = strip_markup(self.text[p.start : p.end])
         if body.startswith(self.title_line + "\n"):  # the document's own H1 is already the first context line
-            body = body[len(self.title_line):].lstrip("\n")
+            body = body[len(self.title_line) :].lstrip("\n")
         leads = [ln for ln in self.leadin_lines(p.node, p.start) if ln not in lines]
-        for extra in ([leads, []] if leads else [[]]):
+        for extra in [leads, []] if leads else [[]]:
             ctx = "\n".join(lines + extra) + "\n\n" + body
             if self.count(ctx) <= self.s.max_tokens:
                 return ctx
@@ -232,7 +242,7 @@ class _Chunker:
         """Whether ``text[s:e]`` (all or the start of `node`) holds nothing to cite: heading lines only, or a
         deletion notice after the heading ("##### 제16조\n\n삭제 <2009.1.30>", "**②** 삭제 <2021.5.25>")."""
         has_heading = node.heading_end > node.start
-        rest = strip_markup(self.text[max(s, node.heading_end):e] if has_heading else self.text[s:e])
+        rest = strip_markup(self.text[max(s, node.heading_end) : e] if has_heading else self.text[s:e])
         if not rest.strip():
             return has_heading
         return is_deletion_notice(rest)
@@ -287,8 +297,9 @@ class _Chunker:
             out.append(Piece(a, b, node, node, units[i][2], intro, False, False, sum(toks[i:j])))
         return out
 
-    def pack(self, units: list[tuple[int, int, int]], toks: list[int], budget: int,
-             extra: list[int]) -> list[tuple[int, int]]:
+    def pack(
+        self, units: list[tuple[int, int, int]], toks: list[int], budget: int, extra: list[int]
+    ) -> list[tuple[int, int]]:
         """Greedy packing of units into [i, j) runs under `budget`, balanced so the last run is not tiny,
         preferring paragraph boundaries, with `overlap_sentences` units repeated at the start of each run.
         A run starting at unit i has ``extra[i]`` tokens less (the lead-in lines its context gets there)."""
@@ -304,8 +315,11 @@ class _Chunker:
             if out and ov:
                 j = max(out[-1][0] + 1, i - ov)
                 # the overlap may not crowd out the lead-in lines of a run that gets them
-                if j < i and sum(toks[j:i]) <= budget // 3 and (
-                        not extra[j] or sum(toks[j:i + 1]) <= budget - extra[j]):
+                if (
+                    j < i
+                    and sum(toks[j:i]) <= budget // 3
+                    and (not extra[j] or sum(toks[j : i + 1]) <= budget - extra[j])
+                ):
                     start = j
             cap = budget - extra[start]
             goal = min(target, cap)
@@ -332,8 +346,7 @@ class _Chunker:
         i = 0
         while i < len(pieces):
             cur = pieces[i]
-            while (cur.whole and (cur.bare or cur.tokens < self.s.min_tokens)
-                   and i + 1 < len(pieces)):
+            while cur.whole and (cur.bare or cur.tokens < self.s.min_tokens) and i + 1 < len(pieces):
                 merged = self.merge(cur, pieces[i + 1])
                 if merged is None:
                     break
@@ -385,8 +398,12 @@ class _Chunker:
         else:
             parts = []
             for n in chain:
-                if (n.kind in ("heading", "chapter", "supplement") and n.key and n is not self.title_node
-                        and not self.title_line.startswith(n.heading)):
+                if (
+                    n.kind in ("heading", "chapter", "supplement")
+                    and n.key
+                    and n is not self.title_node
+                    and not self.title_line.startswith(n.heading)
+                ):
                     parts.append(n.key if n.kind != "chapter" or self.style != "kr" else n.heading)
             section = " › ".join(parts)
             for n in chain:
@@ -449,7 +466,7 @@ def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Call
     for p in ch.chunk_node(ch.root):
         # unit counts are summed during packing; the final text is counted exactly, and re-split in the rare
         # case where a tokeniser counts a joined span higher than its parts
-        if count_tokens(doc.text[p.start:p.end]) <= settings.max_tokens:
+        if count_tokens(doc.text[p.start : p.end]) <= settings.max_tokens:
             pieces.append(p)
             continue
         for a, b in split_to_budget(doc.text, p.start, p.end, ch.pack_budget(p.node, p.start, p.end), count_tokens):
@@ -462,17 +479,26 @@ def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Call
         if p.start <= last_start:  # cannot happen: pieces are built in document order
             raise AssertionError(f"chunks out of order in {doc.doc_id} at {p.start}")
         last_start = p.start
-        text = doc.text[p.start:p.end]
+        text = doc.text[p.start : p.end]
         label, section = ch.label(p)
         page = bisect.bisect_right(page_starts, p.start) if page_starts else None
         if page is not None and ch.style != "generic":
             label = f"{label}, p. {max(page, 1)}"
-        chunks.append(Chunk(
-            chunk_id=f"{doc.doc_id}@{p.start}", doc_id=doc.doc_id, text=text, start=p.start, end=p.end,
-            section=section, label=label, page=max(page, 1) if page is not None else None,
-            language=detect_language(text), context=ch.context(p),
-            lead_in_chunk=_holder(doc.doc_id, pieces, piece_starts, ch.leadin_start(p.node, p.start), p.start),
-        ))
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc.doc_id}@{p.start}",
+                doc_id=doc.doc_id,
+                text=text,
+                start=p.start,
+                end=p.end,
+                section=section,
+                label=label,
+                page=max(page, 1) if page is not None else None,
+                language=detect_language(text),
+                context=ch.context(p),
+                lead_in_chunk=_holder(doc.doc_id, pieces, piece_starts, ch.leadin_start(p.node, p.start), p.start),
+            )
+        )
     return chunks
 
 

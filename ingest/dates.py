@@ -18,10 +18,30 @@ from typing import Any
 MIN_YEAR, MAX_YEAR = 1800, 2100
 
 _MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
@@ -29,15 +49,18 @@ _YEAR = r"(?P<year>\d{4})"
 
 # Each pattern names its groups year/month/day; `month` is a number or an English month name.
 _PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(rf"(?<![\d.])(?P<year>\d{{4}})-(?P<month>\d{{1,2}})-(?P<day>\d{{1,2}})(?![\d])"),
-    re.compile(rf"(?<![\d.])(?P<year>\d{{4}})/(?P<month>\d{{1,2}})/(?P<day>\d{{1,2}})(?![\d/])"),
+    re.compile(r"(?<![\d.])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d])"),
+    re.compile(r"(?<![\d.])(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?![\d/])"),
     re.compile(r"(?<![\d.])(?P<year>\d{4})\s*년\s*(?P<month>\d{1,2})\s*월\s*(?P<day>\d{1,2})\s*일"),
     re.compile(r"(?<![\d.])(?P<year>\d{4})\s?\.\s?(?P<month>\d{1,2})\s?\.\s?(?P<day>\d{1,2})(?!\d)\.?"),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
 )
-_WEEKDAY = re.compile(r"^(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+"
-                      r"|\(?[월화수목금토일]요일\)?\s*)", re.I)
+_WEEKDAY = re.compile(
+    r"^(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+"
+    r"|\(?[월화수목금토일]요일\)?\s*)",
+    re.I,
+)
 _TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -15,8 +15,23 @@ from bs4 import BeautifulSoup, NavigableString
 
 from .tables import row_line
 
-DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg",
-             "iframe", "button", "select", "input", "head")
+DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "svg",
+    "iframe",
+    "button",
+    "select",
+    "input",
+    "head",
+)
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
 # Page furniture named by its class or id: related / popular article lists, sidebars, share bars, breadcrumbs,
 # comments, newsletter boxes, ads, cookie notices, menus, copyright lines ("related-news", "sidebar", "gnb").
@@ -25,9 +40,33 @@ _DROP_CLASS = re.compile(
     r"share|sharing|social|sns|breadcrumbs?|comments?|newsletter|subscribe|subscription|advert\w*|ads?|"
     r"ad[-_]\w+|cookie\w*|gnb|lnb|snb|menu|copyright|print[-_]?only|skip[-_]?(?:link|nav)\w*|"
     r"board[-_]nav|prev[-_]?next|pager|pagination|post[-_]nav(?:igation)?)(?:[-_]\w+)*$",
-    re.IGNORECASE)
-BLOCK_TAGS = ("p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "td", "th", "pre",
-              "blockquote", "dt", "dd", "dl", "figure", "figcaption", "hr", "address", "details", "summary")
+    re.IGNORECASE,
+)
+BLOCK_TAGS = (
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "pre",
+    "blockquote",
+    "dt",
+    "dd",
+    "dl",
+    "figure",
+    "figcaption",
+    "hr",
+    "address",
+    "details",
+    "summary",
+)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 DATA_CELL_CHARS = 300  # a table whose cells are all this short is data (rows → lines); longer cells mean layout
 _META_KEY_ATTRS = ("property", "name", "itemprop", "http-equiv")
@@ -48,7 +87,9 @@ def is_page_furniture(tag) -> bool:
 _LINK_LIST_HEADING = re.compile(
     r"^\s*(?:related(?: (?:articles?|content|news|stories|links|posts|releases|reading))?|more (?:from|on|news|stories)\b.*|"
     r"see also|read (?:more|next)|recommended(?: (?:articles?|reading))?|most (?:read|popular|viewed)|"
-    r"관련\s*기사|관련\s*뉴스|관련\s*보도|많이\s*본\s*(?:기사|뉴스)|추천\s*기사|함께\s*볼\s*기사)\s*:?\s*$", re.IGNORECASE)
+    r"관련\s*기사|관련\s*뉴스|관련\s*보도|많이\s*본\s*(?:기사|뉴스)|추천\s*기사|함께\s*볼\s*기사)\s*:?\s*$",
+    re.IGNORECASE,
+)
 
 
 def drop_link_lists(soup) -> None:

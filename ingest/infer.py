@@ -42,21 +42,42 @@ _BODY_START = re.compile(
 # A labelled date line anywhere near the top: "**Date:** June 26, 2008", "Published: 5 March 2024".
 _LABELLED_DATE = re.compile(
     r"^[*_\s]*(?:date|dated|date of issue|published|issued|posted|발표일|작성일|등록일|발행일|입력)[*_\s]*[:：][*_\s]*"
-    r"(?P<value>.+?)\s*$", re.I | re.M)
+    r"(?P<value>.+?)\s*$",
+    re.I | re.M,
+)
 LABELLED_DATE_WINDOW = 5000
 
 # law.go.kr's header: "[시행 2016. 9. 4.] [법률 제14070호, 2016. 3. 3., 제정]"
 _KR_DATE = r"\d{4}\s?\.\s?\d{1,2}\s?\.\s?\d{1,2}\.?"
 _KR_EFFECTIVE = re.compile(rf"\[\s*시행\s*(?P<date>{_KR_DATE})\s*\]")
 _KR_PROMULGATION = re.compile(
-    rf"\[\s*(?P<kind>[가-힣]+)\s*제\s*(?P<number>[\d-]+)\s*호\s*,\s*(?P<date>{_KR_DATE})\s*,?\s*(?P<change>[가-힣]*)\s*\]")
+    rf"\[\s*(?P<kind>[가-힣]+)\s*제\s*(?P<number>[\d-]+)\s*호\s*,\s*(?P<date>{_KR_DATE})\s*,?\s*(?P<change>[가-힣]*)\s*\]"
+)
 
 # HTML meta tags naming the publication date, most specific first (lower-cased name / property / itemprop).
 HTML_DATE_KEYS: tuple[str, ...] = (
-    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
-    "citation_publication_date", "citation_date", "citation_online_date", "dc.date.issued", "dcterms.issued",
-    "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "date", "pubdate", "publishdate",
-    "publish_date", "publish-date", "publication_date", "article.published", "sailthru.date", "parsely-pub-date",
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "citation_publication_date",
+    "citation_date",
+    "citation_online_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "dcterms.created",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publish-date",
+    "publication_date",
+    "article.published",
+    "sailthru.date",
+    "parsely-pub-date",
     "datecreated",
 )
 HTML_SITE_NAME_KEYS: tuple[str, ...] = ("og:site_name", "application-name", "apple-mobile-web-app-title")
@@ -64,9 +85,25 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|·|•|»|:)\s+")
 
 # A PDF /Title that names nothing: writers' defaults and file names.
 _PLACEHOLDER_TITLES = {
-    "untitled", "untitled document", "no title", "title", "document", "anonymous", "(anonymous)", "unknown",
-    "none", "null", "default", "print", "powerpoint presentation", "presentation", "slide 1", "microsoft word",
-    "제목 없음", "제목없음", "무제",
+    "untitled",
+    "untitled document",
+    "no title",
+    "title",
+    "document",
+    "anonymous",
+    "(anonymous)",
+    "unknown",
+    "none",
+    "null",
+    "default",
+    "print",
+    "powerpoint presentation",
+    "presentation",
+    "slide 1",
+    "microsoft word",
+    "제목 없음",
+    "제목없음",
+    "무제",
 }
 _PLACEHOLDER_PATTERNS = (
     re.compile(r"^microsoft\s+(?:word|powerpoint|excel)\b", re.I),
@@ -78,9 +115,39 @@ TITLE_MAX_CHARS = 200
 
 # Title-casing an all-caps heading keeps these upper-case (beyond words with digits or dots, e.g. "U.S.C.").
 _ACRONYMS = {
-    "US", "USA", "UN", "UK", "EU", "DPRK", "ROK", "PRC", "NATO", "IAEA", "WMD", "UNSC", "OFAC", "IEEPA", "NPT",
-    "ICBM", "SLBM", "WFP", "UNICEF", "ASEAN", "NGO", "NGOS", "FY", "HR", "II", "III", "IV", "VI", "VII", "VIII",
-    "IX", "XI", "XII",
+    "US",
+    "USA",
+    "UN",
+    "UK",
+    "EU",
+    "DPRK",
+    "ROK",
+    "PRC",
+    "NATO",
+    "IAEA",
+    "WMD",
+    "UNSC",
+    "OFAC",
+    "IEEPA",
+    "NPT",
+    "ICBM",
+    "SLBM",
+    "WFP",
+    "UNICEF",
+    "ASEAN",
+    "NGO",
+    "NGOS",
+    "FY",
+    "HR",
+    "II",
+    "III",
+    "IV",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "XI",
+    "XII",
 }
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
 
@@ -90,12 +157,15 @@ _KR_ARTICLE = re.compile(r"^(?:#{1,6}\s*)?제\d+조(?:의\d+)?\s*(?:\(|$|\s)", r
 _EO_SECTION = re.compile(r"^(?:#{1,6}\s*)?(?:Sec\.|Section)\s+\d+\.", re.M)
 _EO_TITLE = re.compile(r"\bExecutive Order\s+(?:No\.\s*)?(\d{4,5})\b")
 _EO_HEADER = re.compile(r"^(?:#{1,6}\s*)?Executive Order\s+(?:No\.\s*)?\d{4,5}\s+of\s", re.M)
-_EO_AUTHORITY = re.compile(r"authority vested in me as President.{0,800}?(?:hereby order|it is hereby ordered)",
-                           re.S | re.I)
+_EO_AUTHORITY = re.compile(
+    r"authority vested in me as President.{0,800}?(?:hereby order|it is hereby ordered)", re.S | re.I
+)
 _CONGRESS_SECTION = re.compile(r"^(?:#{1,6}\s*)?SEC\.\s+\d+[A-Z]?\.", re.M)  # enrolled bills, public laws
 _PUBLIC_LAW_HEADER = re.compile(
     r"^(?:#{1,6}\s*)?(?:public\s+law\s+\d+[-–]\d+|p\.\s?l\.\s+\d+[-–]\d+|an\s+act,?\s+to\s"
-    r"|be\s+it\s+enacted\b)", re.I)
+    r"|be\s+it\s+enacted\b)",
+    re.I,
+)
 _ANY_SECTION = re.compile(r"^(?:#{1,6}\s*)?(?:§\s*\d|SEC\.\s+\d|Sec\.\s+\d|Section\s+\d+\.)", re.M)
 _SPEAKER = SPEAKER_TURN  # "SENATOR HARRIS: …", "사회자: …" (`ingest.structure.SPEAKER_TURN`)
 
@@ -123,8 +193,12 @@ class KoreanStatuteHeader:
 
     def as_metadata(self) -> dict[str, str]:
         """The header's fields under the front-matter keys the benchmark statutes use."""
-        fields = {"공포일자": self.promulgated, "시행일자": self.effective, "법령구분": self.kind,
-                  "공포번호": self.number}
+        fields = {
+            "공포일자": self.promulgated,
+            "시행일자": self.effective,
+            "법령구분": self.kind,
+            "공포번호": self.number,
+        }
         return {k: v for k, v in fields.items() if v}
 
 
@@ -227,7 +301,7 @@ def _is_title_plus_site(title: str, heading: str) -> bool:
     if t == h:
         return True
     if t.startswith(h):
-        site = t[len(h):]
+        site = t[len(h) :]
         separated = bool(_TITLE_SEPARATORS.match(site))
     elif t.endswith(h):
         site = t[: len(t) - len(h)]
@@ -246,7 +320,7 @@ def _strip_site_name(title: str, site_name: str) -> str:
     if _norm(parts[-1]) == _norm(site_name):
         return title[: title.rfind(parts[-1])].rstrip(_SEPARATOR_CHARS)
     if _norm(parts[0]) == _norm(site_name):
-        return title[len(parts[0]):].lstrip(_SEPARATOR_CHARS)
+        return title[len(parts[0]) :].lstrip(_SEPARATOR_CHARS)
     return title
 
 
@@ -291,39 +365,49 @@ def _is_upper(line: str) -> bool:
 
 _BOILERPLATE_HEADS = re.compile(
     r"^(?:for immediate release|press release|news release|media advisory|embargoed\b.*|보도자료|보도참고자료)\W*$",
-    re.I)
+    re.I,
+)
 
 
 # "1:14 p.m. EDT", "14:00~16:30", "오후 2시": a briefing's or a meeting's time, not its title
-_BARE_TIME = re.compile(r"(?:(?:오전|오후)\s*)?\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|시(?:\s*\d{1,2}분)?)?"
-                        r"(?:\s*[~–-]\s*\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?)?)?(?:\s+[A-Z]{2,4})?", re.I)
+_BARE_TIME = re.compile(
+    r"(?:(?:오전|오후)\s*)?\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|시(?:\s*\d{1,2}분)?)?"
+    r"(?:\s*[~–-]\s*\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?)?)?(?:\s+[A-Z]{2,4})?",
+    re.I,
+)
 
 
 def is_running_head(line: str) -> bool:
     """A line that opens a page without naming it: a page number, a URL, a bare date or time, a press-release
     label."""
-    return bool(_BOILERPLATE_HEADS.match(line)
-                or re.fullmatch(r"[-–—\s]*(?:page\s+)?\d+(?:\s+of\s+\d+)?[-–—\s]*", line, re.I)
-                or re.match(r"^(?:https?://|www\.)", line, re.I)
-                or _BARE_TIME.fullmatch(line.strip())
-                or parse_date(line))
+    return bool(
+        _BOILERPLATE_HEADS.match(line)
+        or re.fullmatch(r"[-–—\s]*(?:page\s+)?\d+(?:\s+of\s+\d+)?[-–—\s]*", line, re.I)
+        or re.match(r"^(?:https?://|www\.)", line, re.I)
+        or _BARE_TIME.fullmatch(line.strip())
+        or parse_date(line)
+    )
 
 
 def title_case_heading(heading: str) -> str:
-    """"PUBLIC LAW 116-92 - OTTO WARMBIER … ACT OF 2019" → "Public Law 116-92 - Otto Warmbier … Act of 2019".
+    """ "PUBLIC LAW 116-92 - OTTO WARMBIER … ACT OF 2019" → "Public Law 116-92 - Otto Warmbier … Act of 2019".
     Words with digits or dots and common acronyms (DPRK, UN, U.S.C.) keep their case."""
     out = []
     for i, word in enumerate(heading.split()):
         core = word.strip("()[],;:'\"")
         if any(ch.isdigit() for ch in word) or "." in core or core.upper() in _ACRONYMS:
             out.append(word)
-        elif i and word.lower() in _SMALL_WORDS and not out[-1].endswith((":", "-", "–", "—")) \
-                and out[-1] not in ("-", "–", "—"):
+        elif (
+            i
+            and word.lower() in _SMALL_WORDS
+            and not out[-1].endswith((":", "-", "–", "—"))
+            and out[-1] not in ("-", "–", "—")
+        ):
             out.append(word.lower())
         else:
             lower = word.lower()
             j = next((k for k, ch in enumerate(lower) if ch.isalpha()), 0)
-            out.append(lower[:j] + lower[j:j + 1].upper() + lower[j + 1:])
+            out.append(lower[:j] + lower[j : j + 1].upper() + lower[j + 1 :])
     return " ".join(out)
 
 
@@ -350,7 +434,7 @@ _CITED_AS = re.compile(r"may be cited as the\s+(?:``|“|\"|‘|')\s*(.{5,200}?)
 
 
 def bill_number(text: str) -> str | None:
-    """"H.R. 4127" for a bill whose text opens with its Congress and number (congress.gov's layout); None else."""
+    """ "H.R. 4127" for a bill whose text opens with its Congress and number (congress.gov's layout); None else."""
     lines = [ln for ln in text[:3000].splitlines() if ln.strip()][:12]
     if not lines or not any(_CONGRESS_HEAD.match(ln) for ln in lines[:3]):
         return None
@@ -380,11 +464,13 @@ _UN_ORGAN = re.compile(r"^\s*(Security Council|General Assembly|Economic and Soc
 # Original: English / Eightieth session / Item 71 (c) of the provisional agenda / <agenda item, to a blank line> /
 # <title>". The title follows the agenda item.
 _UN_DOC_SYMBOL = re.compile(r"\b((?:A|S|E|A/HRC)/(?:RES/)?\d{2,4}/\d{1,4}(?:/Add\.\d+)?)\b")
-_UN_COVER_LINE = re.compile(r"^\s*(?:Distr\.?:|Original:|\w+ (?:regular |special )?session\b|Item \d+|Agenda item)", re.I)
+_UN_COVER_LINE = re.compile(
+    r"^\s*(?:Distr\.?:|Original:|\w+ (?:regular |special )?session\b|Item \d+|Agenda item)", re.I
+)
 
 
 def un_document_title(text: str) -> str | None:
-    """"Situation of human rights in … (A/80/275)" for a UN document opening with its symbol and cover block (the
+    """ "Situation of human rights in … (A/80/275)" for a UN document opening with its symbol and cover block (the
     title is the first paragraph after the agenda item); None when the text does not open that way."""
     head = text[:3000]
     symbol = _UN_DOC_SYMBOL.search(head[:400])
@@ -424,7 +510,7 @@ def federal_register_title(text: str) -> str | None:
 
 
 def meeting_record_title(text: str) -> str | None:
-    """"Security Council, 9872nd meeting (S/PV.9872)" for a UN verbatim record opening with its symbol; None else."""
+    """ "Security Council, 9872nd meeting (S/PV.9872)" for a UN verbatim record opening with its symbol; None else."""
     head = text[:1500]
     symbol = _UN_RECORD_SYMBOL.search(head)
     if symbol is None:
@@ -445,12 +531,17 @@ def _headline_after_masthead(lines: list[str], max_chars: int) -> str | None:
         return None
     if any(len(ln.split()) > 8 and not is_layout_line(ln) for ln in window[:last]):
         return None  # a real title stands before the dateline ("Hearing on … — Transcript / June 12, 2025")
-    if not any(_BOILERPLATE_HEADS.match(ln) or is_layout_line(ln) or _is_upper(ln) for ln in window[:last + 1]):
+    if not any(_BOILERPLATE_HEADS.match(ln) or is_layout_line(ln) or _is_upper(ln) for ln in window[: last + 1]):
         return None  # no masthead (agency in capitals, release label, column header): "제79주년 광복절 경축사 /
         # 2024년 8월 15일 / 서울 세종문화회관 대극장" is a title, its date and its venue
     candidate = lines[last + 1]
-    if (len(candidate) > max_chars or _SPEAKER.match(candidate) or _BODY_START.match(candidate)
-            or is_layout_line(candidate) or candidate.endswith((".", ",", ";", ":"))):
+    if (
+        len(candidate) > max_chars
+        or _SPEAKER.match(candidate)
+        or _BODY_START.match(candidate)
+        or is_layout_line(candidate)
+        or candidate.endswith((".", ",", ";", ":"))
+    ):
         return None
     return candidate
 
@@ -518,7 +609,7 @@ _PUBLIC_LAW_NUMBER = re.compile(r"^(?:#{1,6}\s*)?(?:public\s+law|pub\.\s?l\.|p\.
 
 
 def public_law_citation(title: str, text: str = "") -> str | None:
-    """"Pub. L. 116-92" for a U.S. public law whose title or first line opens with its number ("PUBLIC LAW
+    """ "Pub. L. 116-92" for a U.S. public law whose title or first line opens with its number ("PUBLIC LAW
     116-92 - OTTO WARMBIER …"): the standard short citation, used as the prefix of its section labels."""
     first = next((ln.strip() for ln in text[:HEAD_MAX_CHARS].splitlines() if ln.strip()), "")
     m = _PUBLIC_LAW_NUMBER.match(title.strip()) or _PUBLIC_LAW_NUMBER.match(first)
@@ -560,12 +651,20 @@ def infer_doc_type(text: str, title: str, html_meta: Mapping[str, str] | None = 
     head = text[:500_000]
     lead = text[:HEAD_MAX_CHARS]
     first = next((ln.strip() for ln in lead.splitlines() if ln.strip()), "")
-    if (_EO_TITLE.search(title) or _EO_HEADER.search(lead) or _EO_AUTHORITY.search(text[:5000])
-            or (len(_EO_SECTION.findall(head)) >= 2 and "President" in head)):
+    if (
+        _EO_TITLE.search(title)
+        or _EO_HEADER.search(lead)
+        or _EO_AUTHORITY.search(text[:5000])
+        or (len(_EO_SECTION.findall(head)) >= 2 and "President" in head)
+    ):
         return "order"
-    if (len(_USC_SECTION.findall(head)) >= 2 or len(_KR_ARTICLE.findall(head)) >= 3
-            or len(_CONGRESS_SECTION.findall(head)) >= 2 or korean_statute_header(text) is not None
-            or ((_PUBLIC_LAW_HEADER.match(first) or _PUBLIC_LAW_HEADER.match(title)) and _ANY_SECTION.search(head))):
+    if (
+        len(_USC_SECTION.findall(head)) >= 2
+        or len(_KR_ARTICLE.findall(head)) >= 3
+        or len(_CONGRESS_SECTION.findall(head)) >= 2
+        or korean_statute_header(text) is not None
+        or ((_PUBLIC_LAW_HEADER.match(first) or _PUBLIC_LAW_HEADER.match(title)) and _ANY_SECTION.search(head))
+    ):
         return "law"
     if is_transcript(head):
         return "transcript"

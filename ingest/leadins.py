@@ -121,13 +121,25 @@ def _items(text: str, start: int, end: int) -> list[_Item]:
         if kv is None:
             continue
         line_end = text.find("\n", m.end(), end)
-        out.append(_Item(m.start(), kv[0], kv[1], text[m.end():end if line_end == -1 else line_end]))
+        out.append(_Item(m.start(), kv[0], kv[1], text[m.end() : end if line_end == -1 else line_end]))
     return out
 
 
 def _is_first(kind: str, value: str) -> bool:
-    return value in {"paren_digit": ("1",), "num": ("1",), "kor": ("가",), "circ": ("①",), "alpha": ("a",),
-                     "ALPHA": ("A",), "roman": ("i",), "ROMAN": ("I",), "bullet": ("-", "*", "•")}[kind]
+    return (
+        value
+        in {
+            "paren_digit": ("1",),
+            "num": ("1",),
+            "kor": ("가",),
+            "circ": ("①",),
+            "alpha": ("a",),
+            "ALPHA": ("A",),
+            "roman": ("i",),
+            "ROMAN": ("I",),
+            "bullet": ("-", "*", "•"),
+        }[kind]
+    )
 
 
 def _resolve(items: list[_Item], k: int, stack: list[_Level]) -> str:
@@ -143,7 +155,7 @@ def _resolve(items: list[_Item], k: int, stack: list[_Level]) -> str:
         return it.kind
     nxt_roman = {"i": "ii", "v": "vi", "x": "xi"}[low]
     nxt_letter = chr(ord(low) + 1)
-    for later in items[k + 1:]:
+    for later in items[k + 1 :]:
         v = later.value.lower()
         if later.kind == it.kind and v == nxt_roman:
             return it.kind
@@ -200,8 +212,8 @@ def find_leadins(text: str, start: int, end: int, *, legal: bool) -> list[LeadIn
         first = _is_first(kind, it.value.lower() if kind in ("alpha", "roman") else it.value)
         depth = next((i for i, lv in enumerate(stack) if lv.kind == kind), None)
         if depth is not None and not (first and kind != "bullet"):
-            close(stack[depth + 1:], pos)  # the next item of an open level
-            del stack[depth + 1:]
+            close(stack[depth + 1 :], pos)  # the next item of an open level
+            del stack[depth + 1 :]
             stack[depth].last = it.value
         elif depth is not None or first or kind == "bullet":
             if depth is not None:  # a new list of a kind already open: it replaces that level
@@ -239,7 +251,7 @@ def trim_leadin(text: str, cap: int, count: Callable[[str], int]) -> str:
     clause = clauses[_anchor(clauses)]
     words = clause.split()
     m = _KO_LEADIN.search(clause)
-    at = len(clause[:m.start()].split()) if m else len(words) - 1
+    at = len(clause[: m.start()].split()) if m else len(words) - 1
     return _window(words, at, cap, count)
 
 
@@ -255,7 +267,7 @@ def _window(parts: list[str], at: int, cap: int, count: Callable[[str], int]) ->
     """Part `at`, then as many parts after and before it as fit `cap`; "" when part `at` alone does not."""
 
     def joined(lo: int, hi: int) -> str:
-        return ("… " if lo > 0 else "") + " ".join(parts[lo:hi + 1]) + (" …" if hi < len(parts) - 1 else "")
+        return ("… " if lo > 0 else "") + " ".join(parts[lo : hi + 1]) + (" …" if hi < len(parts) - 1 else "")
 
     lo = hi = at
     if count(joined(lo, hi)) > cap:

@@ -123,10 +123,21 @@ def build_document(
     h1 = _H1.search(text[:5000])
     title = m.pick(meta, m.TITLE_KEYS)
     # a U.S. Code CHAPTER line beats a PDF's info title (often "Microsoft Word - x.docx") or an HTML <title>
-    title = str(title).strip() if title else (usc_title or infer.bill_title(text) or infer.meeting_record_title(text)
-                                               or infer.un_document_title(text) or infer.federal_register_title(text)
-                                               or title_hint or (h1.group(1).strip() if h1 else None)
-                                               or infer.first_line_title(text) or doc_id)
+    title = (
+        str(title).strip()
+        if title
+        else (
+            usc_title
+            or infer.bill_title(text)
+            or infer.meeting_record_title(text)
+            or infer.un_document_title(text)
+            or infer.federal_register_title(text)
+            or title_hint
+            or (h1.group(1).strip() if h1 else None)
+            or infer.first_line_title(text)
+            or doc_id
+        )
+    )
     doc_type: DocType | None = m.doc_type_from_value(m.pick(meta, m.TYPE_KEYS))
     if doc_type is None:
         doc_type = "law" if usc_title else infer.infer_doc_type(text, title, html_meta)
@@ -135,8 +146,7 @@ def build_document(
         date = infer.infer_date(text, html_meta=html_meta)
     language = _language_value(m.pick(meta, m.LANGUAGE_KEYS)) or detect_language(text)
 
-    metadata = {str(k): m.plain_value(v) for k, v in meta.items()
-                if str(k).lower() not in m.TITLE_KEYS + m.ID_KEYS}
+    metadata = {str(k): m.plain_value(v) for k, v in meta.items() if str(k).lower() not in m.TITLE_KEYS + m.ID_KEYS}
     metadata.update(extra or {})
     kr_header = infer.korean_statute_header(text)
     if kr_header is not None:  # the law.go.kr header's fields, under the keys described statutes use
@@ -154,8 +164,17 @@ def build_document(
         elif doc_type == "law" and infer.korean_short_title(text):
             metadata["citation_prefix"] = infer.korean_short_title(text)
     return Document(
-        doc_id=doc_id, title=title, source=source, doc_type=doc_type, date=date, language=language, text=text,
-        content_hash=content_hash, page_spans=page_spans, metadata=metadata, warnings=tuple(warnings),
+        doc_id=doc_id,
+        title=title,
+        source=source,
+        doc_type=doc_type,
+        date=date,
+        language=language,
+        text=text,
+        content_hash=content_hash,
+        page_spans=page_spans,
+        metadata=metadata,
+        warnings=tuple(warnings),
     )
 
 
@@ -180,8 +199,7 @@ def load_text(
         meta, text, problem = m.split_front_matter(text)
         if problem:
             warnings.append(problem)
-        if ext in MARKDOWN_EXTENSIONS:
-            text = markdown_tables_as_rows(text)
+        text = markdown_tables_as_rows(text)
     meta.update(metadata or {})
     for key, value in (("title", title), ("doc_type", doc_type), ("date", date), ("language", language)):
         if value is not None:
@@ -191,21 +209,24 @@ def load_text(
     if not text.strip():
         raise IngestError(source or doc_id, "empty text: nothing to index")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return build_document(text, doc_id=doc_id, source=source or doc_id, content_hash=digest, meta=meta,
-                          warnings=warnings)
+    return build_document(
+        text, doc_id=doc_id, source=source or doc_id, content_hash=digest, meta=meta, warnings=warnings
+    )
 
 
 def _keys_for(field: str) -> tuple[str, ...]:
-    return {"title": m.TITLE_KEYS, "doc_type": m.TYPE_KEYS, "date": m.DATE_KEYS,
-            "language": m.LANGUAGE_KEYS}[field]
+    return {"title": m.TITLE_KEYS, "doc_type": m.TYPE_KEYS, "date": m.DATE_KEYS, "language": m.LANGUAGE_KEYS}[field]
 
 
 def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
     try:
         decoded = decode_bytes(data)
     except NotText as e:
-        raise IngestError(str(path), f"this looks like a binary file, not {path.suffix} text ({e}); "
-                          "check the file or give it its real extension") from e
+        raise IngestError(
+            str(path),
+            f"this looks like a binary file, not {path.suffix} text ({e}); "
+            "check the file or give it its real extension",
+        ) from e
     if decoded.converted:
         warnings.append(f"not UTF-8: decoded as {decoded.encoding} and converted to UTF-8")
         logger.info("%s: decoded as %s", path, decoded.encoding)
@@ -218,8 +239,11 @@ def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEF
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in SUPPORTED_EXTENSIONS:
-        raise IngestError(str(path), f"unsupported file type '{ext or path.name}'; supported: "
-                          f"{', '.join(SUPPORTED_EXTENSIONS)} (convert it to one of these first)")
+        raise IngestError(
+            str(path),
+            f"unsupported file type '{ext or path.name}'; supported: "
+            f"{', '.join(SUPPORTED_EXTENSIONS)} (convert it to one of these first)",
+        )
     try:
         size = path.stat().st_size
     except OSError as e:
@@ -229,8 +253,11 @@ def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEF
     if size == 0:
         raise IngestError(str(path), "empty file (0 bytes): nothing to index")
     if size > max_bytes:
-        raise IngestError(str(path), f"file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit; "
-                          "split it into smaller files (or raise the limit) and ingest those")
+        raise IngestError(
+            str(path),
+            f"file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit; "
+            "split it into smaller files (or raise the limit) and ingest those",
+        )
 
     warnings: list[str] = []
     meta: dict[str, Any] = {}
@@ -288,9 +315,18 @@ def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEF
         extra["encoding_converted"] = True
     for w in warnings:
         logger.warning("%s: %s", path, w)
-    return build_document(text, doc_id=doc_id, source=str(path), content_hash=content_hash, meta=meta,
-                          title_hint=title_hint, page_spans=page_spans, warnings=warnings, extra=extra,
-                          html_meta=html_meta)
+    return build_document(
+        text,
+        doc_id=doc_id,
+        source=str(path),
+        content_hash=content_hash,
+        meta=meta,
+        title_hint=title_hint,
+        page_spans=page_spans,
+        warnings=warnings,
+        extra=extra,
+        html_meta=html_meta,
+    )
 
 
 def _join_pages(pages: list[str]) -> tuple[str, tuple[tuple[int, int], ...], list[int]]:

@@ -28,14 +28,40 @@ LANGUAGE_KEYS = ("language", "lang")
 ID_KEYS = ("doc_id", "id")
 
 _TYPE_WORDS: dict[str, DocType] = {
-    "law": "law", "statute": "law", "act": "law", "code": "law", "regulation": "law", "decree": "law",
-    "법률": "law", "법령": "law", "대통령령": "law", "총리령": "law", "부령": "law", "시행령": "law",
-    "시행규칙": "law", "조례": "law",
-    "order": "order", "executive order": "order", "executive_order": "order", "eo": "order", "행정명령": "order",
-    "transcript": "transcript", "seminar": "transcript", "speech": "transcript", "interview": "transcript",
-    "hearing": "transcript", "녹취록": "transcript",
-    "article": "article", "news": "article", "report": "article", "analysis": "article", "blog": "article",
-    "commentary": "article", "op-ed": "article", "essay": "article", "기사": "article",
+    "law": "law",
+    "statute": "law",
+    "act": "law",
+    "code": "law",
+    "regulation": "law",
+    "decree": "law",
+    "법률": "law",
+    "법령": "law",
+    "대통령령": "law",
+    "총리령": "law",
+    "부령": "law",
+    "시행령": "law",
+    "시행규칙": "law",
+    "조례": "law",
+    "order": "order",
+    "executive order": "order",
+    "executive_order": "order",
+    "eo": "order",
+    "행정명령": "order",
+    "transcript": "transcript",
+    "seminar": "transcript",
+    "speech": "transcript",
+    "interview": "transcript",
+    "hearing": "transcript",
+    "녹취록": "transcript",
+    "article": "article",
+    "news": "article",
+    "report": "article",
+    "analysis": "article",
+    "blog": "article",
+    "commentary": "article",
+    "op-ed": "article",
+    "essay": "article",
+    "기사": "article",
     "other": "other",
 }
 
@@ -52,7 +78,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
         return {}, text, f"front matter is not valid YAML ({str(e).splitlines()[0]}); kept as text"
     if not isinstance(data, dict):
         return {}, text, "front matter is not a mapping; kept as text"
-    return data, text[m.end():], None
+    return data, text[m.end() :], None
 
 
 def find_sidecar(path: Path) -> Path | None:

@@ -26,11 +26,15 @@ def read_pdf(path: Path) -> tuple[list[str], dict[str, str]]:
             try:
                 ok = reader.decrypt("")
             except Exception as e:  # noqa: BLE001 - pypdf raises several types for unsupported crypto
-                raise PdfProblem(f"the PDF is encrypted and could not be opened ({e}); "
-                                 "decrypt it first (e.g. `qpdf --decrypt in.pdf out.pdf`)") from e
+                raise PdfProblem(
+                    f"the PDF is encrypted and could not be opened ({e}); "
+                    "decrypt it first (e.g. `qpdf --decrypt in.pdf out.pdf`)"
+                ) from e
             if not ok:
-                raise PdfProblem("the PDF is encrypted with a password; decrypt it first "
-                                 "(e.g. `qpdf --password=… --decrypt in.pdf out.pdf`) and ingest the decrypted copy")
+                raise PdfProblem(
+                    "the PDF is encrypted with a password; decrypt it first "
+                    "(e.g. `qpdf --password=… --decrypt in.pdf out.pdf`) and ingest the decrypted copy"
+                )
         pages = [page.extract_text() or "" for page in reader.pages]
         info = {}
         try:
@@ -44,11 +48,15 @@ def read_pdf(path: Path) -> tuple[list[str], dict[str, str]]:
     except FileNotDecryptedError as e:
         raise PdfProblem("the PDF is encrypted; decrypt it first (e.g. `qpdf --decrypt in.pdf out.pdf`)") from e
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as e:
-        raise PdfProblem(f"could not read the PDF, it is likely corrupt or truncated ({type(e).__name__}: {e}); "
-                         "re-export or re-download it") from e
+        raise PdfProblem(
+            f"could not read the PDF, it is likely corrupt or truncated ({type(e).__name__}: {e}); "
+            "re-export or re-download it"
+        ) from e
     if not pages:
         raise PdfProblem("the PDF has no pages")
     if sum(len("".join(p.split())) for p in pages) < MIN_TEXT_CHARS:
-        raise PdfProblem(f"no extractable text in {len(pages)} page(s): it is probably scanned or image-only; "
-                         "OCR it first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the result")
+        raise PdfProblem(
+            f"no extractable text in {len(pages)} page(s): it is probably scanned or image-only; "
+            "OCR it first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the result"
+        )
     return pages, info

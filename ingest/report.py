@@ -53,17 +53,31 @@ def tokenizer_counter(spec: str) -> Callable[[str], int]:
     return lambda s: len(tok.encode(s, add_special_tokens=False).ids)
 
 
-def group_stats(group: str, docs: int, chunks: list[Chunk], count: Callable[[str], int],
-                settings: ChunkingSettings) -> GroupStats:
+def group_stats(
+    group: str, docs: int, chunks: list[Chunk], count: Callable[[str], int], settings: ChunkingSettings
+) -> GroupStats:
     lengths = sorted(count(c.context or c.text) for c in chunks) or [0]
     q = statistics.quantiles(lengths, n=10) if len(lengths) > 1 else [lengths[0]] * 9
-    return GroupStats(group, docs, len(chunks), lengths[0], statistics.median(lengths), q[8], lengths[-1],
-                      round(statistics.fmean(lengths), 1), sum(1 for n in lengths if n < settings.min_tokens),
-                      sum(1 for c in chunks if c.context))
+    return GroupStats(
+        group,
+        docs,
+        len(chunks),
+        lengths[0],
+        statistics.median(lengths),
+        q[8],
+        lengths[-1],
+        round(statistics.fmean(lengths), 1),
+        sum(1 for n in lengths if n < settings.min_tokens),
+        sum(1 for c in chunks if c.context),
+    )
 
 
-def measure(paths: Iterable[Path], settings: ChunkingSettings, count: Callable[[str], int],
-            group_of: Callable[[Path], str] = lambda p: p.parent.name) -> list[GroupStats]:
+def measure(
+    paths: Iterable[Path],
+    settings: ChunkingSettings,
+    count: Callable[[str], int],
+    group_of: Callable[[Path], str] = lambda p: p.parent.name,
+) -> list[GroupStats]:
     by_group: dict[str, tuple[int, list[Chunk]]] = {}
     for path in discover(paths):
         try:
@@ -87,18 +101,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-tokens", type=int, default=ChunkingSettings().min_tokens)
     ap.add_argument("--overlap", type=int, default=ChunkingSettings().overlap_sentences)
     args = ap.parse_args(argv)
-    settings = ChunkingSettings(max_tokens=args.max_tokens, min_tokens=args.min_tokens,
-                                overlap_sentences=args.overlap)
+    settings = ChunkingSettings(max_tokens=args.max_tokens, min_tokens=args.min_tokens, overlap_sentences=args.overlap)
     count = tokenizer_counter(args.tokenizer)
     t = time.perf_counter()
     rows = measure([p for p in args.paths], settings, count)
     elapsed = time.perf_counter() - t
     print(f"tokenizer={args.tokenizer} {settings!r}  (lengths of the embedded text: context or text)")
-    print(f"{'group':<34} {'docs':>4} {'chunks':>6} {'min':>4} {'p50':>6} {'p90':>6} {'max':>4} {'mean':>6} "
-          f"{'<min':>5} {'ctx':>5}")
+    print(
+        f"{'group':<34} {'docs':>4} {'chunks':>6} {'min':>4} {'p50':>6} {'p90':>6} {'max':>4} {'mean':>6} "
+        f"{'<min':>5} {'ctx':>5}"
+    )
     for r in rows:
-        print(f"{r.group:<34} {r.documents:>4} {r.chunks:>6} {r.tokens_min:>4} {r.tokens_p50:>6.0f} "
-              f"{r.tokens_p90:>6.0f} {r.tokens_max:>4} {r.tokens_mean:>6.1f} {r.under_min:>5} {r.with_context:>5}")
+        print(
+            f"{r.group:<34} {r.documents:>4} {r.chunks:>6} {r.tokens_min:>4} {r.tokens_p50:>6.0f} "
+            f"{r.tokens_p90:>6.0f} {r.tokens_max:>4} {r.tokens_mean:>6.1f} {r.under_min:>5} {r.with_context:>5}"
+        )
     print(f"load + chunk + count: {elapsed:.1f} s")
     return 0
 

@@ -9,10 +9,68 @@ from collections.abc import Callable
 
 # Words whose trailing period does not end a sentence.
 ABBREVIATIONS = {
-    "sec", "secs", "no", "nos", "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp",
-    "vs", "v", "etc", "e.g", "i.e", "cf", "al", "art", "arts", "para", "pp", "p", "ch", "cl", "subsec", "u.s",
-    "u.s.c", "u.n", "stat", "pub", "l", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "fig", "gen", "gov", "sen", "rep", "amb", "approx", "est", "dept", "op", "ed", "eds", "vol",
+    "sec",
+    "secs",
+    "no",
+    "nos",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "jr",
+    "sr",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "vs",
+    "v",
+    "etc",
+    "e.g",
+    "i.e",
+    "cf",
+    "al",
+    "art",
+    "arts",
+    "para",
+    "pp",
+    "p",
+    "ch",
+    "cl",
+    "subsec",
+    "u.s",
+    "u.s.c",
+    "u.n",
+    "stat",
+    "pub",
+    "l",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "fig",
+    "gen",
+    "gov",
+    "sen",
+    "rep",
+    "amb",
+    "approx",
+    "est",
+    "dept",
+    "op",
+    "ed",
+    "eds",
+    "vol",
 }
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A line that starts a legal item: (a) (1) (A) (iv)  1.  1\.  1의2.  ①  **①**  가.
@@ -39,7 +97,11 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     s = start
     for m in _SENT_END.finditer(text, start, end):
         ch = text[m.start()]
-        if ch == "." and text[m.start() - 1:m.start()] not in "다요음함임" and _ends_with_abbreviation(text, m.start()):
+        if (
+            ch == "."
+            and text[m.start() - 1 : m.start()] not in "다요음함임"
+            and _ends_with_abbreviation(text, m.start())
+        ):
             continue
         nxt = m.end()
         while nxt < end and text[nxt].isspace():
@@ -90,8 +152,9 @@ def segment(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     return units
 
 
-def split_to_budget(text: str, start: int, end: int, budget: int,
-                    count_tokens: Callable[[str], int]) -> list[tuple[int, int]]:
+def split_to_budget(
+    text: str, start: int, end: int, budget: int, count_tokens: Callable[[str], int]
+) -> list[tuple[int, int]]:
     """Split one over-long unit at clause boundaries, then between words, then (for a single run of
     characters with no space, e.g. a long URL) anywhere, so that each piece has at most `budget` tokens."""
     if count_tokens(text[start:end]) <= budget:
@@ -103,8 +166,9 @@ def split_to_budget(text: str, start: int, end: int, budget: int,
     return _pack_at(text, start, end, list(range(start + 1, end)), budget, count_tokens)
 
 
-def _pack_at(text: str, start: int, end: int, cuts: list[int], budget: int,
-             count_tokens: Callable[[str], int]) -> list[tuple[int, int]]:
+def _pack_at(
+    text: str, start: int, end: int, cuts: list[int], budget: int, count_tokens: Callable[[str], int]
+) -> list[tuple[int, int]]:
     """Greedy: the furthest cut point (binary search) whose piece fits; recurse into pieces that still don't."""
     out: list[tuple[int, int]] = []
     s = start
@@ -114,7 +178,7 @@ def _pack_at(text: str, start: int, end: int, cuts: list[int], budget: int,
         lo, hi, best = i, len(points) - 1, -1
         while lo <= hi:
             mid = (lo + hi) // 2
-            if count_tokens(text[s:points[mid]]) <= budget:
+            if count_tokens(text[s : points[mid]]) <= budget:
                 best, lo = mid, mid + 1
             else:
                 hi = mid - 1
@@ -122,8 +186,11 @@ def _pack_at(text: str, start: int, end: int, cuts: list[int], budget: int,
             e = points[i]
             a, b = _trim(text, s, e)
             if a < b:
-                finer = split_to_budget(text, a, b, budget, count_tokens) if (a, b) != (start, end) else \
-                    _pack_at(text, a, b, list(range(a + 1, b)), budget, count_tokens)
+                finer = (
+                    split_to_budget(text, a, b, budget, count_tokens)
+                    if (a, b) != (start, end)
+                    else _pack_at(text, a, b, list(range(a + 1, b)), budget, count_tokens)
+                )
                 out.extend(finer)
             s, i = e, i + 1
             continue

@@ -60,8 +60,10 @@ _HANG = re.compile(r"^[ \t]*(?:\*\*)?([①-⑳])", re.M)
 # name with an optional title ("이준호", "김철수 교수") — not a sentence that runs into a colon ("We published two
 # reports a year: …") nor a field label ("Date of birth: …").
 _NAME_WORD = r"[A-Z][A-Za-z.'’\-]*"
-SPEAKER_LABEL = (rf"(?:{_NAME_WORD}(?: (?:{_NAME_WORD}|of|de|van|von|al|bin|la|le|da|del)){{0,4}}"
-                 r"|[가-힣]{2,5}(?: [가-힣]{1,5})?)")
+SPEAKER_LABEL = (
+    rf"(?:{_NAME_WORD}(?: (?:{_NAME_WORD}|of|de|van|von|al|bin|la|le|da|del)){{0,4}}"
+    r"|[가-힣]{2,5}(?: [가-힣]{1,5})?)"
+)
 # Before the name, a recording's timestamp ("[00:12:31] HOST: …", "00:12:31 HOST: …"); after it, a delegation or an
 # affiliation in brackets ("Mr. Kim Sang-jin (Republic of Korea): …", a UN meeting record's turns).
 _TIMESTAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*|\d{1,2}:\d{2}:\d{2}[ \t]+)"
@@ -124,7 +126,7 @@ def _plain_heading_end(text: str, m: re.Match[str], kind: str) -> int:
     one-line section is not mistaken for a bare heading and merged into the next one). A U.S. Code section's
     line is always its heading ("§ 9201. Findings; purposes"): its titles are long sentence-case phrases."""
     end = _line_end(text, m.start())
-    rest = text[m.end():end].strip()
+    rest = text[m.end() : end].strip()
     if kind == "article" and rest:
         return m.end()
     if kind == "eo_section" and _is_sentence(rest):
@@ -164,18 +166,22 @@ def _markers(doc: Document) -> list[Marker]:
                 break
             for m in pattern.finditer(text):
                 end = _plain_heading_end(text, m, kind)
-                line = clean_inline(text[m.start():end])
+                line = clean_inline(text[m.start() : end])
                 out.append(Marker(m.start(), 7, kind, _classify(line)[1], line, end))
     else:
         plain = (
-            (_USC_SUBCHAPTER, "chapter"), (_USC_PART, "chapter"), (_KR_SUPPLEMENT, "supplement"),
-            (_KR_CHAPTER, "chapter"), (_USC_SECTION, "usc_section"), (_EO_SECTION, "eo_section"),
+            (_USC_SUBCHAPTER, "chapter"),
+            (_USC_PART, "chapter"),
+            (_KR_SUPPLEMENT, "supplement"),
+            (_KR_CHAPTER, "chapter"),
+            (_USC_SECTION, "usc_section"),
+            (_EO_SECTION, "eo_section"),
             (_KR_ARTICLE, "article"),
         )
         for pattern, kind in plain:
             for m in pattern.finditer(text):
                 end = _plain_heading_end(text, m, kind)
-                line = clean_inline(text[m.start():end])
+                line = clean_inline(text[m.start() : end])
                 key = _classify(line)[1] if kind != "chapter" or line.startswith("제") else line
                 if kind in SECTION_KINDS:
                     level = 3
@@ -270,7 +276,7 @@ def _add_subdivisions(node: Node, text: str) -> None:
                 continue
             if letter == "i":  # (i) after (h) or the first clause (i) of a list (i), (ii)…?
                 nxt = _ROMAN_II.search(text, m.end(), node.end)
-                nj = re.search(r"^\(j\)", text[m.end():node.end], re.M)
+                nj = re.search(r"^\(j\)", text[m.end() : node.end], re.M)
                 if nxt and (not nj or nxt.start() < m.end() + nj.start()):
                     continue
             subs.append((m.start(), f"({letter})"))

@@ -37,7 +37,7 @@ def markdown_tables_as_rows(text: str) -> str:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        if (i + 1 < len(lines) and _MD_ROW.match(lines[i]) and _MD_SEPARATOR.match(lines[i + 1])):
+        if i + 1 < len(lines) and _MD_ROW.match(lines[i]) and _MD_SEPARATOR.match(lines[i + 1]):
             header = _md_cells(lines[i])
             j = i + 2
             rows = []

@@ -27,18 +27,43 @@ KOREAN = (
 )
 
 
-def passage(chunk_id: str, doc_id: str, text: str, label: str, *, language: str = "en",
-            doc_type: str = "article", title: str | None = None) -> Passage:
-    return Passage(chunk_id=chunk_id, doc_id=doc_id, title=title or doc_id, source=f"{doc_id}.md",
-                   doc_type=doc_type, language=language, label=label, start=0, end=len(text), text=text)
+def passage(
+    chunk_id: str,
+    doc_id: str,
+    text: str,
+    label: str,
+    *,
+    language: str = "en",
+    doc_type: str = "article",
+    title: str | None = None,
+) -> Passage:
+    return Passage(
+        chunk_id=chunk_id,
+        doc_id=doc_id,
+        title=title or doc_id,
+        source=f"{doc_id}.md",
+        doc_type=doc_type,
+        language=language,
+        label=label,
+        start=0,
+        end=len(text),
+        text=text,
+    )
 
 
 PASSAGES = [
     passage("seminar#3", "seminar-2025", SEMINAR, "Seminar report, ¶3", title="Seoul seminar report"),
     passage("ch99#40", "22usc_ch99", WAIVER, "22 U.S.C. § 9228(b)", doc_type="law", title="22 U.S.C. ch. 99"),
     passage("fpri#1", "fpri-2019", FPRI, "FPRI article, ¶1", title="FPRI article"),
-    passage("kr5#1", "kr_exchange_act", KOREAN, "남북교류협력법 제5조", language="ko", doc_type="law",
-            title="남북교류협력에 관한 법률"),
+    passage(
+        "kr5#1",
+        "kr_exchange_act",
+        KOREAN,
+        "남북교류협력법 제5조",
+        language="ko",
+        doc_type="law",
+        title="남북교류협력에 관한 법률",
+    ),
 ]
 
 

@@ -65,19 +65,40 @@ def paragraph_chunker(doc: Document, chunking: ChunkingSettings, count_tokens) -
     chunks = []
     for m in re.finditer(r"\S(?:.*\S)?(?:\n(?!\s*\n).*\S)*", doc.text):
         start, end = m.start(), m.end()
-        chunks.append(Chunk(
-            chunk_id=f"{doc.doc_id}@{start}", doc_id=doc.doc_id, text=doc.text[start:end], start=start, end=end,
-            section=f"¶{len(chunks) + 1}", label=f"{doc.title}, ¶{len(chunks) + 1}", page=None,
-            language="ko" if re.search(r"[\uac00-\ud7a3]", m.group()) else "en",
-        ))
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc.doc_id}@{start}",
+                doc_id=doc.doc_id,
+                text=doc.text[start:end],
+                start=start,
+                end=end,
+                section=f"¶{len(chunks) + 1}",
+                label=f"{doc.title}, ¶{len(chunks) + 1}",
+                page=None,
+                language="ko" if re.search(r"[\uac00-\ud7a3]", m.group()) else "en",
+            )
+        )
     return chunks
 
 
-def make_doc(doc_id: str, text: str, *, title: str | None = None, doc_type: str = "article",
-             date: str | None = None, language: str = "en", source: str | None = None) -> Document:
+def make_doc(
+    doc_id: str,
+    text: str,
+    *,
+    title: str | None = None,
+    doc_type: str = "article",
+    date: str | None = None,
+    language: str = "en",
+    source: str | None = None,
+) -> Document:
     return Document(
-        doc_id=doc_id, title=title or doc_id.replace("_", " ").title(), source=source or f"mem://{doc_id}",
-        doc_type=doc_type, date=date, language=language, text=text,
+        doc_id=doc_id,
+        title=title or doc_id.replace("_", " ").title(),
+        source=source or f"mem://{doc_id}",
+        doc_type=doc_type,
+        date=date,
+        language=language,
+        text=text,
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
 

@@ -78,8 +78,11 @@ def start_server(home: Path, corpus: Path, env: dict[str, str] | None = None, ti
             full_env.pop(name, None)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, str(port), str(corpus)], cwd=REPO_ROOT, env=full_env,
-            stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-c", LAUNCH, str(port), str(corpus)],
+            cwd=REPO_ROOT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", home, process, log_path)
     deadline = time.monotonic() + timeout
@@ -121,9 +124,25 @@ def llama_server(log_dir: Path, *, timeout: float = 180) -> Iterator[str]:
     log_path = log_dir / "llama.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port",
-             str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(model),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "2048",
+                "--n_threads",
+                "2",
+                "--model_alias",
+                "smollm2",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}/v1"
     try:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 def real_index(directory: Path, paths: list[Path], *, embedder_name: str, model_home: Path):
     """A new index at `directory` over real files, embedded by a real packaged model (loaded from `model_home`)."""
-    from index.models.embedders import load_embedder
     from index.index import Index
+    from index.models.embedders import load_embedder
     from index.settings import IndexSettings
 
     settings = IndexSettings(embedder=embedder_name)

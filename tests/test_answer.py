@@ -9,8 +9,8 @@ import pytest
 from answer_fixtures import FPRI, PASSAGES, TinyIndex, passage
 
 from app.answer.pipeline import answer, answer_stream
-from app.settings import Settings
 from app.answer.types import Answer
+from app.settings import Settings
 
 
 @pytest.fixture
@@ -37,8 +37,9 @@ def _check_invariants(result: Answer) -> None:
 
 
 def test_how_long_prefers_the_sentence_with_a_duration(settings):
-    result = answer("How long can sanctions be deferred for humanitarian purposes?", index=TinyIndex(),
-                    settings=settings)
+    result = answer(
+        "How long can sanctions be deferred for humanitarian purposes?", index=TinyIndex(), settings=settings
+    )
     assert not result.abstained
     assert "one month to one year" in result.text or "30 days and 1 year" in result.text
     _check_invariants(result)
@@ -68,16 +69,18 @@ def test_who_question_and_korean_statute(settings):
 
 
 def test_which_section_answers_with_the_citation_label(settings):
-    result = answer("Which section lets the President waive sanctions for humanitarian assistance?",
-                    index=TinyIndex(), settings=settings)
+    result = answer(
+        "Which section lets the President waive sanctions for humanitarian assistance?",
+        index=TinyIndex(),
+        settings=settings,
+    )
     assert not result.abstained
     assert result.text.startswith("22 U.S.C. § 9228(b): ")
     _check_invariants(result)
 
 
 def test_unrelated_question_abstains_and_shows_closest(settings):
-    result = answer("What is the boiling point of liquid nitrogen at sea level?", index=TinyIndex(),
-                    settings=settings)
+    result = answer("What is the boiling point of liquid nitrogen at sea level?", index=TinyIndex(), settings=settings)
     assert result.abstained
     assert "do not answer" in result.text
     assert result.citations == []
@@ -108,8 +111,11 @@ def test_follow_up_is_rewritten_before_retrieval(settings):
 
 
 def test_multi_part_question_quotes_distinct_documents(settings):
-    result = answer("How long is the humanitarian sanctions deferral, and how long is the humanitarian waiver of "
-                    "sanctions?", index=TinyIndex(), settings=settings)
+    result = answer(
+        "How long is the humanitarian sanctions deferral, and how long is the humanitarian waiver of sanctions?",
+        index=TinyIndex(),
+        settings=settings,
+    )
     assert not result.abstained
     docs = {c.doc_id for c in result.citations}
     assert {"seminar-2025", "22usc_ch99"} <= docs
@@ -118,8 +124,11 @@ def test_multi_part_question_quotes_distinct_documents(settings):
 
 def test_single_part_question_quotes_one_passage(settings):
     # The same evidence, asked as one question: the best passage answers it, no second document is cited.
-    result = answer("How long is the humanitarian waiver of sanctions and the humanitarian sanctions deferral?",
-                    index=TinyIndex(), settings=settings)
+    result = answer(
+        "How long is the humanitarian waiver of sanctions and the humanitarian sanctions deferral?",
+        index=TinyIndex(),
+        settings=settings,
+    )
     assert not result.abstained
     assert len(result.citations) == 1
     _check_invariants(result)
@@ -127,8 +136,11 @@ def test_single_part_question_quotes_one_passage(settings):
 
 def test_at_most_max_sentences(settings):
     s = settings.model_copy(update={"answer": settings.answer.model_copy(update={"max_sentences": 1})})
-    result = answer("How long is the humanitarian waiver of sanctions and the humanitarian sanctions deferral?",
-                    index=TinyIndex(), settings=s)
+    result = answer(
+        "How long is the humanitarian waiver of sanctions and the humanitarian sanctions deferral?",
+        index=TinyIndex(),
+        settings=s,
+    )
     assert len(result.sentences) == 1
 
 
@@ -161,15 +173,14 @@ def test_duplicate_passages_do_not_repeat_a_quote(settings):
     assert len(texts) == len(set(texts))
 
 
-
-
 def test_a_quote_ending_with_a_colon_takes_the_list_that_follows(settings):
-    text = ("Each report shall include specific findings with respect to the following ports and airports:\n"
-            "(1) The ports of Dandong, Dalian, and Rizhao in China.\n(2) The ports of Nakhodka and Vanino in Russia.\n"
-            "(3) The airport in Vladivostok.")
+    text = (
+        "Each report shall include specific findings with respect to the following ports and airports:\n"
+        "(1) The ports of Dandong, Dalian, and Rizhao in China.\n(2) The ports of Nakhodka and Vanino in Russia.\n"
+        "(3) The airport in Vladivostok."
+    )
     index = TinyIndex([passage("ch99#9", "22usc_ch99", text, "22 U.S.C. § 9225(b)", doc_type="law")])
-    result = answer("Which ports and airports must each report include findings on?", index=index,
-                    settings=settings)
+    result = answer("Which ports and airports must each report include findings on?", index=index, settings=settings)
     assert not result.abstained
     assert "Nakhodka" in result.text
     _check_invariants(result)

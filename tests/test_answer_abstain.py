@@ -7,9 +7,9 @@ from __future__ import annotations
 from answer_fixtures import PASSAGES, TinyIndex, passage
 
 from app.answer.abstain import AbstainRule, abstain_reason
-from app.answer.rules.anchors import anchor_found, missing_anchors, question_anchors
-from app.answer.pipeline import answer, make_tools
 from app.answer.extractive import ScoredUnit, SentenceScorer, select_units
+from app.answer.pipeline import answer, make_tools
+from app.answer.rules.anchors import anchor_found, missing_anchors, question_anchors
 from app.answer.sentences import Unit, split_units
 from app.settings import Settings
 from index.types import Hit, Passage
@@ -46,7 +46,11 @@ def test_which_section_question_uses_its_own_threshold():
 
 def test_anchors_are_names_acronyms_and_long_numbers():
     assert question_anchors("What sanctions has Japan imposed on North Korean ships in 2023?") == [
-        "Japan", "North", "Korean", "2023"]
+        "Japan",
+        "North",
+        "Korean",
+        "2023",
+    ]
     assert question_anchors("Which section of EO 13810 closes U.S. ports?") == ["EO", "U.S.", "13810"]
     assert question_anchors("2024년도 남북협력기금 예산은 얼마였나요?") == ["2024"]
     assert anchor_found("IEEPA", "CHAPTER 35 - INTERNATIONAL EMERGENCY ECONOMIC POWERS (50 U.S.C. 1701)")
@@ -61,26 +65,54 @@ def test_anchors_are_names_acronyms_and_long_numbers():
 def test_question_about_an_absent_name_abstains_when_names_are_checked():
     # The waiver passage answers "how long" for the U.S. — not for Japan.
     names = Settings(answer={"abstain_anchor_names": True})
-    result = answer("For how long may Japan waive its sanctions for humanitarian assistance?", index=TinyIndex(),
-                    settings=names)
+    result = answer(
+        "For how long may Japan waive its sanctions for humanitarian assistance?", index=TinyIndex(), settings=names
+    )
     assert result.abstained
-    assert answer("For how long may the President waive sanctions for humanitarian assistance?",
-                  index=TinyIndex(), settings=names).abstained is False
+    assert (
+        answer(
+            "For how long may the President waive sanctions for humanitarian assistance?",
+            index=TinyIndex(),
+            settings=names,
+        ).abstained
+        is False
+    )
 
 
 def test_question_about_an_absent_number_abstains_by_default():
-    result = answer("For how long could the President waive sanctions for humanitarian assistance in 2031?",
-                    index=TinyIndex(), settings=Settings())
+    result = answer(
+        "For how long could the President waive sanctions for humanitarian assistance in 2031?",
+        index=TinyIndex(),
+        settings=Settings(),
+    )
     assert result.abstained
-    assert answer("For how long could the President waive sanctions for humanitarian assistance?",
-                  index=TinyIndex(), settings=Settings()).abstained is False
+    assert (
+        answer(
+            "For how long could the President waive sanctions for humanitarian assistance?",
+            index=TinyIndex(),
+            settings=Settings(),
+        ).abstained
+        is False
+    )
 
 
 def test_addenda_dates_do_not_answer_an_unrelated_when_question():
-    addenda = passage("fund-rule#26", "fund_rule", "이 규칙은 2024년 7월 10일부터 시행한다.", "남북협력기금법 시행규칙 부칙 ¶26",
-                      language="ko", doc_type="law")
-    body = passage("fund-rule#3", "fund_rule", "기금의 예산은 매년 7월 10일까지 통일부장관이 편성한다.",
-                   "남북협력기금법 시행규칙 제3조", language="ko", doc_type="law")
+    addenda = passage(
+        "fund-rule#26",
+        "fund_rule",
+        "이 규칙은 2024년 7월 10일부터 시행한다.",
+        "남북협력기금법 시행규칙 부칙 ¶26",
+        language="ko",
+        doc_type="law",
+    )
+    body = passage(
+        "fund-rule#3",
+        "fund_rule",
+        "기금의 예산은 매년 7월 10일까지 통일부장관이 편성한다.",
+        "남북협력기금법 시행규칙 제3조",
+        language="ko",
+        doc_type="law",
+    )
     tools = make_tools(TinyIndex([addenda, body]), Settings())
     hits = [_hit(addenda, 1), _hit(body, 2)]
     scored = tools.scorer.score("기금 예산은 언제 편성하나요?", hits)
@@ -92,12 +124,32 @@ def test_addenda_dates_do_not_answer_an_unrelated_when_question():
 
 def test_overlapping_chunks_of_one_document_are_quoted_once():
     text = "The President may waive the sanctions for 30 days. The waiver may be renewed for 1 year."
-    first = Passage(chunk_id="d#1", doc_id="d", title="d", source="d.txt", doc_type="law", language="en",
-                    label="§ 1(a)", start=100, end=100 + len(text), text=text)
+    first = Passage(
+        chunk_id="d#1",
+        doc_id="d",
+        title="d",
+        source="d.txt",
+        doc_type="law",
+        language="en",
+        label="§ 1(a)",
+        start=100,
+        end=100 + len(text),
+        text=text,
+    )
     cut = text.index("The waiver")
     tail = text[cut:-1] + ", if needed."  # the same document text in the next (overlapping) chunk, cut otherwise
-    second = Passage(chunk_id="d#2", doc_id="d", title="d", source="d.txt", doc_type="law", language="en",
-                     label="§ 1(b)", start=100 + cut, end=100 + cut + len(tail), text=tail)
+    second = Passage(
+        chunk_id="d#2",
+        doc_id="d",
+        title="d",
+        source="d.txt",
+        doc_type="law",
+        language="en",
+        label="§ 1(b)",
+        start=100 + cut,
+        end=100 + cut + len(tail),
+        text=tail,
+    )
     hits = [_hit(first, 1), _hit(second, 2)]
     u1 = _unit(0, text[cut:], 0.9, start=cut, index=1)
     u2 = _unit(1, tail, 0.89)
@@ -108,24 +160,34 @@ def test_overlapping_chunks_of_one_document_are_quoted_once():
 
 
 def test_korean_sub_item_markers_are_not_quoted():
-    text = ("남북인권대화 등 북한인권증진을 위한 다음 각 목의 사업\n    가\\. 북한인권 실태에 관한 조사ㆍ연구\n"
-            "    나\\. 북한인권증진을 위한 교육 및 홍보")
+    text = (
+        "남북인권대화 등 북한인권증진을 위한 다음 각 목의 사업\n    가\\. 북한인권 실태에 관한 조사ㆍ연구\n"
+        "    나\\. 북한인권증진을 위한 교육 및 홍보"
+    )
     units = split_units(text)
     assert [u.text for u in units][1:] == ["북한인권 실태에 관한 조사ㆍ연구", "북한인권증진을 위한 교육 및 홍보"]
     flat = text.replace("\n    ", "     ")  # a chunk whose line breaks were collapsed
-    assert [u.text for u in split_units(flat)][1:] == ["북한인권 실태에 관한 조사ㆍ연구", "북한인권증진을 위한 교육 및 홍보"]
+    assert [u.text for u in split_units(flat)][1:] == [
+        "북한인권 실태에 관한 조사ㆍ연구",
+        "북한인권증진을 위한 교육 및 홍보",
+    ]
     for u in units:
         assert text[u.start : u.end] == u.text
 
 
 def test_provision_title_is_a_heading_not_an_answer():
-    units = split_units("§ 7813. Radio broadcasting to North Korea\n\n(a) Sense of Congress\n\nIt is the sense of "
-                        "Congress that the United States should increase broadcasts to North Korea.")
+    units = split_units(
+        "§ 7813. Radio broadcasting to North Korea\n\n(a) Sense of Congress\n\nIt is the sense of "
+        "Congress that the United States should increase broadcasts to North Korea."
+    )
     assert units[0].heading
     scorer = SentenceScorer(lambda text, question=False: text.lower().split())
     assert scorer  # the scorer skips headings when selecting (select_units drops heading units)
-    kept = select_units([ScoredUnit(0, units[0], 0, 1.0, 1, None, 0), ScoredUnit(0, units[-1], 2, 0.6, 0.6, None, 0)],
-                        [_hit(PASSAGES[0], 1)], max_sentences=1)
+    kept = select_units(
+        [ScoredUnit(0, units[0], 0, 1.0, 1, None, 0), ScoredUnit(0, units[-1], 2, 0.6, 0.6, None, 0)],
+        [_hit(PASSAGES[0], 1)],
+        max_sentences=1,
+    )
     assert [k.unit.text for k in kept] == [units[-1].text]
 
 

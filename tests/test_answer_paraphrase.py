@@ -10,8 +10,18 @@ from index.types import Hit, Passage
 
 
 def _hit(text: str) -> Hit:
-    p = Passage(chunk_id="d#1", doc_id="d", title="Treaty", source="d.txt", doc_type="article", language="en",
-                label="Treaty ¶1", start=0, end=len(text), text=text)
+    p = Passage(
+        chunk_id="d#1",
+        doc_id="d",
+        title="Treaty",
+        source="d.txt",
+        doc_type="article",
+        language="en",
+        label="Treaty ¶1",
+        start=0,
+        end=len(text),
+        text=text,
+    )
     return Hit(passage=p, rank=1, score=1.0, dense_score=0.9)
 
 
@@ -25,15 +35,23 @@ def test_phrases_of_one_meaning_share_a_token():
 
 
 def test_question_phrases_are_replaced_sentence_words_are_kept():
-    assert canonical_question("When did the treaty come into force?").split() == ["When", "did", "the", "treaty",
-                                                                                  "zzeffective", "?"]
+    assert canonical_question("When did the treaty come into force?").split() == [
+        "When",
+        "did",
+        "the",
+        "treaty",
+        "zzeffective",
+        "?",
+    ]
     assert with_meanings("It entered into force on December 4.") == "It entered into force on December 4. zzeffective"
     assert with_meanings("No group here.") == "No group here."
 
 
 def test_the_scorer_matches_a_paraphrase_of_the_question():
-    text = ("The treaty was signed in Pyongyang on June 19, 2024. "
-            "Both sides ratified it in November, so the treaty entered into force on December 4, 2024.")
+    text = (
+        "The treaty was signed in Pyongyang on June 19, 2024. "
+        "Both sides ratified it in November, so the treaty entered into force on December 4, 2024."
+    )
     scored = SentenceScorer(Tokenizer().tokens).score("On what date did the treaty take effect?", [_hit(text)])
     assert "December 4" in scored[0].unit.text
 
@@ -49,13 +67,18 @@ def test_a_question_in_a_transcript_is_not_an_answer():
 
 def test_an_english_question_matches_a_korean_provision_through_the_glossary():
     assert "zzassembly" in canonical_question("Which article requires a yearly report to the National Assembly?")
-    assert {"zzassembly", "zzreport", "zzannual"} <= set(meanings("통일부장관은 매년 9월 30일까지 국회 소관 상임위원회에 보고하여야 한다."))
+    assert {"zzassembly", "zzreport", "zzannual"} <= set(
+        meanings("통일부장관은 매년 9월 30일까지 국회 소관 상임위원회에 보고하여야 한다.")
+    )
     # a Korean question keeps its own words: the glossary would only count them twice
     assert canonical_question("남북협력기금은 누가 운용하나요?") == "남북협력기금은 누가 운용하나요?"
     english = _hit("The Act authorized up to $20 million a year for assistance to North Koreans outside North Korea.")
-    korean = _hit("제14조(국회 보고) 통일부장관은 매년 9월 30일까지 협력 사업의 추진 현황을 국회 소관 상임위원회에 보고하여야 한다.")
+    korean = _hit(
+        "제14조(국회 보고) 통일부장관은 매년 9월 30일까지 협력 사업의 추진 현황을 국회 소관 상임위원회에 보고하여야 한다."
+    )
     scored = SentenceScorer(Tokenizer().tokens).score(
-        "Which article of the act requires a yearly report to the National Assembly?", [english, korean])
+        "Which article of the act requires a yearly report to the National Assembly?", [english, korean]
+    )
     assert scored[0].hit_index == 1
 
 

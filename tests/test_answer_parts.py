@@ -15,8 +15,10 @@ from app.answer.sentences import split_units
 
 
 def test_units_are_verbatim_and_split_english_sentences():
-    text = ("Lim Soo Ho spoke in Seoul. He cited the U.S. law, 22 U.S.C. § 9228. This law allows deferral "
-            "ranging from one month to one year. Mr. Lee agreed.")
+    text = (
+        "Lim Soo Ho spoke in Seoul. He cited the U.S. law, 22 U.S.C. § 9228. This law allows deferral "
+        "ranging from one month to one year. Mr. Lee agreed."
+    )
     units = split_units(text)
     assert [u.text for u in units] == [
         "Lim Soo Ho spoke in Seoul.",
@@ -29,8 +31,10 @@ def test_units_are_verbatim_and_split_english_sentences():
 
 
 def test_legal_items_are_units():
-    text = ("(a) In general\n\nThe President shall designate\n(1) any person that exports luxury goods; and\n"
-            "(2) any person that launders money.\n\n§ 9214. Designation of persons")
+    text = (
+        "(a) In general\n\nThe President shall designate\n(1) any person that exports luxury goods; and\n"
+        "(2) any person that launders money.\n\n§ 9214. Designation of persons"
+    )
     units = [u.text for u in split_units(text)]
     assert "(1) any person that exports luxury goods; and" in units
     assert "(2) any person that launders money." in units
@@ -38,9 +42,11 @@ def test_legal_items_are_units():
 
 
 def test_korean_units_circled_items_and_amendment_notes():
-    text = ("##### 제5조 (협의회의 구성)\n\n**①** 협의회는 위원장 1명을 포함한 25명 이내의 위원으로 구성한다. <개정 2020.12.8>\n\n"
-            "**②** 위원장은 통일부장관이 되며, 협의회의 업무를 총괄한다. ③ 위원은 국무총리가 임명한다.\n"
-            "  1\\. 차관 또는 차관급 공무원\n")
+    text = (
+        "##### 제5조 (협의회의 구성)\n\n**①** 협의회는 위원장 1명을 포함한 25명 이내의 위원으로 구성한다. <개정 2020.12.8>\n\n"
+        "**②** 위원장은 통일부장관이 되며, 협의회의 업무를 총괄한다. ③ 위원은 국무총리가 임명한다.\n"
+        "  1\\. 차관 또는 차관급 공무원\n"
+    )
     units = split_units(text)
     texts = [u.text for u in units]
     assert texts[0] == "제5조 (협의회의 구성)" and units[0].heading
@@ -62,21 +68,24 @@ def test_parenthesis_and_soft_wraps_do_not_split():
 # ---------------------------------------------------------------- question types
 
 
-@pytest.mark.parametrize("question,expected", [
-    ("How long can sanctions be deferred?", "duration"),
-    ("For how many days is the waiver valid?", "duration"),
-    ("When did the President sign EO 13687?", "date"),
-    ("How many sailors died on the Cheonan?", "quantity"),
-    ("Who proposed using the exemption system?", "person"),
-    ("Which section requires a report on prison camps?", "section"),
-    ("What may the fund be spent on?", "permission"),
-    ("Why was the tourist zone closed?", "reason"),
-    ("복수방문증명서는 최대 몇 년 동안 유효한가요?", "duration"),
-    ("남북협력기금은 누가 운용하나요?", "person"),
-    ("북한이탈주민의 날은 언제인가요?", "date"),
-    ("전단 살포를 금지하는 조항은 몇 조인가요?", "section"),
-    ("Tell me about the seminar.", "other"),
-])
+@pytest.mark.parametrize(
+    "question,expected",
+    [
+        ("How long can sanctions be deferred?", "duration"),
+        ("For how many days is the waiver valid?", "duration"),
+        ("When did the President sign EO 13687?", "date"),
+        ("How many sailors died on the Cheonan?", "quantity"),
+        ("Who proposed using the exemption system?", "person"),
+        ("Which section requires a report on prison camps?", "section"),
+        ("What may the fund be spent on?", "permission"),
+        ("Why was the tourist zone closed?", "reason"),
+        ("복수방문증명서는 최대 몇 년 동안 유효한가요?", "duration"),
+        ("남북협력기금은 누가 운용하나요?", "person"),
+        ("북한이탈주민의 날은 언제인가요?", "date"),
+        ("전단 살포를 금지하는 조항은 몇 조인가요?", "section"),
+        ("Tell me about the seminar.", "other"),
+    ],
+)
 def test_question_type(question, expected):
     assert question_type(question) == expected
 
@@ -139,8 +148,10 @@ def test_decline_detection():
 
 
 def test_parse_reply_markers_and_invalid_numbers():
-    reply = ("The President may waive sanctions for 30 days to 1 year [1]. The seminar said one month to one "
-             "year. [2] The moon is made of cheese [7]. Sources: [1]")
+    reply = (
+        "The President may waive sanctions for 30 days to 1 year [1]. The seminar said one month to one "
+        "year. [2] The moon is made of cheese [7]. Sources: [1]"
+    )
     sents = parse_reply(reply, n_passages=3)
     assert [s.text for s in sents] == [
         "The President may waive sanctions for 30 days to 1 year.",
@@ -159,6 +170,7 @@ def test_parse_reply_grouped_markers():
 
 def test_prompt_numbers_passages_with_labels():
     from answer_fixtures import PASSAGES
+
     from index.types import Hit
 
     hits = [Hit(passage=p, rank=i + 1, score=1.0) for i, p in enumerate(PASSAGES[:2])]

@@ -14,8 +14,18 @@ from index.types import Hit, Passage
 
 
 def _passage(doc: str, n: int, text: str) -> Passage:
-    return Passage(chunk_id=f"{doc}#{n}", doc_id=doc, title=doc, source=f"{doc}.txt", doc_type="law", language="en",
-                   label=f"{doc} ¶{n}", start=1000 * n, end=1000 * n + len(text), text=text)
+    return Passage(
+        chunk_id=f"{doc}#{n}",
+        doc_id=doc,
+        title=doc,
+        source=f"{doc}.txt",
+        doc_type="law",
+        language="en",
+        label=f"{doc} ¶{n}",
+        start=1000 * n,
+        end=1000 * n + len(text),
+        text=text,
+    )
 
 
 def _hit(p: Passage, rank: int, dense_score: float | None = None) -> Hit:
@@ -31,8 +41,12 @@ def test_quotes_come_from_the_best_passage_first():
     a = _passage("a", 1, "One. Two. Three.")
     b = _passage("b", 2, "Four.")
     hits = [_hit(a, 1), _hit(b, 2)]
-    scored = [_unit(0, "One.", 1.0, 0, prior=0.2), _unit(1, "Four.", 0.95, 0, prior=0.1),
-              _unit(0, "Three.", 0.9, 2, prior=0.2), _unit(0, "Two.", 0.5, 1, prior=0.2)]
+    scored = [
+        _unit(0, "One.", 1.0, 0, prior=0.2),
+        _unit(1, "Four.", 0.95, 0, prior=0.1),
+        _unit(0, "Three.", 0.9, 2, prior=0.2),
+        _unit(0, "Two.", 0.5, 1, prior=0.2),
+    ]
     single = select_units(scored, hits, max_sentences=3, closeness=0.85, other_documents=False)
     assert [(s.hit_index, s.unit_index) for s in single] == [(0, 0), (0, 2)]  # not adjacent, same passage: kept
     # another document joins a multi-part answer only when its own evidence (score without the rank prior)
@@ -92,8 +106,10 @@ def test_numbers_are_anchors_by_default_names_only_when_asked():
     names_on = AbstainRule(below=0.5, agreed_below=0.5, section_below=0.5, anchor_names=True)
     assert abstain_reason("May Japan waive the sanctions?", "permission", unit, hits, unit, names_off) is None
     assert abstain_reason("May Japan waive the sanctions?", "permission", unit, hits, unit, names_on) is not None
-    assert abstain_reason("May the President waive the sanctions in 2031?", "permission", unit, hits, unit,
-                          names_off) is not None
+    assert (
+        abstain_reason("May the President waive the sanctions in 2031?", "permission", unit, hits, unit, names_off)
+        is not None
+    )
 
 
 def test_asked_slot_prefers_the_measure_the_question_names():
@@ -102,8 +118,10 @@ def test_asked_slot_prefers_the_measure_the_question_names():
     assert answer_shape_score("quantity", "협의회는 위원장 1명을 포함한 25명 이내의 위원으로 구성한다.", unit) == 1.0
     assert answer_shape_score("quantity", "회의 개최 3일 전까지 알려야 한다.", unit) == 0.5
     money = asked_slot("How much money per year was authorized for grants?")
-    assert answer_shape_score("quantity", "There are authorized to be appropriated $2,000,000 for each year.",
-                              money) == 1.0
+    assert (
+        answer_shape_score("quantity", "There are authorized to be appropriated $2,000,000 for each year.", money)
+        == 1.0
+    )
     assert answer_shape_score("quantity", "The President may provide 3 grants.", money) == 0.5
     days = asked_slot("How many days may the waiver last?")
     assert days is not None and days.search("for a period of 180 days") and not days.search("section 180")
@@ -120,11 +138,16 @@ def test_multi_part_questions():
 
 
 def test_another_documents_copy_of_a_kept_sentence_is_not_quoted():
-    boiler = "I hereby determine that the making of donations of the type of articles specified would impair my ability."
+    boiler = (
+        "I hereby determine that the making of donations of the type of articles specified would impair my ability."
+    )
     a, b, c = _passage("eo1", 1, boiler), _passage("eo2", 2, "(d) " + boiler), _passage("law", 3, "Donations are free.")
     hits = [_hit(a, 1), _hit(b, 2), _hit(c, 3)]
-    scored = [_unit(0, boiler, 1.0, 0, prior=0.2), _unit(1, "(d) " + boiler, 0.9, 0, prior=0.1),
-              _unit(2, "Donations are free.", 0.85, 0, prior=0.05)]
+    scored = [
+        _unit(0, boiler, 1.0, 0, prior=0.2),
+        _unit(1, "(d) " + boiler, 0.9, 0, prior=0.1),
+        _unit(2, "Donations are free.", 0.85, 0, prior=0.05),
+    ]
     kept = select_units(scored, hits, other_documents=True)
     assert [s.hit_index for s in kept] == [0, 2]
 
@@ -150,12 +173,19 @@ def test_a_named_measure_weighs_its_shape_more():
 
 
 def test_a_question_naming_a_measure_abstains_when_no_quote_states_one():
-    p = _passage("act", 1, "국가 및 지방자치단체는 통일교육주간을 기념하기 위하여 행사를 실시할 수 있다. 위원회는 25명 이내의 위원으로 구성한다.")
+    p = _passage(
+        "act",
+        1,
+        "국가 및 지방자치단체는 통일교육주간을 기념하기 위하여 행사를 실시할 수 있다. 위원회는 25명 이내의 위원으로 구성한다.",
+    )
     hits = [_hit(p, 1, dense_score=0.9)]
     event = [_unit(0, "국가 및 지방자치단체는 통일교육주간을 기념하기 위하여 행사를 실시할 수 있다.", 1.0, 0)]
     members = [_unit(0, "위원회는 25명 이내의 위원으로 구성한다.", 1.0, 1)]
     rule = AbstainRule(below=0.5, agreed_below=0.5, section_below=0.5)
-    assert abstain_reason("통일교육주간 행사에는 매년 몇 명이 참여하나요?", "quantity", event, hits, event, rule) is not None
+    assert (
+        abstain_reason("통일교육주간 행사에는 매년 몇 명이 참여하나요?", "quantity", event, hits, event, rule)
+        is not None
+    )
     assert abstain_reason("위원회는 몇 명으로 구성되나요?", "quantity", members, hits, members, rule) is None
     assert abstain_reason("통일교육주간은 무엇을 하나요?", "other", event, hits, event, rule) is None  # no measure
     off = AbstainRule(below=0.5, agreed_below=0.5, section_below=0.5, check_measure=False)
@@ -249,8 +279,7 @@ def test_one_unit_between_two_quotes_of_a_passage_joins_them():
     from app.answer.extractive import fill_gaps
     from app.answer.sentences import split_units
 
-    text = ("Russia vetoed the draft. Thirteen members voted in favor. China abstained. "
-            "The veto ends the Panel's work.")
+    text = "Russia vetoed the draft. Thirteen members voted in favor. China abstained. The veto ends the Panel's work."
     units = split_units(text)
     scored = [ScoredUnit(0, u, i, 1.0, 0.5, 0.5, 0.0) for i, u in enumerate(units)]
 
@@ -258,7 +287,10 @@ def test_one_unit_between_two_quotes_of_a_passage_joins_them():
         return [scored[i] for i in indices]
 
     assert [s.unit.text for s in fill_gaps(chosen(1, 3), scored)] == [
-        "Thirteen members voted in favor.", "China abstained.", "The veto ends the Panel's work."]
+        "Thirteen members voted in favor.",
+        "China abstained.",
+        "The veto ends the Panel's work.",
+    ]
     assert [s.unit_index for s in fill_gaps(chosen(0, 3), scored)] == [0, 3]  # two between: not one stretch
     assert [s.unit_index for s in fill_gaps(chosen(0, 1), scored)] == [0, 1]
     # a unit the scorer took for a heading (a masthead run into the text) never joins
@@ -272,16 +304,31 @@ def test_a_masthead_run_into_the_text_is_a_heading_not_a_quote():
 
     tok = Tokenizer().tokens
     title = set(tok("Of Course North Korea Wants Sanctions Relief, But What Kind? (Foreign Policy Research Institute)"))
-    masthead = set(tok("Foreign Policy Research Institute A Nation Must Think Before it Acts Of Course North Korea "
-                       "Wants Sanctions Relief, But What Kind?"))
+    masthead = set(
+        tok(
+            "Foreign Policy Research Institute A Nation Must Think Before it Acts Of Course North Korea "
+            "Wants Sanctions Relief, But What Kind?"
+        )
+    )
     assert repeats_title(masthead, title)
     assert repeats_title(set(tok("Of Course North Korea Wants Sanctions Relief, But What Kind?")), title)
     assert not repeats_title(set(tok("North Korea wants relief from the sanctions on its coal exports.")), title)
-    text = ("Foreign Policy Research Institute A Nation Must Think Before it Acts Of Course North Korea Wants Sanctions "
-            "Relief, But What Kind? North Korea wants relief from the sanctions on its coal and textile exports.")
-    p = Passage(chunk_id="fpri#1", doc_id="fpri", title="Of Course North Korea Wants Sanctions Relief, But What Kind? "
-                "(Foreign Policy Research Institute)", source="fpri.md", doc_type="article", language="en",
-                label="FPRI ¶1", start=0, end=len(text), text=text)
+    text = (
+        "Foreign Policy Research Institute A Nation Must Think Before it Acts Of Course North Korea Wants Sanctions "
+        "Relief, But What Kind? North Korea wants relief from the sanctions on its coal and textile exports."
+    )
+    p = Passage(
+        chunk_id="fpri#1",
+        doc_id="fpri",
+        title="Of Course North Korea Wants Sanctions Relief, But What Kind? (Foreign Policy Research Institute)",
+        source="fpri.md",
+        doc_type="article",
+        language="en",
+        label="FPRI ¶1",
+        start=0,
+        end=len(text),
+        text=text,
+    )
     scored = SentenceScorer(tok).score("What kind of sanctions relief does North Korea want?", [_hit(p, 1)])
     best = next(s for s in scored if not s.unit.heading)
     assert best.unit.text.startswith("North Korea wants relief")

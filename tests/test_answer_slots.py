@@ -14,8 +14,18 @@ from index.types import Hit, Passage
 
 
 def _passage(doc: str, n: int, text: str, label: str | None = None) -> Passage:
-    return Passage(chunk_id=f"{doc}#{n}", doc_id=doc, title=doc, source=f"{doc}.txt", doc_type="law", language="en",
-                   label=label or f"{doc} ¶{n}", start=1000 * n, end=1000 * n + len(text), text=text)
+    return Passage(
+        chunk_id=f"{doc}#{n}",
+        doc_id=doc,
+        title=doc,
+        source=f"{doc}.txt",
+        doc_type="law",
+        language="en",
+        label=label or f"{doc} ¶{n}",
+        start=1000 * n,
+        end=1000 * n + len(text),
+        text=text,
+    )
 
 
 def _hit(p: Passage, rank: int) -> Hit:
@@ -24,43 +34,50 @@ def _hit(p: Passage, rank: int) -> Hit:
 
 def _unit(hit_index: int, text: str, score: float, prior: float = 0.0) -> ScoredUnit:
     from app.answer.sentences import Unit
+
     return ScoredUnit(hit_index, Unit(0, len(text), text), 0, score, 0.5, 0.9, 0.0, prior)
 
 
-@pytest.mark.parametrize("question, kind", [
-    ("What annual budget has been agreed for the monitoring team?", "money"),
-    ("How large a reward does the program offer?", "money"),
-    ("귀환납북자에게 지급되는 정착금은 구체적으로 얼마인가요?", "money"),
-    ("제3국에서 가족을 만난 경우 1인당 지원받을 수 있는 경비 한도는?", "money"),
-    ("How far did the missile fly before falling into the sea?", "distance"),
-    ("북한 신형 미사일의 사거리는 얼마인가?", "distance"),
-    ("How many letters did the Panel send?", "count"),
-    ("How many South Korean sailors died when the ship was sunk?", "count"),
-    ("위원회는 위원을 최대 몇 명까지 둘 수 있나요?", "count"),
-    ("위원회는 신청을 받은 뒤 며칠 안에 결정해야 하나요?", "count"),
-    ("On what date did the committee hold its first meeting?", "date"),
-    ("북한이탈주민의 날은 며칠인가요?", "date"),
-    ("In what year was the law enacted?", "year"),
-    ("What percentage of the population needs aid?", "percent"),
-    ("Under which executive order was the company designated?", "document"),
-    ("What sentence did the court impose on the defendant?", "penalty"),
-    ("What is the maximum civil penalty for a violation?", "money"),
-    ("통일부 승인 없이 북한에 다녀오면 어떤 처벌을 받나요?", "penalty"),
-])
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("What annual budget has been agreed for the monitoring team?", "money"),
+        ("How large a reward does the program offer?", "money"),
+        ("귀환납북자에게 지급되는 정착금은 구체적으로 얼마인가요?", "money"),
+        ("제3국에서 가족을 만난 경우 1인당 지원받을 수 있는 경비 한도는?", "money"),
+        ("How far did the missile fly before falling into the sea?", "distance"),
+        ("북한 신형 미사일의 사거리는 얼마인가?", "distance"),
+        ("How many letters did the Panel send?", "count"),
+        ("How many South Korean sailors died when the ship was sunk?", "count"),
+        ("위원회는 위원을 최대 몇 명까지 둘 수 있나요?", "count"),
+        ("위원회는 신청을 받은 뒤 며칠 안에 결정해야 하나요?", "count"),
+        ("On what date did the committee hold its first meeting?", "date"),
+        ("북한이탈주민의 날은 며칠인가요?", "date"),
+        ("In what year was the law enacted?", "year"),
+        ("What percentage of the population needs aid?", "percent"),
+        ("Under which executive order was the company designated?", "document"),
+        ("What sentence did the court impose on the defendant?", "penalty"),
+        ("What is the maximum civil penalty for a violation?", "money"),
+        ("통일부 승인 없이 북한에 다녀오면 어떤 처벌을 받나요?", "penalty"),
+    ],
+)
 def test_the_kind_of_value_a_question_asks_for(question, kind):
     slot = asked_slot(question)
     assert slot is not None and slot.kind == kind
 
 
-@pytest.mark.parametrize("question", [
-    "Who chairs the committee?",
-    "How long may the waiver last?",  # a duration: the generic shape, no slot
-    "How much time does the President have?",
-    "Which illicit money-making activities did the President cite?",  # "money-making" is no amount
-    "What may the funds be used for?",  # the funds' use, not their amount
-    "Which paragraph of resolution 2397 obliges states to seize ships?",  # a paragraph: the label answers
-    "납북피해자 보상금을 받을 권리는 얼마 동안 쓰지 않으면 사라지나요?",  # 얼마 동안: a duration
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who chairs the committee?",
+        "How long may the waiver last?",  # a duration: the generic shape, no slot
+        "How much time does the President have?",
+        "Which illicit money-making activities did the President cite?",  # "money-making" is no amount
+        "What may the funds be used for?",  # the funds' use, not their amount
+        "Which paragraph of resolution 2397 obliges states to seize ships?",  # a paragraph: the label answers
+        "납북피해자 보상금을 받을 권리는 얼마 동안 쓰지 않으면 사라지나요?",  # 얼마 동안: a duration
+    ],
+)
 def test_questions_without_a_slot(question):
     assert asked_slot(question) is None
 
@@ -104,7 +121,9 @@ def test_money_dates_documents_penalties():
     assert not won.fills("최저임금액의 12개월분에 상당하는 금액을 기준으로 산정한다.")  # a formula, no amount
     reward = asked_slot("How large a reward does the program offer for information on the schemes?")
     assert not slot_filled(reward, "IT workers generate between $250 million and $600 million a year.")
-    assert slot_filled(reward, "It offers up to $5 million.", passage="The program offers a reward. It offers up to $5 million.")
+    assert slot_filled(
+        reward, "It offers up to $5 million.", passage="The program offers a reward. It offers up to $5 million."
+    )
     grants = asked_slot("How much money per year was authorized for grants?")  # the money asked has no topic
     assert slot_filled(grants, "There are authorized to be appropriated $2,000,000 for each fiscal year.")
     fine = asked_slot("What is the largest civil fine for a violation?")
@@ -140,8 +159,11 @@ def test_slot_first_quotes_a_sentence_stating_the_value_from_a_lower_passage():
 
 
 def test_the_scorer_prefers_the_filling_sentence():
-    p = _passage("hearing", 1, "I served on the Panel for four years and the Panel sent letters. "
-                                "In my time we sent more than 1,200 letters.")
+    p = _passage(
+        "hearing",
+        1,
+        "I served on the Panel for four years and the Panel sent letters. In my time we sent more than 1,200 letters.",
+    )
     scored = SentenceScorer(Tokenizer().tokens).score("How many letters did the Panel send?", [_hit(p, 1)])
     assert "1,200 letters" in scored[0].unit.text
 
@@ -163,8 +185,16 @@ def test_slot_patterns_stay_linear_on_long_digit_runs():
     import time
 
     texts = ["1" * 60 + " x", "1," * 60 + " x", "1 " * 60 + "x", "1만 " * 40 + "x", "12." * 40 + " 원x"]
-    slots = [asked_slot(q) for q in ("임기는 몇 년인가요?", "How many ships?", "연간 예산은 얼마인가요?",
-                                     "On what date?", "What sentence did the court impose?")]
+    slots = [
+        asked_slot(q)
+        for q in (
+            "임기는 몇 년인가요?",
+            "How many ships?",
+            "연간 예산은 얼마인가요?",
+            "On what date?",
+            "What sentence did the court impose?",
+        )
+    ]
     started = time.perf_counter()
     for slot in slots:
         for text in texts:

@@ -12,8 +12,18 @@ from index.types import Hit, Passage
 
 
 def _passage(doc: str, n: int, text: str) -> Passage:
-    return Passage(chunk_id=f"{doc}#{n}", doc_id=doc, title=doc, source=f"{doc}.txt", doc_type="law", language="en",
-                   label=f"{doc} ¶{n}", start=1000 * n, end=1000 * n + len(text), text=text)
+    return Passage(
+        chunk_id=f"{doc}#{n}",
+        doc_id=doc,
+        title=doc,
+        source=f"{doc}.txt",
+        doc_type="law",
+        language="en",
+        label=f"{doc} ¶{n}",
+        start=1000 * n,
+        end=1000 * n + len(text),
+        text=text,
+    )
 
 
 def _hit(p: Passage, rank: int) -> Hit:
@@ -85,9 +95,11 @@ def test_which_things_must_be_is_not_a_permission_question():
 # ---------------------------------------------------------------- lists
 
 
-REPORT = ("The Secretary shall submit a report that describes, with respect to each camp, to the extent information "
-          "is available\n\n(1) the camp's estimated prisoner population;\n\n(2) the camp's geographical coordinates;"
-          "\n\n(3) the reasons for confinement;\n\n(4) the camp's primary industries.")
+REPORT = (
+    "The Secretary shall submit a report that describes, with respect to each camp, to the extent information "
+    "is available\n\n(1) the camp's estimated prisoner population;\n\n(2) the camp's geographical coordinates;"
+    "\n\n(3) the reasons for confinement;\n\n(4) the camp's primary industries."
+)
 
 
 def test_a_lead_in_that_stops_before_enumerated_items_introduces_a_list():
@@ -128,18 +140,32 @@ def test_a_value_from_the_document_the_question_numbers_comes_first():
     from index.types import Hit, Passage
 
     def hit(doc, text):
-        p = Passage(chunk_id=f"{doc}#1", doc_id=doc, title=doc, source=f"{doc}.txt", doc_type="law", language="en",
-                    label=f"{doc} ¶1", start=0, end=len(text), text=text)
+        p = Passage(
+            chunk_id=f"{doc}#1",
+            doc_id=doc,
+            title=doc,
+            source=f"{doc}.txt",
+            doc_type="law",
+            language="en",
+            label=f"{doc} ¶1",
+            start=0,
+            end=len(text),
+            text=text,
+        )
         return Hit(passage=p, rank=1, score=1.0)
 
-    hits = [hit("bill", "H.R. 4127 Sec. 4. The President shall impose sanctions."),
-            hit("podcast", "A week ago the Treasury sanctioned a company.")]
+    hits = [
+        hit("bill", "H.R. 4127 Sec. 4. The President shall impose sanctions."),
+        hit("podcast", "A week ago the Treasury sanctioned a company."),
+    ]
     top = ScoredUnit(0, Unit(0, 10, "The President shall impose sanctions."), 0, 0.8, 0.3, 0.9, 0.0, 0.2)
     podcast = ScoredUnit(1, Unit(0, 10, "A week ago the Treasury sanctioned a company."), 0, 0.79, 0.3, 0.9, 1.0, 0.1)
     bill = ScoredUnit(0, Unit(20, 40, "Not later than 180 days after enactment, …"), 1, 0.75, 0.3, 0.9, 1.0, 0.2)
     ranked = [top, podcast, bill]
     assert shape_first(ranked, "duration")[0] is podcast
-    assert shape_first(ranked, "duration", hits, ["4127"])[0] is podcast  # its evidence is the best's, the bill's is not
+    assert (
+        shape_first(ranked, "duration", hits, ["4127"])[0] is podcast
+    )  # its evidence is the best's, the bill's is not
     bill = ScoredUnit(0, Unit(20, 40, "Not later than 180 days after enactment, …"), 1, 0.81, 0.3, 0.9, 1.0, 0.2)
     assert shape_first([top, podcast, bill], "duration", hits, ["4127"])[0] is bill
 
@@ -148,8 +174,10 @@ def test_list_items_are_not_lead_ins_and_no_text_is_quoted_twice():
     from app.answer.extractive import introduces_list, merge_spans
     from app.answer.sentences import split_units
 
-    text = ("① 지원할 수 있는 경비는 다음 각 호와 같다.\n1. 생사확인 경비: 가족의 생사를 확인하는 데 드는 경비\n"
-            "2. 상봉 경비: 가족을 만나는 데 드는 경비\n")
+    text = (
+        "① 지원할 수 있는 경비는 다음 각 호와 같다.\n1. 생사확인 경비: 가족의 생사를 확인하는 데 드는 경비\n"
+        "2. 상봉 경비: 가족을 만나는 데 드는 경비\n"
+    )
     units = split_units(text)
     item = next(u for u in units if u.text.startswith("1."))
     assert not introduces_list(item, text)  # an item followed by the next item is no lead-in

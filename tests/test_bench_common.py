@@ -11,8 +11,13 @@ from index.settings import IndexSettings
 
 
 def _index(root, embedder):
-    index = Index.create(root, embedder=embedder, chunker=paragraph_chunker, tokenizer=shared_tokenizer(),
-                         settings=IndexSettings(embedder=embedder.name))
+    index = Index.create(
+        root,
+        embedder=embedder,
+        chunker=paragraph_chunker,
+        tokenizer=shared_tokenizer(),
+        settings=IndexSettings(embedder=embedder.name),
+    )
     index.add_documents([make_doc("a", "Visa denial for designated persons.\n\nBlocked assets.")])
     return index
 

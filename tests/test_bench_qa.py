@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.qa import ANSWER_SET, HELDOUT_SET, SET_CHOICES, selected_sets
 from app.cli import build_parser
 from bench.evalsets import load_answer_set
+from bench.qa import ANSWER_SET, HELDOUT_SET, SET_CHOICES, selected_sets
 
 
 def test_all_runs_main_then_heldout_and_one_name_runs_one_set():

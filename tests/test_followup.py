@@ -9,9 +9,16 @@ from app.answer.followup import anchors, standalone_query, swaps_subject
 
 def test_anchors_are_names_and_numbered_units_in_order():
     assert anchors("Which section of EO 13382 covers § 9214 and 제10조 of 북한인권법?") == [
-        "EO 13382", "§ 9214", "제10조", "북한인권법"]
+        "EO 13382",
+        "§ 9214",
+        "제10조",
+        "북한인권법",
+    ]
     assert anchors("What does resolution 2397 say about crude oil?") == ["resolution 2397"]
-    assert anchors("남북교류협력에 관한 법률 제17조의2는 무엇을 규정하나요?") == ["남북교류협력에 관한 법률", "제17조의2"]
+    assert anchors("남북교류협력에 관한 법률 제17조의2는 무엇을 규정하나요?") == [
+        "남북교류협력에 관한 법률",
+        "제17조의2",
+    ]
     assert anchors("how long do sanctions last?") == []
 
 
@@ -40,17 +47,21 @@ def test_the_first_word_is_no_anchor_for_being_capitalised():
 
 
 def test_the_follow_up_set_is_valid_and_its_evidence_is_in_the_documents(shared_data):
-    from bench.followups import load_conversations
     from bench.evalsets import doc_id_for
+    from bench.followups import load_conversations
+    from bench.relevance import normalize_for_match
     from ingest import load_document
     from ingest.loaders import discover
-    from bench.relevance import normalize_for_match
 
     conversations = load_conversations()
     assert len(conversations) >= 20 and {c.kind for c in conversations} == {"same", "swap"}
     assert len({c.id for c in conversations}) == len(conversations)
-    roots = [shared_data / "us_law_north_korea", shared_data / "us_executive_orders_north_korea",
-             shared_data / "kr_law_inter_korean", Path(__file__).resolve().parents[1] / "corpus"]
+    roots = [
+        shared_data / "us_law_north_korea",
+        shared_data / "us_executive_orders_north_korea",
+        shared_data / "kr_law_inter_korean",
+        Path(__file__).resolve().parents[1] / "corpus",
+    ]
     texts = {doc_id_for(p): normalize_for_match(load_document(p).text) for p in discover(roots)}
     for c in conversations:
         for e in c.evidence:

@@ -20,8 +20,10 @@ def test_a_data_table_row_is_one_line_with_its_column_names():
 
 def test_a_table_without_header_row_joins_cells():
     html = "<table><tr><td>2023</td><td>$1.7 billion</td></tr><tr><td>2024</td><td>$1.3 billion</td></tr></table>"
-    assert html_to_text(f"<html><body>{html}</body></html>").text.split("\n\n") == ["2023 | $1.7 billion",
-                                                                                    "2024 | $1.3 billion"]
+    assert html_to_text(f"<html><body>{html}</body></html>").text.split("\n\n") == [
+        "2023 | $1.7 billion",
+        "2024 | $1.3 billion",
+    ]
 
 
 def test_a_layout_table_keeps_its_cells_as_paragraphs():
@@ -34,11 +36,15 @@ def test_a_layout_table_keeps_its_cells_as_paragraphs():
 def test_a_markdown_pipe_table_becomes_row_lines_and_the_rest_is_unchanged():
     from ingest.tables import markdown_tables_as_rows
 
-    text = ("# Fact sheet\n\nDesignations so far:\n| Year | Entities | Note |\n|---|:---:|---|\n"
-            "| 2023 | 12 | |\n| 2024 | 23 | incl. 11 in China |\nAfter the table.")
+    text = (
+        "# Fact sheet\n\nDesignations so far:\n| Year | Entities | Note |\n|---|:---:|---|\n"
+        "| 2023 | 12 | |\n| 2024 | 23 | incl. 11 in China |\nAfter the table."
+    )
     out = markdown_tables_as_rows(text)
-    assert out == ("# Fact sheet\n\nDesignations so far:\n\nYear: 2023; Entities: 12\n\n"
-                   "Year: 2024; Entities: 23; Note: incl. 11 in China\n\nAfter the table.")
+    assert out == (
+        "# Fact sheet\n\nDesignations so far:\n\nYear: 2023; Entities: 12\n\n"
+        "Year: 2024; Entities: 23; Note: incl. 11 in China\n\nAfter the table."
+    )
     assert markdown_tables_as_rows("a | b\nno table here") == "a | b\nno table here"
 
 

@@ -19,7 +19,16 @@ PAGE = """<html><body><div id="container"><article>
 def test_only_the_article_remains():
     text = html_to_text(PAGE).text
     assert "개인 5명과 기관 2곳" in text
-    for furniture in ("관련 기사", "2025.01.17", "Related", "January 16, 2025", "이전글", "공유", "저작권자", "많이 본"):
+    for furniture in (
+        "관련 기사",
+        "2025.01.17",
+        "Related",
+        "January 16, 2025",
+        "이전글",
+        "공유",
+        "저작권자",
+        "많이 본",
+    ):
         assert furniture not in text, furniture
 
 

@@ -8,7 +8,6 @@ import shutil
 
 import httpx
 import pytest
-
 from live_server import REPO_ROOT, start_server
 
 TOKEN = "test-token-123"
@@ -98,18 +97,21 @@ def test_search(client):
     assert 1 <= len(hits) <= 3 and [h["rank"] for h in hits] == list(range(1, len(hits) + 1))
     assert hits[0]["passage"]["doc_id"] == "fpri-sanctions-relief-2019"
     assert "Kumgang" in hits[0]["passage"]["text"] and hits[0]["passage"]["label"]
-    only = client.post("/search", json={"query": "sanctions", "k": 20,
-                                        "filters": {"doc_id": ["seminar-sanctions-exemptions-2025"]}}).json()["hits"]
+    only = client.post(
+        "/search", json={"query": "sanctions", "k": 20, "filters": {"doc_id": ["seminar-sanctions-exemptions-2025"]}}
+    ).json()["hits"]
     assert only and {h["passage"]["doc_id"] for h in only} == {"seminar-sanctions-exemptions-2025"}
 
 
 @pytest.mark.skipif(not SHARED_ORDERS.is_dir(), reason=f"needs the executive orders in {SHARED_ORDERS}")
 def test_search_doc_type_and_date_filters(client):
-    orders = client.post("/search", json={"query": "blocking property North Korea", "k": 10,
-                                          "filters": {"doc_type": ["order"]}}).json()["hits"]
+    orders = client.post(
+        "/search", json={"query": "blocking property North Korea", "k": 10, "filters": {"doc_type": ["order"]}}
+    ).json()["hits"]
     assert orders and {h["passage"]["doc_type"] for h in orders} == {"order"}
-    recent = client.post("/search", json={"query": "sanctions", "k": 10,
-                                          "filters": {"date_from": "2019-01-01"}}).json()["hits"]
+    recent = client.post(
+        "/search", json={"query": "sanctions", "k": 10, "filters": {"date_from": "2019-01-01"}}
+    ).json()["hits"]
     assert recent and all(h["passage"]["date"] >= "2019" for h in recent)
 
 
@@ -140,16 +142,19 @@ def test_ask_cites_and_abstains(client):
     assert not answer["abstained"] and answer["citations"]
     assert "2008" in answer["text"] and "[1]" in answer["text"]
     c = answer["citations"][0]
-    assert c["doc_id"] == "fpri-sanctions-relief-2019" and c["text"][c["span_start"]:c["span_end"]] == c["span"]
+    assert c["doc_id"] == "fpri-sanctions-relief-2019" and c["text"][c["span_start"] : c["span_end"]] == c["span"]
     assert all(s["supported"] for s in answer["sentences"])
 
     none = client.post("/ask", json={"question": "What is the boiling point of liquid nitrogen in kelvin?"}).json()
     assert none["abstained"] and not none["citations"]
 
-    follow = client.post("/ask", json={
-        "question": "and when was it shut down?",
-        "history": [["What do we know about the Mount Kumgang tourism zone?", answer["text"]]],
-    }).json()
+    follow = client.post(
+        "/ask",
+        json={
+            "question": "and when was it shut down?",
+            "history": [["What do we know about the Mount Kumgang tourism zone?", answer["text"]]],
+        },
+    ).json()
     assert "Kumgang" in follow["query"]  # the follow-up became a standalone query
 
     r = client.post("/ask", json={"question": "Why was Kumgang closed?", "answerer": "llm"})
@@ -245,10 +250,13 @@ def test_reads_run_while_a_write_is_in_progress(client, server):
 
     note = ("The Wonsan ferry schedule lists three crossings a week.\n\n" * 40).encode()
     with ThreadPoolExecutor(max_workers=5) as pool, httpx.Client(base_url=server.url, timeout=180) as other:
-        upload = pool.submit(other.post, "/documents", headers=AUTH,
-                             files={"files": ("wonsan-ferry.txt", note, "text/plain")})
-        reads = [pool.submit(other.post, "/ask", json={"question": "Why was the Mount Kumgang tourism zone shut down?"})
-                 for _ in range(2)]
+        upload = pool.submit(
+            other.post, "/documents", headers=AUTH, files={"files": ("wonsan-ferry.txt", note, "text/plain")}
+        )
+        reads = [
+            pool.submit(other.post, "/ask", json={"question": "Why was the Mount Kumgang tourism zone shut down?"})
+            for _ in range(2)
+        ]
         reads += [pool.submit(other.post, "/search", json={"query": "sanctions relief", "k": 5}) for _ in range(2)]
         assert [r.result().status_code for r in reads] == [200, 200, 200, 200]
         assert upload.result().status_code == 200

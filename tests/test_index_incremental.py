@@ -99,8 +99,9 @@ def test_unchanged_reingest_embeds_and_writes_nothing(tmp_path, corpus, fake):
     assert again._state.directory == generation  # no new generation committed
 
 
-def test_documents_cut_by_another_chunker_version_are_re_chunked_on_the_next_ingest(tmp_path, corpus, fake,
-                                                                                   monkeypatch):
+def test_documents_cut_by_another_chunker_version_are_re_chunked_on_the_next_ingest(
+    tmp_path, corpus, fake, monkeypatch
+):
     import ingest
 
     monkeypatch.setattr(ingest, "CHUNKER_VERSION", "chunker-old")
@@ -134,8 +135,10 @@ def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus, fa
     fake.passage_calls.clear()
 
     new_text = "Assets of designated persons shall be blocked, including virtual currency wallets."
-    write_doc(corpus / "law.md", LAW.replace(
-        "Assets of designated persons shall be blocked when they are in the United States.", new_text))
+    write_doc(
+        corpus / "law.md",
+        LAW.replace("Assets of designated persons shall be blocked when they are in the United States.", new_text),
+    )
     report = index.ingest([corpus])
     status = {o.doc_id: o.status for o in report.outcomes}
     assert status == {"law": "replaced", "order": "unchanged", "fund": "unchanged"}

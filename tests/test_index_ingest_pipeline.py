@@ -12,16 +12,25 @@ from index.settings import IndexSettings
 
 def _docs():
     return [
-        make_doc("a", "Short.\n\n" + "A much longer paragraph about visa denial for designated persons " * 3
-                 + "\n\nMedium paragraph on blocked assets."),
+        make_doc(
+            "a",
+            "Short.\n\n"
+            + "A much longer paragraph about visa denial for designated persons " * 3
+            + "\n\nMedium paragraph on blocked assets.",
+        ),
         make_doc("b", "Tiny.\n\n" + "Another long paragraph about humanitarian exemptions and licences " * 2),
     ]
 
 
 def test_batches_are_sorted_by_length_and_vectors_stay_with_their_rows(tmp_path):
     emb = FakeEmbedder()
-    index = Index.create(tmp_path / "idx", embedder=emb, chunker=paragraph_chunker, tokenizer=shared_tokenizer(),
-                         settings=IndexSettings(embedder="fake", batch_size=2))
+    index = Index.create(
+        tmp_path / "idx",
+        embedder=emb,
+        chunker=paragraph_chunker,
+        tokenizer=shared_tokenizer(),
+        settings=IndexSettings(embedder="fake", batch_size=2),
+    )
     index.add_documents(_docs())
     lengths = [len(t) for t in emb.embedded]
     assert lengths == sorted(lengths, reverse=True)
@@ -32,15 +41,21 @@ def test_batches_are_sorted_by_length_and_vectors_stay_with_their_rows(tmp_path)
 
 
 def test_bm25_neighbour_window_is_built_per_document(tmp_path):
-    index = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker,
-                         tokenizer=shared_tokenizer(), settings=IndexSettings(embedder="fake"))
+    index = Index.create(
+        tmp_path / "idx",
+        embedder=FakeEmbedder(),
+        chunker=paragraph_chunker,
+        tokenizer=shared_tokenizer(),
+        settings=IndexSettings(embedder="fake"),
+    )
     index.add_documents(_docs())
     lexical = index._state.lexical
     assert lexical.neighbour_weight > 0
     hits = index.search("blocked assets visa", k=3, mode="lexical")
     # the 'assets' paragraph of doc a also sees the visa paragraph before it
     assert hits[0].passage.text.startswith("Medium paragraph")
-    reopened = Index.open(tmp_path / "idx", embedder=FakeEmbedder(), tokenizer=shared_tokenizer(),
-                          chunker=paragraph_chunker)
+    reopened = Index.open(
+        tmp_path / "idx", embedder=FakeEmbedder(), tokenizer=shared_tokenizer(), chunker=paragraph_chunker
+    )
     np.testing.assert_allclose(reopened._state.lexical.scores(["asset"]), lexical.scores(["asset"]))
     assert reopened._state.lexical.neighbour_weight == lexical.neighbour_weight

@@ -61,10 +61,12 @@ CHILD = textwrap.dedent("""
 
 def make_corpus(root: Path, n: int, tag: str) -> Path:
     for i in range(n):
-        write_doc(root / f"{tag}_{i:03d}.txt",
-                  f"Report {tag} number {i} on sanctions against designated entity {tag}{i}.\n\n"
-                  f"The second paragraph of {tag} report {i} discusses humanitarian exemptions.\n\n"
-                  f"A third paragraph closes {tag} report {i}.")
+        write_doc(
+            root / f"{tag}_{i:03d}.txt",
+            f"Report {tag} number {i} on sanctions against designated entity {tag}{i}.\n\n"
+            f"The second paragraph of {tag} report {i} discusses humanitarian exemptions.\n\n"
+            f"A third paragraph closes {tag} report {i}.",
+        )
     return root
 
 
@@ -72,7 +74,10 @@ def run_and_kill(index_dir: Path, corpus: Path, point: str) -> None:
     code = CHILD.format(repo=str(REPO), tests=str(TESTS))
     proc = subprocess.Popen(
         [sys.executable, "-c", code, str(index_dir), str(corpus), point],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=str(REPO),
     )
     try:
         deadline = time.monotonic() + 120
@@ -100,8 +105,9 @@ def run_and_kill(index_dir: Path, corpus: Path, point: str) -> None:
 def test_sigkill_mid_ingest_keeps_the_previous_generation(tmp_path, point):
     index_dir = tmp_path / "idx"
     first = make_corpus(tmp_path / "first", 5, "alpha")
-    index = Index.create(index_dir, embedder=FakeEmbedder(), settings=IndexSettings(batch_size=8),
-                         tokenizer=shared_tokenizer())
+    index = Index.create(
+        index_dir, embedder=FakeEmbedder(), settings=IndexSettings(batch_size=8), tokenizer=shared_tokenizer()
+    )
     index.ingest([first])
     before = {d.doc_id: d.content_hash for d in index.documents()}
     chunks_before = len(index)
@@ -122,8 +128,9 @@ def test_sigkill_mid_ingest_keeps_the_previous_generation(tmp_path, point):
     assert len(reopened) == chunks_before
     hits = reopened.search("sanctions designated entity alpha3", k=3)
     assert hits and hits[0].passage.doc_id == "alpha_003"
-    assert [p.name for p in index_dir.iterdir() if p.name.startswith(("gen-", ".tmp-"))] == \
-        [(index_dir / "CURRENT").read_text().strip()]  # the stale generation was cleaned on open
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith(("gen-", ".tmp-"))] == [
+        (index_dir / "CURRENT").read_text().strip()
+    ]  # the stale generation was cleaned on open
 
     report = reopened.ingest([first, second])  # a second ingest after the kill succeeds
     assert report.count("unchanged") == 5 and report.count("added") == 60 and not report.failed

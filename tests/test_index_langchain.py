@@ -12,13 +12,20 @@ from index.types import Filters
 
 
 def test_retriever_returns_documents_with_citation_metadata(tmp_path):
-    index = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker,
-                         tokenizer=shared_tokenizer())
-    index.add_documents([
-        make_doc("visa_act", "Deny visas to designated persons.\n\nBlock their assets.", doc_type="law",
-                 date="2016-02-18"),
-        make_doc("memo", "A memo on humanitarian exemptions.", doc_type="article"),
-    ])
+    index = Index.create(
+        tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker, tokenizer=shared_tokenizer()
+    )
+    index.add_documents(
+        [
+            make_doc(
+                "visa_act",
+                "Deny visas to designated persons.\n\nBlock their assets.",
+                doc_type="law",
+                date="2016-02-18",
+            ),
+            make_doc("memo", "A memo on humanitarian exemptions.", doc_type="article"),
+        ]
+    )
     retriever = PolicyQARetriever(index=index, k=2)
     assert isinstance(retriever, BaseRetriever)
     docs = retriever.invoke("visas for designated persons")

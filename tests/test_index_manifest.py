@@ -9,8 +9,8 @@ import pytest
 from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 
 from index.index import Index
-from index.storage.manifest import FORMAT_VERSION, IndexMismatchError
 from index.settings import IndexSettings
+from index.storage.manifest import FORMAT_VERSION, IndexMismatchError
 from index.storage.store import IndexNotFoundError
 from ingest.settings import ChunkingSettings
 
@@ -18,12 +18,19 @@ from ingest.settings import ChunkingSettings
 @pytest.fixture
 def built(tmp_path) -> Path:
     path = tmp_path / "idx"
-    index = Index.create(path, embedder=FakeEmbedder(dim=32, name="fake"), chunking=ChunkingSettings(max_tokens=180),
-                         chunker=paragraph_chunker, tokenizer=shared_tokenizer())
-    index.add_documents([
-        make_doc("a", "First paragraph.\n\nSecond paragraph.", doc_type="law", date="2016-02-18"),
-        make_doc("b", "Another document.", doc_type="article"),
-    ])
+    index = Index.create(
+        path,
+        embedder=FakeEmbedder(dim=32, name="fake"),
+        chunking=ChunkingSettings(max_tokens=180),
+        chunker=paragraph_chunker,
+        tokenizer=shared_tokenizer(),
+    )
+    index.add_documents(
+        [
+            make_doc("a", "First paragraph.\n\nSecond paragraph.", doc_type="law", date="2016-02-18"),
+            make_doc("b", "Another document.", doc_type="article"),
+        ]
+    )
     return path
 
 
@@ -88,8 +95,13 @@ def test_chunker_parameter_mismatch_names_the_difference(built):
 
 
 def test_rebuild_replaces_a_mismatched_index(built):
-    new = Index.open_or_create(built, embedder=FakeEmbedder(dim=64, name="other"), chunker=paragraph_chunker,
-                               tokenizer=shared_tokenizer(), rebuild=True)
+    new = Index.open_or_create(
+        built,
+        embedder=FakeEmbedder(dim=64, name="other"),
+        chunker=paragraph_chunker,
+        tokenizer=shared_tokenizer(),
+        rebuild=True,
+    )
     # until the rebuild commits, the old index is still the one on disk
     assert len(Index.open(built, embedder=FakeEmbedder(dim=32, name="fake"))) == 3
     new.add_documents([make_doc("c", "Only this one.")])

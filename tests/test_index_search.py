@@ -13,24 +13,47 @@ from index.settings import IndexSettings
 from index.types import Filters
 
 DOCS = [
-    make_doc("visa_act", "The Secretary shall deny a visa to any designated person.\n\n"
-             "Assets of designated persons are blocked.\n\n"
-             "The President may waive the denial of visas for humanitarian reasons.",
-             doc_type="law", date="2016-02-18"),
-    make_doc("blocking_order", "All property of the Government of North Korea is blocked.\n\n"
-             "Property of persons designated under this order is blocked and may not be transferred.\n\n"
-             "Blocked property includes property of designated persons abroad.",
-             doc_type="order", date="2015-01-02"),
-    make_doc("fund_act", "남북협력기금은 다음 각 호의 용도에 사용한다.\n\n기금의 관리는 한국수출입은행이 한다.",
-             doc_type="law", date="2020-01-01", language="ko"),
-    make_doc("relief_article", "Sanctions relief for North Korea could follow denuclearisation steps.",
-             doc_type="article", date=None),
+    make_doc(
+        "visa_act",
+        "The Secretary shall deny a visa to any designated person.\n\n"
+        "Assets of designated persons are blocked.\n\n"
+        "The President may waive the denial of visas for humanitarian reasons.",
+        doc_type="law",
+        date="2016-02-18",
+    ),
+    make_doc(
+        "blocking_order",
+        "All property of the Government of North Korea is blocked.\n\n"
+        "Property of persons designated under this order is blocked and may not be transferred.\n\n"
+        "Blocked property includes property of designated persons abroad.",
+        doc_type="order",
+        date="2015-01-02",
+    ),
+    make_doc(
+        "fund_act",
+        "남북협력기금은 다음 각 호의 용도에 사용한다.\n\n기금의 관리는 한국수출입은행이 한다.",
+        doc_type="law",
+        date="2020-01-01",
+        language="ko",
+    ),
+    make_doc(
+        "relief_article",
+        "Sanctions relief for North Korea could follow denuclearisation steps.",
+        doc_type="article",
+        date=None,
+    ),
 ]
 
 
 def build(path, settings=IndexSettings(), **kwargs) -> Index:
-    index = Index.create(path, embedder=FakeEmbedder(), chunker=paragraph_chunker, settings=settings,
-                         tokenizer=shared_tokenizer(), **kwargs)
+    index = Index.create(
+        path,
+        embedder=FakeEmbedder(),
+        chunker=paragraph_chunker,
+        settings=settings,
+        tokenizer=shared_tokenizer(),
+        **kwargs,
+    )
     index.add_documents(DOCS)
     return index
 
@@ -98,23 +121,29 @@ def test_korean_query_matches_across_particles(index):
     assert hits[0].passage.doc_id == "fund_act" and "관리" in hits[0].passage.text
 
 
-@pytest.mark.parametrize("filters, allowed", [
-    (Filters(doc_type=["order"]), {"blocking_order"}),
-    (Filters(doc_type=["law", "article"]), {"visa_act", "fund_act", "relief_article"}),
-    (Filters(doc_id=["fund_act"]), {"fund_act"}),
-    (Filters(language=["ko"]), {"fund_act"}),
-    (Filters(date_from="2015-06-01"), {"visa_act", "fund_act"}),  # undated documents never match a date range
-    (Filters(date_to="2016-02-18"), {"visa_act", "blocking_order"}),
-    (Filters(date_from="2015-01-02", date_to="2015-01-02"), {"blocking_order"}),
-    (Filters(doc_type=["law"], language=["en"]), {"visa_act"}),
-])
+@pytest.mark.parametrize(
+    "filters, allowed",
+    [
+        (Filters(doc_type=["order"]), {"blocking_order"}),
+        (Filters(doc_type=["law", "article"]), {"visa_act", "fund_act", "relief_article"}),
+        (Filters(doc_id=["fund_act"]), {"fund_act"}),
+        (Filters(language=["ko"]), {"fund_act"}),
+        (Filters(date_from="2015-06-01"), {"visa_act", "fund_act"}),  # undated documents never match a date range
+        (Filters(date_to="2016-02-18"), {"visa_act", "blocking_order"}),
+        (Filters(date_from="2015-01-02", date_to="2015-01-02"), {"blocking_order"}),
+        (Filters(doc_type=["law"], language=["en"]), {"visa_act"}),
+    ],
+)
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
 def test_filters(index, filters, allowed, mode):
     hits = index.search("designated persons property visa fund 기금", k=20, filters=filters, mode=mode)
     assert hits and set(doc_ids(hits)) <= allowed
     if mode != "lexical":  # dense ranks every allowed chunk
-        expected = sum(1 for r in index._state.table.rows if r["doc_id"] in allowed
-                       and (not filters.language or r["language"] in filters.language))
+        expected = sum(
+            1
+            for r in index._state.table.rows
+            if r["doc_id"] in allowed and (not filters.language or r["language"] in filters.language)
+        )
         assert len(hits) == expected
 
 
@@ -140,19 +169,20 @@ def test_passage_lookup(index):
     p = index.passage(hit.passage.chunk_id)
     assert p == hit.passage and p.label.startswith("Visa Act")
     doc = DOCS[0]
-    assert doc.text[p.start:p.end] == p.text
+    assert doc.text[p.start : p.end] == p.text
     with pytest.raises(KeyError, match="no chunk"):
         index.passage("missing@0")
 
 
 def test_passages_of_a_document_in_document_order(tmp_path):
-    index = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker,
-                         tokenizer=shared_tokenizer())
+    index = Index.create(
+        tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker, tokenizer=shared_tokenizer()
+    )
     doc = make_doc("three", "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.")
     index.add_documents([doc, DOCS[0]])
     passages = index.passages("three")
     assert [p.text for p in passages] == ["First paragraph.", "Second paragraph.", "Third paragraph."]
-    assert all(doc.text[p.start:p.end] == p.text for p in passages)
+    assert all(doc.text[p.start : p.end] == p.text for p in passages)
     with pytest.raises(KeyError, match="no document"):
         index.passages("missing")
 
@@ -191,8 +221,12 @@ def test_hnsw_agrees_with_flat_on_a_small_set(tmp_path):
             assert doc_ids(flat.search(q, k=5, mode=mode)) == doc_ids(hnsw.search(q, k=5, mode=mode))
     # removal under HNSW rebuilds the graph from vectors.npy and stays consistent after reopening
     assert hnsw.remove(["visa_act"]) == ["visa_act"]
-    reopened = Index.open(tmp_path / "hnsw", embedder=FakeEmbedder(), settings=IndexSettings(ann_threshold=0),
-                          tokenizer=shared_tokenizer())
+    reopened = Index.open(
+        tmp_path / "hnsw",
+        embedder=FakeEmbedder(),
+        settings=IndexSettings(ann_threshold=0),
+        tokenizer=shared_tokenizer(),
+    )
     assert reopened.manifest.ann == "hnsw"
     assert "visa_act" not in doc_ids(reopened.search("designated persons visa", k=10, mode="dense"))
     assert len(reopened.search("designated persons", k=50, mode="dense")) == len(reopened)
@@ -212,13 +246,20 @@ class TranslatingEmbedder(FakeEmbedder):
 def test_bm25_cannot_drown_a_cross_lingual_dense_match(tmp_path):
     # full abstain credit: BM25's silence on the Korean article neither helps nor hurts it (the default, 0.85, is
     # tuned on the bilingual benchmark and trades a little of this for fewer unrelated cross-lingual passages)
-    index = Index.create(tmp_path / "idx", embedder=TranslatingEmbedder(), chunker=paragraph_chunker,
-                         tokenizer=shared_tokenizer(), settings=IndexSettings(abstain_credit=1.0))
-    index.add_documents([
-        make_doc("ko_fund", "기금 용도 지원", language="ko", doc_type="law"),
-        make_doc("en_office", "The fund of the liaison office supports exchanges.", doc_type="article"),
-        make_doc("en_force", "Use of force is prohibited.", doc_type="article"),
-    ])
+    index = Index.create(
+        tmp_path / "idx",
+        embedder=TranslatingEmbedder(),
+        chunker=paragraph_chunker,
+        tokenizer=shared_tokenizer(),
+        settings=IndexSettings(abstain_credit=1.0),
+    )
+    index.add_documents(
+        [
+            make_doc("ko_fund", "기금 용도 지원", language="ko", doc_type="law"),
+            make_doc("en_office", "The fund of the liaison office supports exchanges.", doc_type="article"),
+            make_doc("en_force", "Use of force is prohibited.", doc_type="article"),
+        ]
+    )
     query = "fund use support"
     dense = index.search(query, k=3, mode="dense")
     assert dense[0].passage.doc_id == "ko_fund"  # the multilingual side finds it
@@ -240,13 +281,21 @@ def test_lead_in_of_a_list_item_chunk(tmp_path):
     from ingest import load_text
     from ingest.settings import ChunkingSettings
 
-    items = "\n".join(f"  {i}\\. 승인을 받지 아니하고 제{i}호에 정한 협력사업을 시행한 자 그 밖의 긴 설명 문구를 덧붙인다"
-                      for i in range(1, 13))
-    text = ("# 예시교류법\n\n##### 제27조 (벌칙)\n\n**①** 다음 각 호의 어느 하나에 해당하는 자는 3년 이하의 징역 "
-            f"또는 3천만원 이하의 벌금에 처한다.\n\n{items}\n\n**②** 제1항 각 호의 미수범은 처벌한다.")
+    items = "\n".join(
+        f"  {i}\\. 승인을 받지 아니하고 제{i}호에 정한 협력사업을 시행한 자 그 밖의 긴 설명 문구를 덧붙인다"
+        for i in range(1, 13)
+    )
+    text = (
+        "# 예시교류법\n\n##### 제27조 (벌칙)\n\n**①** 다음 각 호의 어느 하나에 해당하는 자는 3년 이하의 징역 "
+        f"또는 3천만원 이하의 벌금에 처한다.\n\n{items}\n\n**②** 제1항 각 호의 미수범은 처벌한다."
+    )
     doc = load_text(text, doc_id="kr-act")
-    index = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), tokenizer=shared_tokenizer(),
-                         chunking=ChunkingSettings(max_tokens=64, min_tokens=8))
+    index = Index.create(
+        tmp_path / "idx",
+        embedder=FakeEmbedder(),
+        tokenizer=shared_tokenizer(),
+        chunking=ChunkingSettings(max_tokens=64, min_tokens=8),
+    )
     index.add_documents([doc])
     passages = index.passages("kr-act")
     assert len(passages) >= 3

@@ -28,13 +28,19 @@ def test_commit_swaps_the_pointer_and_removes_the_old_generation(tmp_path):
 
 
 def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path):
-    index = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker,
-                         tokenizer=shared_tokenizer())
+    index = Index.create(
+        tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker, tokenizer=shared_tokenizer()
+    )
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
-         "print('locked', flush=True); time.sleep(30)", str(tmp_path / "idx" / "LOCK")],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
+            "print('locked', flush=True); time.sleep(30)",
+            str(tmp_path / "idx" / "LOCK"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
@@ -49,8 +55,9 @@ def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path):
 
 
 def test_stale_generations_are_cleaned_on_open_and_ignored_by_readers(tmp_path):
-    index = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker,
-                         tokenizer=shared_tokenizer())
+    index = Index.create(
+        tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker, tokenizer=shared_tokenizer()
+    )
     index.add_documents([make_doc("a", "alpha text")])
     root = tmp_path / "idx"
     (root / ".tmp-gen-000009-12345").mkdir()
@@ -65,10 +72,8 @@ def test_stale_generations_are_cleaned_on_open_and_ignored_by_readers(tmp_path):
 
 
 def test_another_process_commit_is_picked_up_before_writing(tmp_path):
-    a = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker,
-                     tokenizer=shared_tokenizer())
-    b = Index.open(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker,
-                   tokenizer=shared_tokenizer())
+    a = Index.create(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker, tokenizer=shared_tokenizer())
+    b = Index.open(tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker, tokenizer=shared_tokenizer())
     a.add_documents([make_doc("from_a", "written by a")])
     time.sleep(0.01)
     b.add_documents([make_doc("from_b", "written by b")])  # must not drop a's document

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from fakes import FakeEmbedder, make_doc, paragraph_chunker, shared_tokenizer
 
-from index.storage.generation import MANIFEST, read_tokens
 from index.index import Index
-from index.storage.store import IndexStore
 from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
+from index.storage.generation import MANIFEST, read_tokens
+from index.storage.store import IndexStore
 
 OLD_VERSION = "policyqa-lex-0"
 
@@ -34,11 +34,16 @@ class CountingTokenizer(LexicalTokenizer):
 
 def _build(root: Path) -> list[list[str]]:
     index = Index.create(root, embedder=FakeEmbedder(), chunker=paragraph_chunker, tokenizer=shared_tokenizer())
-    index.add_documents([
-        make_doc("visa", "The Secretary of State shall deny a visa to any designated person.\n\n"
-                         "Exceptions apply for United Nations business."),
-        make_doc("fund", "남북협력기금은 통일부장관이 운용하고 관리한다.", language="ko"),
-    ])
+    index.add_documents(
+        [
+            make_doc(
+                "visa",
+                "The Secretary of State shall deny a visa to any designated person.\n\n"
+                "Exceptions apply for United Nations business.",
+            ),
+            make_doc("fund", "남북협력기금은 통일부장관이 운용하고 관리한다.", language="ko"),
+        ]
+    )
     return [read_tokens(index._state.directory).tokens(i) for i in range(len(index))]
 
 
@@ -85,10 +90,15 @@ def test_while_another_process_writes_the_re_tokenisation_stays_in_memory(tmp_pa
     _build(root)
     old_generation = _age(root)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
-         "print('locked', flush=True); time.sleep(30)", str(root / "LOCK")],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
+            "print('locked', flush=True); time.sleep(30)",
+            str(root / "LOCK"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

@@ -95,7 +95,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path):
 def test_large_text_under_the_limit_loads_in_bounded_memory_and_time(tmp_path):
     """A smaller stand-in (1 MiB) for the 50 MiB case: time and memory grow linearly with the size (measured on a
     50 MiB file: ~20 s CPU to load and chunk, peak RSS ~290 MB; see the loaders docstring)."""
-    para = ("Sanctions relief was discussed at length by the committee, which met in closed session. " * 6 + "\n\n")
+    para = "Sanctions relief was discussed at length by the committee, which met in closed session. " * 6 + "\n\n"
     p = tmp_path / "big.txt"
     p.write_text(para * (2**20 // len(para)), encoding="utf-8")
     size = p.stat().st_size

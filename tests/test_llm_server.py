@@ -15,8 +15,8 @@ from answer_fixtures import FPRI, WAIVER, TinyIndex, passage
 from live_server import llama_server
 
 from app.answer.pipeline import UNSUPPORTED_MARK, answer_stream
-from app.settings import LLMSettings, Settings
 from app.answer.types import Answer
+from app.settings import LLMSettings, Settings
 
 pytestmark = pytest.mark.llm
 
@@ -29,12 +29,15 @@ def llm_server(tmp_path_factory):
 
 def test_llm_answer_from_a_real_server_is_checked(llm_server):
     settings = Settings(llm=LLMSettings(base_url=llm_server, model="smollm2", max_tokens=96, timeout=120))
-    index = TinyIndex([
-        passage("fpri#1", "fpri-2019", FPRI, "FPRI article, ¶1"),
-        passage("ch99#40", "22usc_ch99", WAIVER, "22 U.S.C. § 9228(b)", doc_type="law"),
-    ])
-    items = list(answer_stream("In which city will Trump and Kim Jong-un meet?", index=index, settings=settings,
-                               answerer="llm"))
+    index = TinyIndex(
+        [
+            passage("fpri#1", "fpri-2019", FPRI, "FPRI article, ¶1"),
+            passage("ch99#40", "22usc_ch99", WAIVER, "22 U.S.C. § 9228(b)", doc_type="law"),
+        ]
+    )
+    items = list(
+        answer_stream("In which city will Trump and Kim Jong-un meet?", index=index, settings=settings, answerer="llm")
+    )
     result = items[-1]
     assert isinstance(result, Answer) and result.answerer == "llm"
     partial = [i for i in items[:-1] if isinstance(i, str)]

@@ -66,8 +66,14 @@ def test_sidecar_json_and_doc_id_override(tmp_path):
 def test_html_main_text_only_with_headings():
     doc = load_document(TEST_DATA / "page.html")
     assert doc.title == "Seminar on the peace economy"
-    for noise in ("SCRIPT_SHOULD_NOT_APPEAR", "NAVIGATION_SHOULD_NOT_APPEAR", "NEWSSITE HEADER",
-                  "RELATED_SHOULD_NOT_APPEAR", "FOOTER_SHOULD_NOT_APPEAR", "font-family"):
+    for noise in (
+        "SCRIPT_SHOULD_NOT_APPEAR",
+        "NAVIGATION_SHOULD_NOT_APPEAR",
+        "NEWSSITE HEADER",
+        "RELATED_SHOULD_NOT_APPEAR",
+        "FOOTER_SHOULD_NOT_APPEAR",
+        "font-family",
+    ):
         assert noise not in doc.text
     assert "# Experts discuss sanctions exemptions" in doc.text
     assert "## Humanitarian clause" in doc.text
@@ -117,8 +123,9 @@ def test_invalid_front_matter_is_kept_as_text_with_warning(tmp_path):
 
 
 def test_load_text_builds_a_document():
-    doc = load_text("Alpha beta. Gamma delta.", doc_id="4983", title="A title", metadata={"source": "beir"},
-                    doc_type="article")
+    doc = load_text(
+        "Alpha beta. Gamma delta.", doc_id="4983", title="A title", metadata={"source": "beir"}, doc_type="article"
+    )
     assert (doc.doc_id, doc.title, doc.doc_type, doc.language) == ("4983", "A title", "article", "en")
     assert doc.metadata["source"] == "beir"
     assert doc.text == "Alpha beta. Gamma delta."
@@ -144,20 +151,30 @@ def test_discover_expands_folders_and_skips_hidden_and_sidecars(tmp_path):
     assert discover([tmp_path / "f.docx", tmp_path / "a.md"]) == sorted([tmp_path / "f.docx", tmp_path / "a.md"])
 
 
-@pytest.mark.parametrize(("stem", "slug"), [
-    ("2015-01-02-executive-order-13687", "2015-01-02-executive-order-13687"),
-    ("Report 2024 (Final)", "report-2024-final"),
-    ("남북협력기금법 시행령", "남북협력기금법-시행령"),
-    ("...", "document"),
-])
+@pytest.mark.parametrize(
+    ("stem", "slug"),
+    [
+        ("2015-01-02-executive-order-13687", "2015-01-02-executive-order-13687"),
+        ("Report 2024 (Final)", "report-2024-final"),
+        ("남북협력기금법 시행령", "남북협력기금법-시행령"),
+        ("...", "document"),
+    ],
+)
 def test_slugify(stem, slug):
     assert slugify(stem) == slug
 
 
-@pytest.mark.parametrize(("raw", "iso"), [
-    ("January 02, 2015", "2015-01-02"), ("Friday, December 5, 2025", "2025-12-05"), ("2025.10.1", "2025-10-01"),
-    ("20260102", "2026-01-02"), ("2019-02", "2019-02"), ("not a date", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("January 02, 2015", "2015-01-02"),
+        ("Friday, December 5, 2025", "2025-12-05"),
+        ("2025.10.1", "2025-10-01"),
+        ("20260102", "2026-01-02"),
+        ("2019-02", "2019-02"),
+        ("not a date", None),
+    ],
+)
 def test_parse_date(raw, iso):
     assert parse_date(raw) == iso
 

@@ -39,10 +39,12 @@ def test_html_page_h1_over_site_suffix_and_date_from_meta_not_from_the_body():
 
 def test_html_page_without_meta_tags_is_dated_by_its_byline(tmp_path: Path):
     p = tmp_path / "commentary.html"
-    p.write_text("<html><head><title>Talks stalled | Example Center</title></head><body><main>"
-                 "<h1>Talks stalled</h1><p>By A. Writer | 5 March 2031</p>"
-                 "<p>The talks of 2 February 2031 ended without a statement.</p></main></body></html>",
-                 encoding="utf-8")
+    p.write_text(
+        "<html><head><title>Talks stalled | Example Center</title></head><body><main>"
+        "<h1>Talks stalled</h1><p>By A. Writer | 5 March 2031</p>"
+        "<p>The talks of 2 February 2031 ended without a statement.</p></main></body></html>",
+        encoding="utf-8",
+    )
     doc = load_document(p)
     assert (doc.title, doc.date) == ("Talks stalled", "2031-03-05")
 
@@ -57,14 +59,25 @@ def test_korean_statute_copied_from_law_go_kr():
 
 def test_text_documents_dated_by_their_header(tmp_path: Path):
     cases = {
-        "statement.md": ("# Joint Statement on Example Cooperation\n\nIssued in Seoul, 14 August 2031.\n\n"
-                         "The two governments agreed to meet again.\n", "2031-08-14"),
-        "resolution.txt": ("Resolution 9999 (2031)\nAdopted by the Security Council at its 9999th meeting, on "
-                           "3 June 2031\n\n1. Condemns the launch conducted on 28 May 2031;\n", "2031-06-03"),
-        "order.txt": ("Executive Order 99999 of January 15, 2030\nExample Blocking Order\n\nBy the authority vested "
-                      "in me as President, I hereby order:\n\nSection 1. Policy.\n", "2030-01-15"),
-        "ko_notice.txt": ("예시 공동보도문\n2031년 3월 5일\n\n양측은 2031년 2월 1일 회의 결과를 확인하였다.\n",
-                          "2031-03-05"),
+        "statement.md": (
+            "# Joint Statement on Example Cooperation\n\nIssued in Seoul, 14 August 2031.\n\n"
+            "The two governments agreed to meet again.\n",
+            "2031-08-14",
+        ),
+        "resolution.txt": (
+            "Resolution 9999 (2031)\nAdopted by the Security Council at its 9999th meeting, on "
+            "3 June 2031\n\n1. Condemns the launch conducted on 28 May 2031;\n",
+            "2031-06-03",
+        ),
+        "order.txt": (
+            "Executive Order 99999 of January 15, 2030\nExample Blocking Order\n\nBy the authority vested "
+            "in me as President, I hereby order:\n\nSection 1. Policy.\n",
+            "2030-01-15",
+        ),
+        "ko_notice.txt": (
+            "예시 공동보도문\n2031년 3월 5일\n\n양측은 2031년 2월 1일 회의 결과를 확인하였다.\n",
+            "2031-03-05",
+        ),
     }
     for name, (text, iso) in cases.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -75,8 +88,9 @@ def test_text_documents_dated_by_their_header(tmp_path: Path):
 def test_explicit_metadata_always_wins(tmp_path: Path):
     page = tmp_path / "page.html"
     page.write_bytes((TEST_DATA / "think_tank_page.html").read_bytes())
-    (tmp_path / "page.html.meta.yaml").write_text("title: Described title\ndate: 2020-01-02\ntype: report\n",
-                                                  encoding="utf-8")
+    (tmp_path / "page.html.meta.yaml").write_text(
+        "title: Described title\ndate: 2020-01-02\ntype: report\n", encoding="utf-8"
+    )
     doc = load_document(page)
     assert (doc.title, doc.date, doc.doc_type) == ("Described title", "2020-01-02", "article")
 
@@ -113,8 +127,9 @@ def test_html_page_metadata_sources():
         '<html><head><meta name="DC.date" content="2031-01-02"><meta property="og:site_name" content="Site">'
         '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", '
         '"datePublished": "2031-01-03"}]}</script><script type="application/ld+json">{broken</script></head>'
-        '<body><header><h1>Site logo</h1></header><article><h1>The heading</h1>'
-        '<p><span itemprop="datePublished">5 March 2031</span></p></article></body></html>')
+        "<body><header><h1>Site logo</h1></header><article><h1>The heading</h1>"
+        '<p><span itemprop="datePublished">5 March 2031</span></p></article></body></html>'
+    )
     assert page.h1 == "The heading"  # the page header's <h1> is not the content's
     assert page.meta["dc.date"] == "2031-01-02" and page.meta["og:site_name"] == "Site"
     assert page.meta["datepublished"] == "5 March 2031"  # an itemprop element beats JSON-LD for the same key

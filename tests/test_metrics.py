@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from bench.qa import format_tables, run_answerer, top_passage_responder
-from bench.qa_metrics import CitedPassage, QAOutcome, citation_supports, is_correct, summarize
 from bench.bilingual import aggregate, evaluate, format_table, score_query
 from bench.evalsets import AnswerQuestion, Relevant, RetrievalQuestion
+from bench.qa import format_tables, run_answerer, top_passage_responder
+from bench.qa_metrics import CitedPassage, QAOutcome, citation_supports, is_correct, summarize
 from bench.relevance import (
     Unit,
     contains_evidence,
@@ -62,14 +62,23 @@ def _hit(doc_id: str, text: str):
 
 
 def _rq(qid, group, *units):
-    return RetrievalQuestion(id=qid, query=f"query {qid}", group=group,
-                             relevant=[Relevant(doc_id=d, label="L", evidence=e) for d, e in units])
+    return RetrievalQuestion(
+        id=qid,
+        query=f"query {qid}",
+        group=group,
+        relevant=[Relevant(doc_id=d, label="L", evidence=e) for d, e in units],
+    )
 
 
 def test_score_query_ranks_and_recall():
     q = _rq("q1", "en_ko", ("fund", "기금은 통일부장관이"), ("fund", "일시차입금은"))
-    hits = [_hit("other", "기금은 통일부장관이"), _hit("fund", "unrelated"), _hit("fund", "**②** 일시차입금은 상환"),
-            _hit("fund", "x"), _hit("fund", "기금은 통일부장관이 운용")]
+    hits = [
+        _hit("other", "기금은 통일부장관이"),
+        _hit("fund", "unrelated"),
+        _hit("fund", "**②** 일시차입금은 상환"),
+        _hit("fund", "x"),
+        _hit("fund", "기금은 통일부장관이 운용"),
+    ]
     r = score_query(q, hits)
     assert r.first_rank == 3 and r.mrr == pytest.approx(1 / 3)
     assert r.recall == 1.0  # both units within the top 5
@@ -155,8 +164,17 @@ def test_summarize_never_abstaining_has_undefined_precision():
 
 
 def test_run_answerer_warms_up_and_times_every_question():
-    qs = [AnswerQuestion(id=f"q{i}", question=f"question {i}?", group="en_factoid", answers=["x"],
-                         evidence=[{"doc_id": "d", "text": "xyz", "label": "L"}], answerable=True) for i in range(3)]
+    qs = [
+        AnswerQuestion(
+            id=f"q{i}",
+            question=f"question {i}?",
+            group="en_factoid",
+            answers=["x"],
+            evidence=[{"doc_id": "d", "text": "xyz", "label": "L"}],
+            answerable=True,
+        )
+        for i in range(3)
+    ]
     asked = []
 
     def respond(question):

@@ -17,9 +17,9 @@ from bench.evalsets import (
     load_answer_set,
     load_retrieval_set,
 )
+from bench.paths import CALIBRATION_DIR, QA_DIR
 from bench.relevance import normalize_for_match
 
-from bench.paths import CALIBRATION_DIR, QA_DIR
 REPO = Path(__file__).resolve().parents[1]
 ANSWERS = QA_DIR / "answers.jsonl"
 HELDOUT = QA_DIR / "answers_heldout.jsonl"
@@ -207,20 +207,26 @@ def _near_duplicate(a: str, b: str, share: float = 0.5) -> bool:
 def test_heldout_questions_are_not_calibration_or_main_questions_reworded(main_answers):
     """The held-out set measures questions nobody tuned on: none of its questions is a near copy (half or more of
     the words shared) of a question of the calibration set (which fits the abstention thresholds) or the main set."""
-    calibration = [json.loads(line)["question"] for line in
-                   (CALIBRATION_DIR / "abstain_questions.jsonl").read_text(encoding="utf-8").splitlines()
-                   if line.strip()]
+    calibration = [
+        json.loads(line)["question"]
+        for line in (CALIBRATION_DIR / "abstain_questions.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     others = calibration + [q.question for q in main_answers]
     for q in load_answer_set(HELDOUT):
         assert not [o for o in others if _near_duplicate(q.question, o)], q.id
-    assert _near_duplicate("평화경제특구로 처음 지정된 지역은 어디인가요?", "평화경제특구로 처음 지정된 지역은 어디인가요")
+    assert _near_duplicate(
+        "평화경제특구로 처음 지정된 지역은 어디인가요?", "평화경제특구로 처음 지정된 지역은 어디인가요"
+    )
 
 
 def test_heldout_set_is_disjoint_from_the_main_set(main_answers):
     """The held-out set asks new questions about different facts: no shared id, question or evidence string."""
     heldout = load_answer_set(HELDOUT)
     assert not {q.id for q in heldout} & {q.id for q in main_answers}
-    assert not {normalize_for_match(q.question) for q in heldout} & {normalize_for_match(q.question) for q in main_answers}
+    assert not {normalize_for_match(q.question) for q in heldout} & {
+        normalize_for_match(q.question) for q in main_answers
+    }
     main_evidence = {normalize_for_match(e.text) for q in main_answers for e in q.evidence}
     for q in heldout:
         for e in q.evidence:
@@ -237,8 +243,14 @@ def _write(tmp_path, records) -> Path:
     return path
 
 
-GOOD = {"id": "a", "question": "How long is the waiver?", "group": "en_factoid", "answers": ["30 days"],
-        "evidence": [{"doc_id": "d", "text": "30 days", "label": "§ 1"}], "answerable": True}
+GOOD = {
+    "id": "a",
+    "question": "How long is the waiver?",
+    "group": "en_factoid",
+    "answers": ["30 days"],
+    "evidence": [{"doc_id": "d", "text": "30 days", "label": "§ 1"}],
+    "answerable": True,
+}
 
 
 @pytest.mark.parametrize(

@@ -5,16 +5,16 @@ test_http_api.py and test_ui_browser.py."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from app.web import callbacks as cb
-from app.web.render import answer_html, esc, highlight, report_markdown, snippet
+from app.answer.types import Answer, AnswerSentence, Citation
 from app.services import BadRequest, NotFound, NotReady, Services, TooLarge, Unauthorized, safe_filename
 from app.settings import Settings
-from app.answer.types import Answer, AnswerSentence, Citation
+from app.web import callbacks as cb
+from app.web.render import answer_html, esc, highlight, report_markdown, snippet
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 
 
@@ -42,9 +42,15 @@ class StandInIndex:
                 continue
             doc_id = f.stem
             info = DocumentInfo(
-                doc_id=doc_id, title=f.stem.title(), source=str(f), doc_type="article", date="2024-01-01",
-                language="en", chunks=1, content_hash=str(hash(text)),
-                indexed_at=datetime.now(timezone.utc).isoformat(),
+                doc_id=doc_id,
+                title=f.stem.title(),
+                source=str(f),
+                doc_type="article",
+                date="2024-01-01",
+                language="en",
+                chunks=1,
+                content_hash=str(hash(text)),
+                indexed_at=datetime.now(UTC).isoformat(),
             )
             status = "replaced" if doc_id in self.docs else "added"
             self.docs[doc_id] = (info, text)
@@ -78,11 +84,20 @@ class StandInIndex:
         return [
             Hit(
                 passage=Passage(
-                    chunk_id=f"{doc_id}@0", doc_id=doc_id, title=info.title, source=info.source,
-                    doc_type=info.doc_type, date=info.date, language="en", label=info.title, start=0,
-                    end=len(text), text=text,
+                    chunk_id=f"{doc_id}@0",
+                    doc_id=doc_id,
+                    title=info.title,
+                    source=info.source,
+                    doc_type=info.doc_type,
+                    date=info.date,
+                    language="en",
+                    label=info.title,
+                    start=0,
+                    end=len(text),
+                    text=text,
                 ),
-                rank=i + 1, score=float(overlap),
+                rank=i + 1,
+                score=float(overlap),
             )
             for i, (overlap, doc_id, info, text) in enumerate(scored[:k])
         ]
@@ -92,16 +107,30 @@ def stand_in_answer(question, history, *, index, settings, filters=None) -> Answ
     """Quotes the first line of the top hit (enough to check that the services pass everything through)."""
     hits = index.search(question, k=settings.answer.k, filters=filters)
     if not hits:
-        return Answer(question=question, query=question, text="The indexed documents do not answer this.",
-                      abstained=True)
+        return Answer(
+            question=question, query=question, text="The indexed documents do not answer this.", abstained=True
+        )
     p = hits[0].passage
     span = p.text.splitlines()[0]
     citation = Citation(
-        n=1, chunk_id=p.chunk_id, doc_id=p.doc_id, label=p.label, title=p.title, doc_type=p.doc_type, date=p.date,
-        source=p.source, text=p.text, span_start=0, span_end=len(span), span=span,
+        n=1,
+        chunk_id=p.chunk_id,
+        doc_id=p.doc_id,
+        label=p.label,
+        title=p.title,
+        doc_type=p.doc_type,
+        date=p.date,
+        source=p.source,
+        text=p.text,
+        span_start=0,
+        span_end=len(span),
+        span=span,
     )
     return Answer(
-        question=question, query=question, text=f"{span} [1]", citations=[citation],
+        question=question,
+        query=question,
+        text=f"{span} [1]",
+        citations=[citation],
         sentences=[AnswerSentence(text=span, citations=[1], supported=True, support=1.0)],
     )
 
@@ -140,8 +169,13 @@ def test_open_builds_from_corpus_only_when_the_index_is_absent(settings, corpus)
     svc.open(corpus)
     assert svc.status().state == "ok"
     assert sorted(d.doc_id for d in svc.documents()) == ["fund", "visas"]
-    assert svc.health() == {"status": "ok", "documents": 2, "chunks": 2, "embedder": settings.index.embedder,
-                            "message": None}
+    assert svc.health() == {
+        "status": "ok",
+        "documents": 2,
+        "chunks": 2,
+        "embedder": settings.index.embedder,
+        "message": None,
+    }
 
     settings.resolved_index_dir().mkdir(parents=True)
     (settings.resolved_index_dir() / "manifest.json").write_text("{}")
@@ -211,11 +245,13 @@ def test_ask_stream_uses_the_stream_for_the_llm_answerer(settings, corpus):
 
 
 def test_upload_stores_indexes_and_reports_per_file_errors(services):
-    report = services.upload([
-        ("../../evil/sanctions.txt", io.BytesIO(b"Sanctions relief for the Kumgang zone.")),
-        ("empty.md", io.BytesIO(b"   ")),
-        ("slides.pptx", io.BytesIO(b"PK..")),
-    ])
+    report = services.upload(
+        [
+            ("../../evil/sanctions.txt", io.BytesIO(b"Sanctions relief for the Kumgang zone.")),
+            ("empty.md", io.BytesIO(b"   ")),
+            ("slides.pptx", io.BytesIO(b"PK..")),
+        ]
+    )
     by_status = {o.status: o for o in report.outcomes if o.status != "failed"}
     failed = {Path(o.path).name: o.message for o in report.failed}
     assert by_status["added"].doc_id == "sanctions"
@@ -286,8 +322,19 @@ def test_safe_filename():
 
 def _citation(text: str, start: int, end: int, n: int = 1) -> Citation:
     return Citation(
-        n=n, chunk_id="d@0", doc_id="d", label="22 U.S.C. § 9214(b)", title="<b>Title</b>", doc_type="law",
-        date="2016-02-18", page=3, section="§ 9214(b)", source="x", text=text, span_start=start, span_end=end,
+        n=n,
+        chunk_id="d@0",
+        doc_id="d",
+        label="22 U.S.C. § 9214(b)",
+        title="<b>Title</b>",
+        doc_type="law",
+        date="2016-02-18",
+        page=3,
+        section="§ 9214(b)",
+        source="x",
+        text=text,
+        span_start=start,
+        span_end=end,
         span=text[start:end],
     )
 
@@ -295,11 +342,15 @@ def _citation(text: str, start: int, end: int, n: int = 1) -> Citation:
 def test_render_escapes_document_text_and_highlights_the_span():
     text = "Intro <script>alert(1)</script>.\n\nThe President may designate persons."
     start = text.index("The President")
-    html = answer_html(Answer(
-        question="q", query="q", text="The President may designate persons. [1]",
-        citations=[_citation(text, start, len(text))],
-        sentences=[AnswerSentence(text="The President may designate persons. [1]", citations=[1], supported=True)],
-    ))
+    html = answer_html(
+        Answer(
+            question="q",
+            query="q",
+            text="The President may designate persons. [1]",
+            citations=[_citation(text, start, len(text))],
+            sentences=[AnswerSentence(text="The President may designate persons. [1]", citations=[1], supported=True)],
+        )
+    )
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;Title" in html
     assert "<mark>The President may designate persons.</mark>" in html
     assert "22 U.S.C. § 9214(b)" in html and "p. 3" in html and "2016-02-18" in html
@@ -309,31 +360,41 @@ def test_render_escapes_document_text_and_highlights_the_span():
 
 
 def test_render_flags_unsupported_sentences_and_abstentions():
-    html = answer_html(Answer(
-        question="q", query="q", text="Claim. [unsupported]",
-        sentences=[AnswerSentence(text="Claim.", citations=[], supported=False)],
-    ))
+    html = answer_html(
+        Answer(
+            question="q",
+            query="q",
+            text="Claim. [unsupported]",
+            sentences=[AnswerSentence(text="Claim.", citations=[], supported=False)],
+        )
+    )
     assert "pqa-unsupported" in html and "unsupported" in html
     closest = _citation("Nearby text", 0, 6)
-    html = answer_html(Answer(question="q", query="q", text="The documents do not answer this.", abstained=True,
-                              closest=[closest]))
+    html = answer_html(
+        Answer(question="q", query="q", text="The documents do not answer this.", abstained=True, closest=[closest])
+    )
     assert "Closest passages" in html and "do not answer" in html and "<mark>Nearby</mark> text" in html
     assert esc("$5 *a* _b_") == "&#36;5 &#42;a&#42; &#95;b&#95;"
 
 
 def test_report_markdown_lists_failures_plainly():
-    md = report_markdown(IngestReport(outcomes=[
-        FileOutcome(path="a.txt", doc_id="a", status="added", chunks=3),
-        FileOutcome(path="bad.pdf", status="failed", message="bad.pdf: this PDF is likely corrupt"),
-    ]))
+    md = report_markdown(
+        IngestReport(
+            outcomes=[
+                FileOutcome(path="a.txt", doc_id="a", status="added", chunks=3),
+                FileOutcome(path="bad.pdf", status="failed", message="bad.pdf: this PDF is likely corrupt"),
+            ]
+        )
+    )
     assert "1 added, 1 failed" in md and "bad.pdf" in md and "likely corrupt" in md
 
 
 def test_filters_from_ui():
     assert cb.filters_from_ui([], None, [], "", " ") is None
     f = cb.filters_from_ui(["law"], ["visas"], ["ko"], "2019", "2020-02")
-    assert f == Filters(doc_type=["law"], doc_id=["visas"], language=["ko"], date_from="2019-01-01",
-                        date_to="2020-02-29")
+    assert f == Filters(
+        doc_type=["law"], doc_id=["visas"], language=["ko"], date_from="2019-01-01", date_to="2020-02-29"
+    )
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         cb.filters_from_ui(None, None, None, "last year", None)
 

@@ -136,6 +136,7 @@ def test_a_verbatim_quote_is_supported_without_embedding_the_passage():
         def encode_passages(self, texts):
             CountingEmbedder.calls += len(texts)
             import numpy as np
+
             return np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (len(texts), 1))
 
         def encode_queries(self, texts):

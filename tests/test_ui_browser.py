@@ -8,14 +8,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from live_server import REPO_ROOT, llama_server, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
 ]
 ACCORD = (
     "---\ntitle: Kaesong Orchard Accord (test upload)\ntype: other\ndate: 2031-03-03\n---\n"
@@ -60,13 +65,18 @@ def playwright():
 @pytest.fixture(scope="module")
 def page(server, tmp_path_factory, outside_requests, playwright):
     context = playwright.chromium.launch_persistent_context(
-        str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-        args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1400, "height": 1000},
     )
     pg = context.new_page()
     pg.set_default_timeout(60_000)
-    pg.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:"))
-          else outside_requests.append(r.url))
+    pg.on(
+        "request",
+        lambda r: None if r.url.startswith((server.url, "data:", "blob:")) else outside_requests.append(r.url),
+    )
     pg.goto(server.url + "/")
     pg.wait_for_selector("#pqa-question textarea")
     sync_api.expect(pg.locator("#pqa-status")).to_contain_text("Index ready")
@@ -88,8 +98,7 @@ def _ask(page, question: str, timeout_ms: int = ANSWER_TIMEOUT_MS):
     sync_api.expect(answers).to_have_count(before + 1, timeout=timeout_ms)
     latest = answers.nth(before)
     sync_api.expect(latest.locator(".pqa-streaming")).to_have_count(0, timeout=timeout_ms)
-    sync_api.expect(latest.locator(".pqa-answer")).not_to_contain_text("Searching the documents",
-                                                                       timeout=timeout_ms)
+    sync_api.expect(latest.locator(".pqa-answer")).not_to_contain_text("Searching the documents", timeout=timeout_ms)
     return latest
 
 
@@ -175,14 +184,24 @@ def llm_base_url(tmp_path_factory):
 def test_llm_answer_streams_into_the_chat(llm_base_url, tmp_path_factory, playwright):
     corpus = tmp_path_factory.mktemp("llm-corpus")
     shutil.copy(REPO_ROOT / "corpus" / "fpri-sanctions-relief-2019.md", corpus)
-    live = start_server(tmp_path_factory.mktemp("llm-home"), corpus,
-                        env={"POLICYQA_LLM_BASE_URL": llm_base_url, "POLICYQA_LLM_MODEL": "smollm2",
-                             # short prompt and reply: SmolLM2 on a busy 2-core machine makes a few tokens/s
-                             "POLICYQA_LLM_MAX_TOKENS": "64", "POLICYQA_LLM_MAX_PASSAGES": "2"})
+    live = start_server(
+        tmp_path_factory.mktemp("llm-home"),
+        corpus,
+        env={
+            "POLICYQA_LLM_BASE_URL": llm_base_url,
+            "POLICYQA_LLM_MODEL": "smollm2",
+            # short prompt and reply: SmolLM2 on a busy 2-core machine makes a few tokens/s
+            "POLICYQA_LLM_MAX_TOKENS": "64",
+            "POLICYQA_LLM_MAX_PASSAGES": "2",
+        },
+    )
     try:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-llm")), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+            str(tmp_path_factory.mktemp("chromium-llm")),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
         )
         page = context.new_page()
         page.set_default_timeout(60_000)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.unseen import UNSEEN_SETS, unseen_files
 from bench.evalsets import ANSWER_GROUPS, doc_id_for, load_answer_set
 from bench.relevance import normalize_for_match
+from bench.unseen import UNSEEN_SETS, unseen_files
 from ingest import meta as ingest_meta
 from ingest.loaders import load_document
 
@@ -25,10 +25,14 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SPECS = {
     "unseen": ("u-", {"total": 36, "en_factoid": 12, "which_section": 5, "ko": 8, "multi_doc": 3, "unanswerable": 8}),
     "unseen2": ("v-", {"total": 40, "en_factoid": 12, "which_section": 5, "ko": 8, "multi_doc": 3, "unanswerable": 10}),
-    "unseen3": ("w-", {"total": 50, "en_factoid": 15, "which_section": 6, "ko": 10, "multi_doc": 4,
-                       "unanswerable": 12}),
-    "unseen4": ("x-", {"total": 50, "en_factoid": 15, "which_section": 6, "ko": 10, "multi_doc": 4,
-                       "unanswerable": 12}),
+    "unseen3": (
+        "w-",
+        {"total": 50, "en_factoid": 15, "which_section": 6, "ko": 10, "multi_doc": 4, "unanswerable": 12},
+    ),
+    "unseen4": (
+        "x-",
+        {"total": 50, "en_factoid": 15, "which_section": 6, "ko": 10, "multi_doc": 4, "unanswerable": 12},
+    ),
 }
 ALL_FILES = [(name, path) for name in UNSEEN_SETS for path in unseen_files(UNSEEN_SETS[name][1])]
 

@@ -22,8 +22,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.answer.rules.anchors import missing_anchors, passage_context, question_anchors
 from app.answer.extractive import ScoredUnit, fills, question_slot
+from app.answer.rules.anchors import missing_anchors, passage_context, question_anchors
 from app.answer.rules.qtype import states_number
 from app.answer.rules.slots import SLOT_KINDS
 from index.types import Hit
@@ -55,7 +55,9 @@ class AbstainRule:
     anchor_names: bool = False  # … and its names too (names are often paraphrased: "Pyongyang", "Americans")
     passage_weight: float = 0.0  # weight of the quoted passage's dense (question ↔ passage) cosine in the signal
     shape_weight: float = 1.0  # share of the sentence's answer-shape bonus (`ScoredUnit.shape_bonus`) in the signal
-    check_measure: bool = True  # a question asking for a value of a known kind (`app.answer.rules.slots.asked_slot`: an amount
+    check_measure: bool = (
+        True  # a question asking for a value of a known kind (`app.answer.rules.slots.asked_slot`: an amount
+    )
     # of money, a count of a noun, a date, a year, a percentage, a numbered order, a penalty) needs a quote stating
     # one, and any other "how many / how much" question a quote stating a number (`app.answer.rules.qtype.states_number`)
     slot_kinds: frozenset[str] = frozenset(SLOT_KINDS)  # the slot kinds checked
@@ -82,12 +84,22 @@ def evidence_signal(best: ScoredUnit, hits: Sequence[Hit], passage_weight: float
 
 def retrievers_agree(hit: Hit, rank: int) -> bool:
     """True when the dense and the lexical retriever both put `hit` within their top `rank`."""
-    return (hit.dense_rank is not None and hit.dense_rank <= rank
-            and hit.lexical_rank is not None and hit.lexical_rank <= rank)
+    return (
+        hit.dense_rank is not None
+        and hit.dense_rank <= rank
+        and hit.lexical_rank is not None
+        and hit.lexical_rank <= rank
+    )
 
 
-def abstain_reason(question: str, qtype: str, scored: Sequence[ScoredUnit], hits: Sequence[Hit],
-                   selected: Sequence[ScoredUnit], rule: AbstainRule) -> str | None:
+def abstain_reason(
+    question: str,
+    qtype: str,
+    scored: Sequence[ScoredUnit],
+    hits: Sequence[Hit],
+    selected: Sequence[ScoredUnit],
+    rule: AbstainRule,
+) -> str | None:
     """Why the engine should not answer (None: answer). `selected`: the units the extractive answerer would quote.
 
     1. nothing retrieved or no sentence to quote;

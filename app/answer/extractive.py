@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from app.answer.rules.anchors import document_anchors, missing_anchors, passage_context
 from app.answer.rules.paraphrase import canonical_question, is_meaning_token, with_meanings
 from app.answer.rules.qtype import QuestionType, answer_shape_score, is_multi_part, question_type
-from app.answer.sentences import Unit, is_complete, split_units
 from app.answer.rules.slots import SLOT_KINDS, Slot, asked_slot, slot_filled
+from app.answer.sentences import Unit, is_complete, split_units
 from app.answer.support import VectorCache
 from index.types import Hit
 
@@ -195,13 +195,25 @@ class SentenceScorer:
             else:
                 sem = None
                 total = base + w.semantic * lex  # lexical evidence stands in for the missing embedding
-            out.append(ScoredUnit(hi, unit, ui, round(total, 4), round(lex, 4), sem, shape,
-                                  round(w.rank_prior / (1 + hi), 4), round(shape_weight * shape, 4)))
+            out.append(
+                ScoredUnit(
+                    hi,
+                    unit,
+                    ui,
+                    round(total, 4),
+                    round(lex, 4),
+                    sem,
+                    shape,
+                    round(w.rank_prior / (1 + hi), 4),
+                    round(shape_weight * shape, 4),
+                )
+            )
         out.sort(key=lambda s: (-s.score, s.hit_index, s.unit_index))
         return self.prefer_answers(question, out, hits, qtype)
 
-    def prefer_answers(self, question: str, ranked: list[ScoredUnit], hits: Sequence[Hit],
-                       qtype: QuestionType) -> list[ScoredUnit]:
+    def prefer_answers(
+        self, question: str, ranked: list[ScoredUnit], hits: Sequence[Hit], qtype: QuestionType
+    ) -> list[ScoredUnit]:
         """`ranked` with a unit stating the asked value first (`slot_first`, or `shape_first` for a value
         question without a recognised slot), when one qualifies."""
         slot = question_slot(question, self.slot_kinds)
@@ -236,8 +248,9 @@ def is_interrogative(sentence: str) -> bool:
 VALUE_TYPES: frozenset[str] = frozenset({"duration", "date", "quantity"})
 
 
-def shape_first(ranked: list[ScoredUnit], qtype: QuestionType, hits: Sequence[Hit] = (),
-                anchors: Sequence[str] = ()) -> list[ScoredUnit]:
+def shape_first(
+    ranked: list[ScoredUnit], qtype: QuestionType, hits: Sequence[Hit] = (), anchors: Sequence[str] = ()
+) -> list[ScoredUnit]:
     """For a value question (`VALUE_TYPES`) whose best unit lacks the asked shape, move the best unit that has it
     to the front when its own evidence (`ScoredUnit.evidence`: the score without the retrieval-rank prior) is at
     least the best unit's: the rank prior only breaks ties between passages, it should not make a sentence that
@@ -276,8 +289,9 @@ def fills(slot: Slot, s: ScoredUnit, hits: Sequence[Hit]) -> bool:
     return slot_filled(slot, s.unit.text, p.label, p.text)
 
 
-def slot_first(ranked: list[ScoredUnit], slot: Slot, hits: Sequence[Hit], share: float = 0.0,
-               anchors: Sequence[str] = ()) -> list[ScoredUnit]:
+def slot_first(
+    ranked: list[ScoredUnit], slot: Slot, hits: Sequence[Hit], share: float = 0.0, anchors: Sequence[str] = ()
+) -> list[ScoredUnit]:
     """For a question asking for a value of a known kind (`app.answer.rules.slots.asked_slot`) whose best unit does not state
     one, move the best unit that does to the front — from any retrieved passage — when its own evidence
     (`ScoredUnit.evidence`) is at least `share` × the best unit's. A sentence that matches the question's words but
@@ -335,8 +349,13 @@ def _same_text(hits: Sequence[Hit], a: ScoredUnit, b: ScoredUnit) -> bool:
 
 
 def select_units(
-    scored: Sequence[ScoredUnit], hits: Sequence[Hit], *, max_sentences: int = 3, closeness: float = 0.85,
-    other_closeness: float = 0.9, other_documents: bool = True,
+    scored: Sequence[ScoredUnit],
+    hits: Sequence[Hit],
+    *,
+    max_sentences: int = 3,
+    closeness: float = 0.85,
+    other_closeness: float = 0.9,
+    other_documents: bool = True,
 ) -> list[ScoredUnit]:
     """Passage first. The passage of the best unit is the primary source: its units scoring at least `closeness` ×
     best are kept. A unit of another passage joins only when it is independently strong — from a document not yet
@@ -358,8 +377,14 @@ def select_units(
     primary = [s for s in candidates[1:] if s.hit_index == best.hit_index and s.score >= bar(closeness)]
     used_docs = {hits[best.hit_index].passage.doc_id}
     own_bar = best.evidence * other_closeness if best.evidence > 0 else best.evidence
-    others = [s for s in candidates[1:] if other_documents and s.hit_index != best.hit_index
-              and s.evidence >= own_bar and hits[s.hit_index].passage.doc_id not in used_docs]
+    others = [
+        s
+        for s in candidates[1:]
+        if other_documents
+        and s.hit_index != best.hit_index
+        and s.evidence >= own_bar
+        and hits[s.hit_index].passage.doc_id not in used_docs
+    ]
     for s in primary + others:
         if len(keep) >= max_sentences:
             break
@@ -376,8 +401,13 @@ def select_units(
     return keep
 
 
-def cover_anchors(selected: Sequence[ScoredUnit], scored: Sequence[ScoredUnit], hits: Sequence[Hit],
-                  anchors: Sequence[str], max_sentences: int) -> list[ScoredUnit]:
+def cover_anchors(
+    selected: Sequence[ScoredUnit],
+    scored: Sequence[ScoredUnit],
+    hits: Sequence[Hit],
+    anchors: Sequence[str],
+    max_sentences: int,
+) -> list[ScoredUnit]:
     """For a question naming two or more number anchors (two orders, two sections, two years), each anchor must be
     covered by a quoted document: when the quoted documents do not mention one, add the best unit of the
     best-ranked retrieved passage whose document does (a document "mentions" an anchor in any retrieved passage,
@@ -403,12 +433,14 @@ def cover_anchors(selected: Sequence[ScoredUnit], scored: Sequence[ScoredUnit], 
     return keep
 
 
-def choose_units(question: str, scored: Sequence[ScoredUnit], hits: Sequence[Hit], *, max_sentences: int,
-                 closeness: float) -> list[ScoredUnit]:
+def choose_units(
+    question: str, scored: Sequence[ScoredUnit], hits: Sequence[Hit], *, max_sentences: int, closeness: float
+) -> list[ScoredUnit]:
     """The units an extractive answer quotes: `select_units` (another document only for a two-part question),
     then `cover_anchors` for a question about two or more numbered documents."""
-    chosen = select_units(scored, hits, max_sentences=max_sentences, closeness=closeness,
-                          other_documents=is_multi_part(question))
+    chosen = select_units(
+        scored, hits, max_sentences=max_sentences, closeness=closeness, other_documents=is_multi_part(question)
+    )
     return cover_anchors(chosen, scored, hits, document_anchors(question), max_sentences)
 
 
@@ -442,7 +474,9 @@ def introduces_list(unit: Unit, passage_text: str) -> bool:
     if unit.text.endswith(":"):
         return True
     if _NEXT_ITEM.match(unit.text):
-        return False  # an item of a list ("1. 생사확인 경비: …") that ends without a period is followed by the next item
+        return (
+            False  # an item of a list ("1. 생사확인 경비: …") that ends without a period is followed by the next item
+        )
     return not is_complete(unit.text) and _NEXT_ITEM.match(passage_text, unit.end) is not None
 
 
@@ -451,8 +485,9 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, scorer: SentenceScorer, *, max_sentences: int = 3, closeness: float = 0.85,
-                 list_items: int = 3) -> None:
+    def __init__(
+        self, scorer: SentenceScorer, *, max_sentences: int = 3, closeness: float = 0.85, list_items: int = 3
+    ) -> None:
         self.scorer = scorer
         self.list_items = list_items  # a quote ending with ":" takes up to this many following items
         self.max_sentences = max_sentences
@@ -462,8 +497,9 @@ class ExtractiveAnswerer:
         qtype = question_type(question)
         if scored is None:
             scored = self.scorer.score(question, hits, qtype)
-        chosen = fill_gaps(choose_units(question, scored, hits, max_sentences=self.max_sentences,
-                                        closeness=self.closeness), scored)
+        chosen = fill_gaps(
+            choose_units(question, scored, hits, max_sentences=self.max_sentences, closeness=self.closeness), scored
+        )
         spans: list[tuple[int, int, int]] = []  # (hit index, start, end) in the order quoted
         for s in chosen:
             start, end = s.unit.start, s.unit.end
@@ -491,4 +527,3 @@ def merge_spans(spans: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, i
             out.append((h, a, b))
     # a merge can make two earlier spans overlap: repeat until stable
     return out if len(out) == len(spans) else merge_spans(out)
-

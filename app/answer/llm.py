@@ -117,12 +117,19 @@ class LLMAnswerer:
     def stream(self, question: str, hits: Sequence[Hit]) -> Iterator[str]:
         """Yield the reply's text as it is generated."""
         messages = build_messages(
-            question, self.prompt_hits(hits), max_chars=self.settings.max_passage_chars, max_sentences=self.max_sentences
+            question,
+            self.prompt_hits(hits),
+            max_chars=self.settings.max_passage_chars,
+            max_sentences=self.max_sentences,
         )
         try:
             for chunk in self.chat.stream(messages):
-                content = chunk.content if isinstance(chunk.content, str) else "".join(
-                    part.get("text", "") if isinstance(part, dict) else str(part) for part in chunk.content
+                content = (
+                    chunk.content
+                    if isinstance(chunk.content, str)
+                    else "".join(
+                        part.get("text", "") if isinstance(part, dict) else str(part) for part in chunk.content
+                    )
                 )
                 if content:
                     yield content
@@ -138,7 +145,9 @@ class LLMAnswerer:
         n = len(self.prompt_hits(hits))
         sentences = parse_reply(reply, n)
         declined = is_decline(reply) and not any(s.sources for s in sentences)
-        return Draft(sentences=[] if declined else sentences, qtype=question_type(question), declined=declined, raw=reply)
+        return Draft(
+            sentences=[] if declined else sentences, qtype=question_type(question), declined=declined, raw=reply
+        )
 
     def draft(self, question: str, hits: Sequence[Hit], scored: Any = None) -> Draft:
         return self.draft_from_reply(question, hits, "".join(self.stream(question, hits)))

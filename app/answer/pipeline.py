@@ -27,10 +27,10 @@ from app.answer.llm import LLMAnswerer
 from app.answer.rules.named import index_names, named_documents
 from app.answer.rules.paraphrase import expanded_query
 from app.answer.rules.qtype import is_multi_part, question_type
-from app.settings import Settings
 from app.answer.support import SupportChecker, SupportThresholds, VectorCache, locate_span
 from app.answer.tokens import Tokenizer
 from app.answer.types import Answer, AnswerSentence, Citation
+from app.settings import Settings
 from index.types import Filters, Hit
 
 logger = logging.getLogger(__name__)
@@ -72,21 +72,28 @@ def make_tools(index: Any, settings: Settings, *, embedder: Any = _FROM_INDEX, t
     checker = SupportChecker(tok.tokens, SupportThresholds(a.support_lexical, a.support_combined), vectors)
     if vectors is not None:
         own = a.abstain_by_embedder.get(str(getattr(embedder, "name", "")), {})
-        rule = AbstainRule(own.get("below", a.abstain_below), own.get("agreed", a.abstain_below_agreed),
-                           own.get("section", a.abstain_below_section), a.abstain_agree_rank, a.abstain_anchors,
-                           a.abstain_anchor_names, own.get("passage", 0.0), shape_weight=own.get("shape", 1.0),
-                           slot_kinds=kinds)
+        rule = AbstainRule(
+            own.get("below", a.abstain_below),
+            own.get("agreed", a.abstain_below_agreed),
+            own.get("section", a.abstain_below_section),
+            a.abstain_agree_rank,
+            a.abstain_anchors,
+            a.abstain_anchor_names,
+            own.get("passage", 0.0),
+            shape_weight=own.get("shape", 1.0),
+            slot_kinds=kinds,
+        )
     else:  # lexical-only scores are on another scale: one measured threshold
         t = a.abstain_below_lexical
-        rule = AbstainRule(t, t, t, a.abstain_agree_rank, a.abstain_anchors, a.abstain_anchor_names,
-                           slot_kinds=kinds)
+        rule = AbstainRule(t, t, t, a.abstain_agree_rank, a.abstain_anchors, a.abstain_anchor_names, slot_kinds=kinds)
     return Tools(tok, vectors, scorer, checker, rule)
 
 
 def make_answerer(name: str, settings: Settings, tools: Tools) -> Answerer:
     if name == "extractive":
-        return ExtractiveAnswerer(tools.scorer, max_sentences=settings.answer.max_sentences,
-                                  closeness=settings.answer.closeness)
+        return ExtractiveAnswerer(
+            tools.scorer, max_sentences=settings.answer.max_sentences, closeness=settings.answer.closeness
+        )
     if name == "llm":
         return LLMAnswerer(settings.llm, max_sentences=settings.answer.max_sentences)
     raise ValueError(f"unknown answerer {name!r}; use 'extractive' or 'llm'")
@@ -123,8 +130,9 @@ def with_lead_ins(hits: list[Hit], index: Any, most: int = 2) -> list[Hit]:
     return out
 
 
-def named_first(question: str, qtype: str, scored: list[ScoredUnit], hits: Sequence[Hit], index: Any,
-                tools: Tools) -> list[ScoredUnit]:
+def named_first(
+    question: str, qtype: str, scored: list[ScoredUnit], hits: Sequence[Hit], index: Any, tools: Tools
+) -> list[ScoredUnit]:
     """A single-part question that names a retrieved document (`app.answer.rules.named`: "according to the State Department
     briefing", "광복절 경축사에서") is answered from it: that document's units come first (the asked value
     preferred among them), then the rest. Unchanged when no retrieved document is named, for a two-part question,
@@ -148,8 +156,19 @@ def to_citation(n: int, hit: Hit, span: tuple[int, int]) -> Citation:
     p = hit.passage
     start, end = span
     return Citation(
-        n=n, chunk_id=p.chunk_id, doc_id=p.doc_id, label=p.label, title=p.title, doc_type=p.doc_type, date=p.date,
-        page=p.page, section=p.section, source=p.source, text=p.text, span_start=start, span_end=end,
+        n=n,
+        chunk_id=p.chunk_id,
+        doc_id=p.doc_id,
+        label=p.label,
+        title=p.title,
+        doc_type=p.doc_type,
+        date=p.date,
+        page=p.page,
+        section=p.section,
+        source=p.source,
+        text=p.text,
+        span_start=start,
+        span_end=end,
         span=p.text[start:end],
     )
 
@@ -168,14 +187,35 @@ def closest_citations(hits: Sequence[Hit], scored: Sequence[ScoredUnit], limit: 
     return out
 
 
-def abstained_answer(question: str, query: str, hits: Sequence[Hit], scored: Sequence[ScoredUnit],
-                     answerer: str, sentences: Sequence[AnswerSentence] = ()) -> Answer:
-    return Answer(question=question, query=query, text=no_answer_text(question), sentences=list(sentences),
-                  citations=[], abstained=True, answerer=answerer, closest=closest_citations(hits, scored))
+def abstained_answer(
+    question: str,
+    query: str,
+    hits: Sequence[Hit],
+    scored: Sequence[ScoredUnit],
+    answerer: str,
+    sentences: Sequence[AnswerSentence] = (),
+) -> Answer:
+    return Answer(
+        question=question,
+        query=query,
+        text=no_answer_text(question),
+        sentences=list(sentences),
+        citations=[],
+        abstained=True,
+        answerer=answerer,
+        closest=closest_citations(hits, scored),
+    )
 
 
-def check_draft(question: str, query: str, hits: Sequence[Hit], draft: Draft, tools: Tools, answerer: str,
-                scored: Sequence[ScoredUnit]) -> Answer:
+def check_draft(
+    question: str,
+    query: str,
+    hits: Sequence[Hit],
+    draft: Draft,
+    tools: Tools,
+    answerer: str,
+    scored: Sequence[ScoredUnit],
+) -> Answer:
     """Step 5: check every drafted sentence against the passages it cites and assemble the Answer."""
     if draft.declined or not draft.sentences:
         return abstained_answer(question, query, hits, scored, answerer)
@@ -194,8 +234,11 @@ def check_draft(question: str, query: str, hits: Sequence[Hit], draft: Draft, to
                     supported_by.append(i)
         for i in supported_by:
             text = hits[i].passage.text
-            span = sent.span if sent.span is not None and len(sent.sources) == 1 else locate_span(
-                sent.text, text, tools.tokenizer.tokens, tools.vectors)
+            span = (
+                sent.span
+                if sent.span is not None and len(sent.sources) == 1
+                else locate_span(sent.text, text, tools.tokenizer.tokens, tools.vectors)
+            )
             numbers.setdefault(i, len(numbers) + 1)
             old = spans.get(i)
             spans[i] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
@@ -215,8 +258,15 @@ def check_draft(question: str, query: str, hits: Sequence[Hit], draft: Draft, to
         lead = f"{hits[by[0]].passage.label}: " if section else ""
         parts.append(lead + t + " " + "".join(f"[{n}]" for n in s.citations))
     citations = sorted((to_citation(n, hits[i], spans[i]) for i, n in numbers.items()), key=lambda c: c.n)
-    return Answer(question=question, query=query, text=" ".join(parts), sentences=sentences, citations=citations,
-                  abstained=False, answerer=answerer)
+    return Answer(
+        question=question,
+        query=query,
+        text=" ".join(parts),
+        sentences=sentences,
+        citations=citations,
+        abstained=False,
+        answerer=answerer,
+    )
 
 
 def _validate(question: str) -> str:
@@ -243,13 +293,17 @@ def answer_stream(
     query = standalone_query(question, history)  # 1. follow-up -> standalone query
     hits = retrieve(index, query, settings.answer.k, filters)  # 2. retrieve
     tools = make_tools(index, settings, embedder=embedder, tokenizer=tokenizer)
-    chosen: Answerer = make_answerer(answerer or settings.answer.answerer, settings, tools) if (
-        answerer is None or isinstance(answerer, str)) else answerer
+    chosen: Answerer = (
+        make_answerer(answerer or settings.answer.answerer, settings, tools)
+        if (answerer is None or isinstance(answerer, str))
+        else answerer
+    )
     qtype = question_type(query)
     scored = tools.scorer.score(query, hits, qtype) if hits else []  # 3. score sentences
     scored = named_first(query, qtype, scored, hits, index, tools)
-    selected = choose_units(query, scored, hits, max_sentences=settings.answer.max_sentences,
-                            closeness=settings.answer.closeness)
+    selected = choose_units(
+        query, scored, hits, max_sentences=settings.answer.max_sentences, closeness=settings.answer.closeness
+    )
     reason = abstain_reason(query, qtype, scored, hits, selected, tools.abstain)
     if reason is not None:  # 3b. nothing relevant: abstain
         logger.debug("abstaining on %r: %s", query, reason)
@@ -280,8 +334,16 @@ def answer(
 ) -> Answer:
     """Answer `question` from the indexed documents with checked citations (see the module docstring)."""
     result: Answer | None = None
-    for item in answer_stream(question, history, index=index, settings=settings, filters=filters,
-                              answerer=answerer, embedder=embedder, tokenizer=tokenizer):
+    for item in answer_stream(
+        question,
+        history,
+        index=index,
+        settings=settings,
+        filters=filters,
+        answerer=answerer,
+        embedder=embedder,
+        tokenizer=tokenizer,
+    ):
         if isinstance(item, Answer):
             result = item
     assert result is not None  # answer_stream always ends with an Answer

@@ -43,7 +43,9 @@ _ABBREVIATIONS = frozenset(
     "approx dept est ed eds vol op ibid seq viz".split()
 )
 _LEADING_DECORATION = re.compile(
-    r"(?:#{1,6}\s+|[-*+•]\s+|>\s*|(?:\*\*|__)[^*_\n]{1,8}?(?:\*\*|__)\s*|\d{1,3}(?:의\d+)?\\\.\s+|" + _KO_ITEM + r"\\?\.\s+)"
+    r"(?:#{1,6}\s+|[-*+•]\s+|>\s*|(?:\*\*|__)[^*_\n]{1,8}?(?:\*\*|__)\s*|\d{1,3}(?:의\d+)?\\\.\s+|"
+    + _KO_ITEM
+    + r"\\?\.\s+)"
 )
 _TRAILING_NOTE = re.compile(r"(?:\s*<(?:개정|신설|전문개정|본조신설|제목개정|삭제|시행일)[^>\n]*>)+\s*$")
 _HEADING_LINE = re.compile(r"^#{1,6}\s")
@@ -150,7 +152,9 @@ def split_units(text: str) -> list[Unit]:
                 continue
             piece = text[s:e]
             n_words = len(piece.split())
-            heading = (is_md_heading and n_words <= 12) or (not _TERMINAL.search(piece) and (
-                n_words <= 4 or (n_words <= 14 and _PROVISION_TITLE.match(piece) is not None)))
+            heading = (is_md_heading and n_words <= 12) or (
+                not _TERMINAL.search(piece)
+                and (n_words <= 4 or (n_words <= 14 and _PROVISION_TITLE.match(piece) is not None))
+            )
             units.append(Unit(s, e, piece, heading))
     return units

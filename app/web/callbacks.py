@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.web.render import answer_html, document_rows, error_html, esc, report_markdown, streaming_html
-from app.services import ServiceError, Services
 from app.answer.types import Answer
+from app.services import ServiceError, Services
+from app.web.render import answer_html, document_rows, error_html, esc, report_markdown, streaming_html
 from index.types import Filters
 
 log = logging.getLogger(__name__)

@@ -81,7 +81,7 @@ def sentence_html(s: AnswerSentence) -> str:
         return f'<span class="pqa-sent">{esc(text)}{markers}</span>'
     return (
         f'<span class="pqa-sent pqa-unsupported" title="No cited passage supports this sentence">'
-        f"{esc(text)}{markers} <span class=\"pqa-flag\">⚠ unsupported</span></span>"
+        f'{esc(text)}{markers} <span class="pqa-flag">⚠ unsupported</span></span>'
     )
 
 
@@ -125,7 +125,7 @@ def report_markdown(report: IngestReport) -> str:
         if outcome.status == "failed":
             message = outcome.message or "failed"
             if outcome.path and message.startswith(outcome.path):  # loader messages start with the full path
-                message = message[len(outcome.path):].lstrip(": ")
+                message = message[len(outcome.path) :].lstrip(": ")
             lines.append(f"- **FAILED** {name}: {esc(message)}")
         else:
             chunks = f", {outcome.chunks} chunks" if outcome.chunks else ""

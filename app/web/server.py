@@ -12,12 +12,12 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
-from app.web.gradio_env import import_gradio, set_offline_env
+from app.answer.types import Answer
 from app.services import ServiceError, Services, TooLarge, check_suffix, repo_corpus_dir
 from app.settings import Settings
+from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
+from app.web.gradio_env import import_gradio, set_offline_env
 from app.web.ui import CSS, build_ui
-from app.answer.types import Answer
 from index.types import DocumentInfo, IngestReport
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,10 @@ def create_api(services: Services) -> FastAPI:
         return services.documents()
 
     @api.post(
-        "/documents", response_model=IngestReport, responses=ERRORS, tags=["library"],
+        "/documents",
+        response_model=IngestReport,
+        responses=ERRORS,
+        tags=["library"],
         dependencies=[Depends(require_token)],
     )
     async def upload(files: Annotated[list[UploadFile], File(description="txt, md, html or pdf files")]):
@@ -110,7 +113,10 @@ def create_api(services: Services) -> FastAPI:
         return await run_in_threadpool(services.upload, [(f.filename or "upload", f.file) for f in files])
 
     @api.delete(
-        "/documents/{doc_id}", response_model=RemoveResponse, responses=ERRORS, tags=["library"],
+        "/documents/{doc_id}",
+        response_model=RemoveResponse,
+        responses=ERRORS,
+        tags=["library"],
         dependencies=[Depends(require_token)],
     )
     def remove(doc_id: str) -> RemoveResponse:
@@ -125,13 +131,24 @@ def create_app(services: Services) -> FastAPI:
     api = create_api(services)
     blocks = build_ui(services)
     return gr.mount_gradio_app(
-        api, blocks, path="/", css=CSS, footer_links=["api"],
-        max_file_size=f"{services.settings.server.max_upload_mb}mb", show_error=True,
+        api,
+        blocks,
+        path="/",
+        css=CSS,
+        footer_links=["api"],
+        max_file_size=f"{services.settings.server.max_upload_mb}mb",
+        show_error=True,
     )
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, index_dir: Path | None = None,
-          *, corpus_dir: Path | None = None) -> None:
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    index_dir: Path | None = None,
+    *,
+    corpus_dir: Path | None = None,
+) -> None:
     """Run the app: open the index (building it from `corpus_dir`, default the repo's corpus/, when it is
     absent — progress in the log and the UI) in the background and serve the API and the UI with uvicorn."""
     import uvicorn

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from app.services import SUPPORTED_SUFFIXES, Services
 from app.web import callbacks as cb
 from app.web.gradio_env import import_gradio
 from app.web.render import DOCUMENT_COLUMNS
-from app.services import SUPPORTED_SUFFIXES, Services
 from ingest.types import DOC_TYPES
 
 if TYPE_CHECKING:
@@ -55,15 +55,24 @@ def build_ui(services: Services) -> gr.Blocks:
             with gr.Row():
                 with gr.Column(scale=3):
                     chat = gr.Chatbot(
-                        label="Answers with citations", show_label=False, elem_id="pqa-chat", height=560,
+                        label="Answers with citations",
+                        show_label=False,
+                        elem_id="pqa-chat",
+                        height=560,
                         latex_delimiters=[],
-                        feedback_options=None, sanitize_html=True, buttons=["copy"],
+                        feedback_options=None,
+                        sanitize_html=True,
+                        buttons=["copy"],
                         placeholder="Ask about the indexed documents; every answer cites the passages it quotes.",
                     )
                     with gr.Row():
                         question = gr.Textbox(
-                            label="Question", placeholder="e.g. Who may the President designate under § 9214?",
-                            elem_id="pqa-question", scale=5, lines=1, max_lines=4,
+                            label="Question",
+                            placeholder="e.g. Who may the President designate under § 9214?",
+                            elem_id="pqa-question",
+                            scale=5,
+                            lines=1,
+                            max_lines=4,
                         )
                         ask = gr.Button("Ask", variant="primary", elem_id="pqa-ask", scale=1)
                     clear = gr.Button("New conversation", size="sm", elem_id="pqa-clear")
@@ -80,26 +89,34 @@ def build_ui(services: Services) -> gr.Blocks:
                     with gr.Accordion("Settings", open=False):
                         k = gr.Slider(1, 50, value=settings.answer.k, step=1, label="Passages retrieved (k)")
                         answerer = gr.Radio(
-                            ["extractive", "llm"], value=settings.answer.answerer if llm_on else "extractive",
-                            label="Answerer", interactive=llm_on,
+                            ["extractive", "llm"],
+                            value=settings.answer.answerer if llm_on else "extractive",
+                            label="Answerer",
+                            interactive=llm_on,
                             info=None if llm_on else "The LLM answerer needs POLICYQA_LLM_BASE_URL.",
                         )
 
         with gr.Tab("Library", id="library", elem_id="tab-library"):
             token = gr.Textbox(
-                label="API token (POLICYQA_API_TOKEN)", type="password", visible=token_needed, elem_id="pqa-token",
+                label="API token (POLICYQA_API_TOKEN)",
+                type="password",
+                visible=token_needed,
+                elem_id="pqa-token",
                 info="Changes to the library need the server's token.",
             )
             with gr.Row():
                 with gr.Column():
                     files = gr.File(
-                        label=f"Upload documents ({', '.join(SUPPORTED_SUFFIXES)})", file_count="multiple",
-                        file_types=list(SUPPORTED_SUFFIXES), elem_id="pqa-upload",
+                        label=f"Upload documents ({', '.join(SUPPORTED_SUFFIXES)})",
+                        file_count="multiple",
+                        file_types=list(SUPPORTED_SUFFIXES),
+                        elem_id="pqa-upload",
                     )
                     upload = gr.Button("Index uploaded files", variant="primary", elem_id="pqa-upload-btn")
                 with gr.Column():
-                    folder = gr.Textbox(label="Re-index a folder on the server", placeholder="/path/to/folder",
-                                        elem_id="pqa-folder")
+                    folder = gr.Textbox(
+                        label="Re-index a folder on the server", placeholder="/path/to/folder", elem_id="pqa-folder"
+                    )
                     prune = gr.Checkbox(label="Also remove documents whose files are gone (prune)", value=False)
                     reindex = gr.Button("Re-index folder", elem_id="pqa-reindex-btn")
                     with gr.Row():
@@ -107,8 +124,13 @@ def build_ui(services: Services) -> gr.Blocks:
                         remove = gr.Button("Remove", variant="stop", elem_id="pqa-remove-btn", scale=1)
             report = gr.Markdown(elem_id="pqa-report")
             table = gr.Dataframe(
-                headers=list(DOCUMENT_COLUMNS), value=[], interactive=False, wrap=True, elem_id="pqa-docs",
-                label="Indexed documents", column_widths=["18%", "40%", "8%", "10%", "8%", "6%", "10%"],
+                headers=list(DOCUMENT_COLUMNS),
+                value=[],
+                interactive=False,
+                wrap=True,
+                elem_id="pqa-docs",
+                label="Indexed documents",
+                column_widths=["18%", "40%", "8%", "10%", "8%", "6%", "10%"],
                 show_search="search",
             )
 

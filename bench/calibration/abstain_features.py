@@ -38,11 +38,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from app.answer.abstain import evidence_signal, retrievers_agree
-from app.answer.rules.anchors import missing_anchors, question_anchors
-from app.answer.pipeline import make_tools, retrieve
 from app.answer.extractive import ExtractiveAnswerer, choose_units, fills, question_slot
+from app.answer.pipeline import make_tools, retrieve
+from app.answer.rules.anchors import missing_anchors, question_anchors
 from app.answer.rules.qtype import question_type, states_number
 from app.settings import Settings
+from bench.paths import CALIBRATION_DIR
 
 
 def _context(hit) -> str:
@@ -65,8 +66,10 @@ def vocabulary_coverage(tokens: Iterable[str], document_frequencies: Mapping[str
     distinct = set(tokens)
     if not distinct:
         return 1.0
-    idf = {t: math.log(1 + (passages - document_frequencies.get(t, 0) + 0.5) / (document_frequencies.get(t, 0) + 0.5))
-           for t in distinct}
+    idf = {
+        t: math.log(1 + (passages - document_frequencies.get(t, 0) + 0.5) / (document_frequencies.get(t, 0) + 0.5))
+        for t in distinct
+    }
     total = sum(idf.values())
     return sum(w for t, w in idf.items() if document_frequencies.get(t, 0) > 0) / total if total > 0 else 1.0
 
@@ -88,8 +91,14 @@ def coverages(index, tools, question: str, hits, selected) -> tuple[float, float
     return vocabulary_coverage(tokens, df, n), sum(idf[t] for t in tokens if t in have) / sum(idf.values())
 
 
-def features(index, settings: Settings, question: str, passage_weight: float, shape_weight: float = 1.0,
-             vocab_weight: float = 0.0) -> dict:
+def features(
+    index,
+    settings: Settings,
+    question: str,
+    passage_weight: float,
+    shape_weight: float = 1.0,
+    vocab_weight: float = 0.0,
+) -> dict:
     a = settings.answer
     hits = retrieve(index, question, a.k, None)
     tools = make_tools(index, settings)
@@ -98,30 +107,53 @@ def features(index, settings: Settings, question: str, passage_weight: float, sh
     selected = choose_units(question, scored, hits, max_sentences=a.max_sentences, closeness=a.closeness)
     cands = [s for s in scored if not s.unit.heading]
     if not cands:
-        return {"qtype": qtype, "best": 0.0, "signal": 0.0, "core": 0.0, "shape_bonus": 0.0, "cosine": 0.0, "vocab": 1.0,
-                "quoted_vocab": 0.0, "agree": False, "missing": [], "missing_names": [], "measure_missing": False,
-                "text": ""}
+        return {
+            "qtype": qtype,
+            "best": 0.0,
+            "signal": 0.0,
+            "core": 0.0,
+            "shape_bonus": 0.0,
+            "cosine": 0.0,
+            "vocab": 1.0,
+            "quoted_vocab": 0.0,
+            "agree": False,
+            "missing": [],
+            "missing_names": [],
+            "measure_missing": False,
+            "text": "",
+        }
     best = cands[0]
     hit = hits[best.hit_index]
     quoted = {hits[s.hit_index].passage.doc_id for s in selected}
     anchors = question_anchors(question)
     contexts = [_context(h) for h in hits if h.passage.doc_id in quoted]
     draft = ExtractiveAnswerer(tools.scorer, max_sentences=a.max_sentences, closeness=a.closeness).draft(
-        question, hits, scored)
+        question, hits, scored
+    )
     text = " ".join(hits[d.sources[0]].passage.label + ": " + d.text for d in draft.sentences)
     unit = question_slot(question, tools.abstain.slot_kinds)
     vocab, quoted_vocab = coverages(index, tools, question, hits, selected)
     core = evidence_signal(best, hits, 0.0, shape_weight)
-    return {"qtype": qtype, "best": best.score,
-            "signal": evidence_signal(best, hits, passage_weight, shape_weight) + vocab_weight * vocab,
-            "core": core, "shape_bonus": best.shape_bonus, "cosine": evidence_signal(best, hits, 1.0, shape_weight) - core,
-            "vocab": vocab, "quoted_vocab": quoted_vocab,
-            "measure_missing": (not any(fills(unit, s, hits) for s in selected)) if unit is not None else (
-                qtype == "quantity" and not any(states_number(s.unit.text) for s in selected)),
-            "dense": hit.dense_score, "agree": retrievers_agree(hit, a.abstain_agree_rank),
-            "dense_rank": hit.dense_rank, "lexical_rank": hit.lexical_rank,
-            "missing": missing_anchors([x for x in anchors if x.isdigit()], contexts),
-            "missing_names": missing_anchors([x for x in anchors if not x.isdigit()], contexts), "text": text}
+    return {
+        "qtype": qtype,
+        "best": best.score,
+        "signal": evidence_signal(best, hits, passage_weight, shape_weight) + vocab_weight * vocab,
+        "core": core,
+        "shape_bonus": best.shape_bonus,
+        "cosine": evidence_signal(best, hits, 1.0, shape_weight) - core,
+        "vocab": vocab,
+        "quoted_vocab": quoted_vocab,
+        "measure_missing": (not any(fills(unit, s, hits) for s in selected))
+        if unit is not None
+        else (qtype == "quantity" and not any(states_number(s.unit.text) for s in selected)),
+        "dense": hit.dense_score,
+        "agree": retrievers_agree(hit, a.abstain_agree_rank),
+        "dense_rank": hit.dense_rank,
+        "lexical_rank": hit.lexical_rank,
+        "missing": missing_anchors([x for x in anchors if x.isdigit()], contexts),
+        "missing_names": missing_anchors([x for x in anchors if not x.isdigit()], contexts),
+        "text": text,
+    }
 
 
 def auc(rows: list[dict], key: str) -> float:
@@ -136,8 +168,10 @@ def decisions(rows: list[dict], below: float, names: bool = False) -> list[bool]
     """Abstain when signal < below, a (number) anchor is missing or no quote states the measure the question
     names (or, for another how-many/how-much question, any number) — the product's rule
     (`app.abstain.abstain_reason`)."""
-    return [r["signal"] < below or bool(r["missing"]) or r["measure_missing"] or (names and bool(r["missing_names"]))
-            for r in rows]
+    return [
+        r["signal"] < below or bool(r["missing"]) or r["measure_missing"] or (names and bool(r["missing_names"]))
+        for r in rows
+    ]
 
 
 # Share of unanswerable questions the product is judged on: the issue asks for >= 8 of >= 40 questions (1 in 6 here:
@@ -145,8 +179,9 @@ def decisions(rows: list[dict], below: float, names: bool = False) -> list[bool]
 PRIOR_UNANSWERABLE = 1 / 6
 
 
-def abstention_f1(rows: list[dict], below: float, names: bool = False,
-                  prior: float = PRIOR_UNANSWERABLE) -> tuple[float, float, float]:
+def abstention_f1(
+    rows: list[dict], below: float, names: bool = False, prior: float = PRIOR_UNANSWERABLE
+) -> tuple[float, float, float]:
     """(F1, precision, recall) of abstaining, with answerable and unanswerable rows weighted to `prior`: the
     targets are abstention precision and recall, and a false abstention costs precision in proportion to how
     common answerable questions are."""
@@ -179,16 +214,38 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--questions", default=str(CALIBRATION_DIR / "abstain_questions.jsonl"))
     ap.add_argument("--embedder", default="e5-small")
-    ap.add_argument("--passage", type=float, default=None,
-                    help="weight of the passage cosine in the signal (default: the embedder's setting)")
-    ap.add_argument("--passage-grid", type=float, nargs="*", default=(),
-                    help="also fit each of these passage weights (best F1, then AUC, picks the weight)")
-    ap.add_argument("--vocab", type=float, default=0.0,
-                    help="weight of the corpus vocabulary coverage in the signal (measured only; the product: 0)")
-    ap.add_argument("--vocab-grid", type=float, nargs="*", default=(),
-                    help="also fit each of these vocabulary weights (at the passage weight)")
-    ap.add_argument("--shape", type=float, default=None,
-                    help="share of the answer-shape bonus in the signal (default: the embedder's setting)")
+    ap.add_argument(
+        "--passage",
+        type=float,
+        default=None,
+        help="weight of the passage cosine in the signal (default: the embedder's setting)",
+    )
+    ap.add_argument(
+        "--passage-grid",
+        type=float,
+        nargs="*",
+        default=(),
+        help="also fit each of these passage weights (best F1, then AUC, picks the weight)",
+    )
+    ap.add_argument(
+        "--vocab",
+        type=float,
+        default=0.0,
+        help="weight of the corpus vocabulary coverage in the signal (measured only; the product: 0)",
+    )
+    ap.add_argument(
+        "--vocab-grid",
+        type=float,
+        nargs="*",
+        default=(),
+        help="also fit each of these vocabulary weights (at the passage weight)",
+    )
+    ap.add_argument(
+        "--shape",
+        type=float,
+        default=None,
+        help="share of the answer-shape bonus in the signal (default: the embedder's setting)",
+    )
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     from bench.corpus import bench_index
@@ -204,33 +261,46 @@ def main() -> None:
             continue
         q = json.loads(line)
         f = features(index, settings, q["question"], args.passage, shape, args.vocab)
-        f.update(id=q["id"], answerable=bool(q["answerable"]),
-                 correct=any(g.lower() in f["text"].lower() for g in q.get("answers") or []))
+        f.update(
+            id=q["id"],
+            answerable=bool(q["answerable"]),
+            correct=any(g.lower() in f["text"].lower() for g in q.get("answers") or []),
+        )
         rows.append(f)
-        print(f"{f['id']:10} {'A' if f['answerable'] else '-'} {'ok' if f['correct'] else '  '} {f['qtype']:10} "
-              f"best {f['best']:.3f} signal {f['signal']:.3f} ranks d{f.get('dense_rank')} l{f.get('lexical_rank')} "
-              f"missing {f['missing']} names {f['missing_names']} measure-missing {f['measure_missing']} "
-              f"| {f['text'][:80]!r}")
+        print(
+            f"{f['id']:10} {'A' if f['answerable'] else '-'} {'ok' if f['correct'] else '  '} {f['qtype']:10} "
+            f"best {f['best']:.3f} signal {f['signal']:.3f} ranks d{f.get('dense_rank')} l{f.get('lexical_rank')} "
+            f"missing {f['missing']} names {f['missing_names']} measure-missing {f['measure_missing']} "
+            f"| {f['text'][:80]!r}"
+        )
     if args.out:
         Path(args.out).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
-    print(f"ROC AUC: best sentence {auc(rows, 'best'):.3f}, evidence signal (passage weight {args.passage}, shape "
-          f"{shape}, vocabulary {args.vocab}) {auc(rows, 'signal'):.3f}; its parts: shape bonus {auc(rows, 'shape_bonus'):.3f}, passage cosine "
-          f"{auc(rows, 'cosine'):.3f}; vocabulary coverage: index {auc(rows, 'vocab'):.3f}, quoted documents "
-          f"{auc(rows, 'quoted_vocab'):.3f}")
+    print(
+        f"ROC AUC: best sentence {auc(rows, 'best'):.3f}, evidence signal (passage weight {args.passage}, shape "
+        f"{shape}, vocabulary {args.vocab}) {auc(rows, 'signal'):.3f}; its parts: shape bonus {auc(rows, 'shape_bonus'):.3f}, passage cosine "
+        f"{auc(rows, 'cosine'):.3f}; vocabulary coverage: index {auc(rows, 'vocab'):.3f}, quoted documents "
+        f"{auc(rows, 'quoted_vocab'):.3f}"
+    )
     for weight in args.passage_grid:
         grid_rows = [{**r, "signal": r["core"] + weight * r["cosine"] + args.vocab * r["vocab"]} for r in rows]
         top, lo, hi = fit(grid_rows)
-        print(f"passage weight {weight}: AUC {auc(grid_rows, 'signal'):.3f}, abstention F1 {top:.3f} for thresholds "
-              f"[{lo:.3f}, {hi:.3f}]")
+        print(
+            f"passage weight {weight}: AUC {auc(grid_rows, 'signal'):.3f}, abstention F1 {top:.3f} for thresholds "
+            f"[{lo:.3f}, {hi:.3f}]"
+        )
     for weight in args.vocab_grid:
         grid_rows = [{**r, "signal": r["core"] + args.passage * r["cosine"] + weight * r["vocab"]} for r in rows]
         top, lo, hi = fit(grid_rows)
-        print(f"vocabulary weight {weight}: AUC {auc(grid_rows, 'signal'):.3f}, abstention F1 {top:.3f} for "
-              f"thresholds [{lo:.3f}, {hi:.3f}]")
+        print(
+            f"vocabulary weight {weight}: AUC {auc(grid_rows, 'signal'):.3f}, abstention F1 {top:.3f} for "
+            f"thresholds [{lo:.3f}, {hi:.3f}]"
+        )
     for names in (False, True):
         top, lo, hi = fit(rows, names)
-        print(f"anchors {'numbers+names' if names else 'numbers'}: abstention F1 {top:.3f} for thresholds "
-              f"[{lo:.3f}, {hi:.3f}] -> midpoint {(lo + hi) / 2:.3f}")
+        print(
+            f"anchors {'numbers+names' if names else 'numbers'}: abstention F1 {top:.3f} for thresholds "
+            f"[{lo:.3f}, {hi:.3f}] -> midpoint {(lo + hi) / 2:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,8 @@ import numpy as np
 from app.answer.abstain import best_score
 from app.answer.pipeline import answer, make_tools, retrieve
 from app.settings import Settings
-from bench.paths import CALIBRATION_DIR
 from bench.calibration.common import load_embedder, open_or_build_index, require_data
+from bench.paths import CALIBRATION_DIR
 
 
 def balanced(thr: float, pos: np.ndarray, neg: np.ndarray) -> tuple[float, float, float]:
@@ -66,24 +66,34 @@ def main() -> None:
     scores_a = np.array(scores)
     ans = np.array(answerable)
     pos, neg = scores_a[ans], scores_a[~ans]
-    print(f"\n{len(rows)} questions ({ans.sum()} answerable, {(~ans).sum()} not); embedder: "
-          f"{'none (lexical)' if args.lexical else embedder.name}")
-    print(f"best-sentence score answerable:   p10 {np.percentile(pos, 10):.3f} p50 {np.median(pos):.3f} "
-          f"min {pos.min():.3f}")
-    print(f"best-sentence score unanswerable: p50 {np.median(neg):.3f} p90 {np.percentile(neg, 90):.3f} "
-          f"max {neg.max():.3f}")
+    print(
+        f"\n{len(rows)} questions ({ans.sum()} answerable, {(~ans).sum()} not); embedder: "
+        f"{'none (lexical)' if args.lexical else embedder.name}"
+    )
+    print(
+        f"best-sentence score answerable:   p10 {np.percentile(pos, 10):.3f} p50 {np.median(pos):.3f} "
+        f"min {pos.min():.3f}"
+    )
+    print(
+        f"best-sentence score unanswerable: p50 {np.median(neg):.3f} p90 {np.percentile(neg, 90):.3f} "
+        f"max {neg.max():.3f}"
+    )
     grid = np.round(np.arange(0.2, 1.2, 0.01), 2)
     best_t = max(grid, key=lambda t: (balanced(t, pos, neg)[0], -abs(t - 0.5)))
     b, a_rate, ab_rate = balanced(best_t, pos, neg)
-    print(f"best threshold {best_t:.2f}: balanced {b:.1%} (answered {a_rate:.1%} of answerable, abstained on "
-          f"{ab_rate:.1%} of unanswerable)")
+    print(
+        f"best threshold {best_t:.2f}: balanced {b:.1%} (answered {a_rate:.1%} of answerable, abstained on "
+        f"{ab_rate:.1%} of unanswerable)"
+    )
     configured = settings.answer.abstain_below_lexical if args.lexical else settings.answer.abstain_below
     b, a_rate, ab_rate = balanced(configured, pos, neg)
     ab = np.array(abstained)
     cor = np.array(correct)
-    print(f"configured threshold {configured:.2f}: answered {np.mean(~ab[ans]):.1%} of answerable, abstained on "
-          f"{np.mean(ab[~ans]):.1%} of unanswerable; abstention precision "
-          f"{(ab & ~ans).sum() / max(ab.sum(), 1):.1%}; gold string contained in {cor[ans].mean():.1%} of answerable")
+    print(
+        f"configured threshold {configured:.2f}: answered {np.mean(~ab[ans]):.1%} of answerable, abstained on "
+        f"{np.mean(ab[~ans]):.1%} of unanswerable; abstention precision "
+        f"{(ab & ~ans).sum() / max(ab.sum(), 1):.1%}; gold string contained in {cor[ans].mean():.1%} of answerable"
+    )
     lat = np.array(seconds)
     print(f"latency per answer: p50 {np.median(lat) * 1000:.0f} ms, p95 {np.percentile(lat, 95) * 1000:.0f} ms")
 

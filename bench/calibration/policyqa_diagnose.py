@@ -22,15 +22,15 @@ from collections import Counter
 from pathlib import Path
 
 from app.answer.abstain import abstain_reason, evidence_signal, retrievers_agree
-from app.answer.pipeline import answer, make_tools, retrieve
-from bench.policyqa_answers import PolicyAnswer, Quote, format_table, summarize
 from app.answer.extractive import choose_units
+from app.answer.pipeline import answer, make_tools, retrieve
 from app.answer.rules.qtype import question_type
 from app.settings import Settings
-from bench.policyqa_retrieval import is_relevant, load_policyqa, open_policy_index, sample_questions
-from index.types import Filters
 from bench.calibration.abstain_features import coverages
 from bench.paths import data_dir
+from bench.policyqa_answers import PolicyAnswer, Quote, format_table, summarize
+from bench.policyqa_retrieval import is_relevant, load_policyqa, open_policy_index, sample_questions
+from index.types import Filters
 
 
 def diagnose(index, settings: Settings, q) -> tuple[dict, PolicyAnswer]:
@@ -55,20 +55,41 @@ def diagnose(index, settings: Settings, q) -> tuple[dict, PolicyAnswer]:
         quotes.append(Quote(p.start, p.end, p.start + c.span_start, p.start + c.span_end))
     pa = PolicyAnswer(ans.text, tuple(quotes), ans.abstained, ms, evidence_retrieved=any(rel))
     row = {
-        "id": q.id, "question": q.question, "qtype": qtype, "gold": q.answers[0][:200],
+        "id": q.id,
+        "question": q.question,
+        "qtype": qtype,
+        "gold": q.answers[0][:200],
         "rel_ranks": [i for i, r in enumerate(rel) if r],
         "top_rel": bool(rel and rel[0]),
-        "abstained": ans.abstained, "reason": reason,
+        "abstained": ans.abstained,
+        "reason": reason,
         "signal": round(evidence_signal(best, hits, tools.abstain.passage_weight, tools.abstain.shape_weight), 4)
-        if best else None,
+        if best
+        else None,
         "vocab": coverages(index, tools, q.question, hits, selected) if best else None,
         "agree": retrievers_agree(hits[best.hit_index], tools.abstain.agree_rank) if best else False,
         "best_hit": best.hit_index if best else None,
-        "best": {"score": best.score, "lex": best.lexical, "sem": best.semantic, "shape": best.shape,
-                 "prior": best.prior, "text": best.unit.text[:200]} if best else None,
-        "best_rel": {"hit": best_rel.hit_index, "score": best_rel.score, "lex": best_rel.lexical,
-                     "sem": best_rel.semantic, "shape": best_rel.shape, "prior": best_rel.prior,
-                     "text": best_rel.unit.text[:200]} if best_rel else None,
+        "best": {
+            "score": best.score,
+            "lex": best.lexical,
+            "sem": best.semantic,
+            "shape": best.shape,
+            "prior": best.prior,
+            "text": best.unit.text[:200],
+        }
+        if best
+        else None,
+        "best_rel": {
+            "hit": best_rel.hit_index,
+            "score": best_rel.score,
+            "lex": best_rel.lexical,
+            "sem": best_rel.semantic,
+            "shape": best_rel.shape,
+            "prior": best_rel.prior,
+            "text": best_rel.unit.text[:200],
+        }
+        if best_rel
+        else None,
         "dense": [None if h.dense_rank is None else h.dense_rank for h in hits],
         "lexical": [None if h.lexical_rank is None else h.lexical_rank for h in hits],
         "cited_rel": [is_relevant(x.passage_start, x.passage_end, q.spans) for x in quotes],
@@ -100,13 +121,20 @@ def main() -> None:
     retrieved = [r for r in rows if r["rel_ranks"]]
     top = [r for r in rows if r["top_rel"]]
     print(f"\n{n} questions; evidence retrieved {len(retrieved)}, top passage covers it {len(top)}")
-    print(f"top covers: answered citing it {sum(not r['abstained'] and r['cited_rel'] and r['cited_rel'][0] for r in top)}"
-          f", answered citing another {sum(not r['abstained'] and not any(r['cited_rel']) for r in top)}"
-          f", abstained {sum(r['abstained'] for r in top)}")
+    print(
+        f"top covers: answered citing it {sum(not r['abstained'] and r['cited_rel'] and r['cited_rel'][0] for r in top)}"
+        f", answered citing another {sum(not r['abstained'] and not any(r['cited_rel']) for r in top)}"
+        f", abstained {sum(r['abstained'] for r in top)}"
+    )
     print("best unit's hit when top covers:", Counter(r["best_hit"] for r in top))
-    print("abstention reasons (evidence retrieved):",
-          Counter((r["reason"] or "-").split(" ")[0] + (" " + r["reason"].split(" ")[1] if r["reason"] else "")
-                  for r in retrieved if r["abstained"]))
+    print(
+        "abstention reasons (evidence retrieved):",
+        Counter(
+            (r["reason"] or "-").split(" ")[0] + (" " + r["reason"].split(" ")[1] if r["reason"] else "")
+            for r in retrieved
+            if r["abstained"]
+        ),
+    )
     print("qtypes (all):", Counter(r["qtype"] for r in rows))
 
 

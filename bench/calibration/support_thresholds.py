@@ -53,7 +53,7 @@ def change_number(sentence: str) -> str | None:
     if not m:
         return None
     n = int(m.group())
-    return sentence[: m.start()] + str(n + 7 if n < 1000 else n + 1) + sentence[m.end():]
+    return sentence[: m.start()] + str(n + 7 if n < 1000 else n + 1) + sentence[m.end() :]
 
 
 def pick(values_pos: np.ndarray, values_neg: np.ndarray, max_fpr: float = 0.05) -> tuple[float, float, float]:
@@ -87,7 +87,7 @@ def main() -> None:
     chunk_tokens = [set(tok.tokens(t)) for _, t in chunks]
 
     candidates = []
-    for ci, (doc, text) in enumerate(chunks):
+    for ci, (_doc, text) in enumerate(chunks):
         for u in split_units(text):
             if not u.heading and len(u.text.split()) >= 8:
                 candidates.append((ci, u.text))
@@ -113,8 +113,13 @@ def main() -> None:
         core = squash(" ".join(words_s[len(words_s) // 5 : len(words_s) - len(words_s) // 5]))
         hard_j = max((j for j in others if core not in norm[j]), key=lambda j: lexical_support(s_tok, chunk_tokens[j]))
         restated = f"{rng.choice(leads)} {partial}"
-        pairs += [("verbatim", sent, own), ("partial", partial, own), ("restated", restated, own),
-                  ("random", sent, rand), ("hard", sent, chunks[hard_j][1])]
+        pairs += [
+            ("verbatim", sent, own),
+            ("partial", partial, own),
+            ("restated", restated, own),
+            ("random", sent, rand),
+            ("hard", sent, chunks[hard_j][1]),
+        ]
         changed = change_number(sent)
         if changed:
             number_fail.append(not numbers_consistent(changed, own))
@@ -138,8 +143,10 @@ def main() -> None:
         t, _, fpr = pick(f(arrays["restated"]), f(arrays["hard"]))
         passes = ", ".join(f"{k} pass {np.mean(f(arrays[k]) >= t):.1%}" for k in ("verbatim", "partial", "restated"))
         rnd = float(np.mean(f(arrays["random"]) >= t))
-        print(f"{name:9} threshold {t:.2f}: {passes}; "
-              f"hard-negative false support {fpr:.1%}, random-negative false support {rnd:.1%}")
+        print(
+            f"{name:9} threshold {t:.2f}: {passes}; "
+            f"hard-negative false support {fpr:.1%}, random-negative false support {rnd:.1%}"
+        )
     print("\npass rate by threshold (positives want high, negatives low):")
     print(f"{'signal':9} {'t':>5} " + " ".join(f"{k:>9}" for k in arrays))
     for name, f in (("lexical", lambda a: a[:, 0]), ("combined", lambda a: a.mean(axis=1))):

@@ -130,14 +130,14 @@ def normalisation_exceptions(table: dict[int, tuple[int, ...]]) -> tuple[dict[in
     but the table leaves alone (newer Unicode characters and U+FF5E).
     """
     extras = {
-        cp: "".join(map(chr, out)) for cp, out in table.items() if unicodedata.normalize("NFKC", chr(cp)) != "".join(map(chr, out))
+        cp: "".join(map(chr, out))
+        for cp, out in table.items()
+        if unicodedata.normalize("NFKC", chr(cp)) != "".join(map(chr, out))
     }
     kept = [
         cp
         for cp in range(0x10000)
-        if cp not in table
-        and not 0xD800 <= cp < 0xE000
-        and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+        if cp not in table and not 0xD800 <= cp < 0xE000 and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
     ]
     return extras, kept
 
@@ -148,7 +148,9 @@ def build_tokenizer(model: E5File):
     from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     vocab = model.vocab
-    unigram = models.Unigram([(p, float(s)) for p, s in zip(vocab.pieces, vocab.scores)], unk_id=vocab.unk, byte_fallback=False)
+    unigram = models.Unigram(
+        [(p, float(s)) for p, s in zip(vocab.pieces, vocab.scores)], unk_id=vocab.unk, byte_fallback=False
+    )
     tok = Tokenizer(unigram)
 
     extras, kept = normalisation_exceptions(model.normalisation)
@@ -270,7 +272,9 @@ def build_bert(model: E5File, data: bytes | memoryview, on_progress: ProgressFn 
     missing = sorted(set(mapping) - set(model.tensors))
     unknown = sorted(set(model.tensors) - set(mapping))
     if missing or unknown or set(mapping.values()) != set(expected):
-        raise ModelBuildError(f"tensor directory does not match a {h.layers}-layer BERT: missing {missing}, unknown {unknown}")
+        raise ModelBuildError(
+            f"tensor directory does not match a {h.layers}-layer BERT: missing {missing}, unknown {unknown}"
+        )
     state = {}
     for i, (src, dst) in enumerate(mapping.items()):
         shape = tuple(expected[dst].shape)

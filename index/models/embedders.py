@@ -171,9 +171,7 @@ def resolve_spec(spec: str, home: Path, *, on_progress=None) -> tuple[str, Path]
     path = Path(spec).expanduser()
     if spec and path.is_dir():
         if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
-            raise EmbedderError(
-                f"{path}: not a sentence-transformers model directory (no modules.json or config.json)"
-            )
+            raise EmbedderError(f"{path}: not a sentence-transformers model directory (no modules.json or config.json)")
         resolved = path.resolve()
         return str(resolved), resolved
     raise EmbedderError(

@@ -41,8 +41,9 @@ _WINDOW = "window"
 _PARAMS = "policyqa_lexical.json"
 
 
-def _bm25(rows: np.ndarray, ids: np.ndarray, lengths: np.ndarray, vocab: list[str], *, k1: float,
-          b: float) -> bm25s.BM25:
+def _bm25(
+    rows: np.ndarray, ids: np.ndarray, lengths: np.ndarray, vocab: list[str], *, k1: float, b: float
+) -> bm25s.BM25:
     """A bm25s object whose score matrix is computed from (row, token id) pairs; `lengths[r]` = tokens of row r."""
     n = len(lengths)
     vocab_size = max(len(vocab), 1)
@@ -89,22 +90,38 @@ def neighbour_windows(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class LexicalIndex:
     """BM25 (Lucene variant) over token lists, one per row, with an optional neighbour-window boost."""
 
-    def __init__(self, bm25: bm25s.BM25 | None, rows: int, window: bm25s.BM25 | None = None,
-                 neighbour_weight: float = 0.0) -> None:
+    def __init__(
+        self, bm25: bm25s.BM25 | None, rows: int, window: bm25s.BM25 | None = None, neighbour_weight: float = 0.0
+    ) -> None:
         self._bm25 = bm25
         self._window = window
         self.neighbour_weight = neighbour_weight if window is not None else 0.0
         self.rows = rows
 
     @classmethod
-    def build(cls, corpus_tokens: list[list[str]], *, k1: float = K1, b: float = B,
-              groups: np.ndarray | None = None, neighbour_weight: float = NEIGHBOUR_WEIGHT) -> LexicalIndex:
-        return cls.from_rows(TokenRows.from_lists(corpus_tokens), k1=k1, b=b, groups=groups,
-                             neighbour_weight=neighbour_weight)
+    def build(
+        cls,
+        corpus_tokens: list[list[str]],
+        *,
+        k1: float = K1,
+        b: float = B,
+        groups: np.ndarray | None = None,
+        neighbour_weight: float = NEIGHBOUR_WEIGHT,
+    ) -> LexicalIndex:
+        return cls.from_rows(
+            TokenRows.from_lists(corpus_tokens), k1=k1, b=b, groups=groups, neighbour_weight=neighbour_weight
+        )
 
     @classmethod
-    def from_rows(cls, rows: TokenRows, *, k1: float = K1, b: float = B, groups: np.ndarray | None = None,
-                  neighbour_weight: float = NEIGHBOUR_WEIGHT) -> LexicalIndex:
+    def from_rows(
+        cls,
+        rows: TokenRows,
+        *,
+        k1: float = K1,
+        b: float = B,
+        groups: np.ndarray | None = None,
+        neighbour_weight: float = NEIGHBOUR_WEIGHT,
+    ) -> LexicalIndex:
         """BM25 over `rows`. With `groups` (one document id or number per row, a document's rows contiguous and
         in reading order) and `neighbour_weight` > 0, also the neighbour-window BM25 (see the module doc)."""
         n = len(rows)
@@ -129,8 +146,7 @@ class LexicalIndex:
             self._bm25.save(str(directory), allow_pickle=False)
         if self._window is not None:
             self._window.save(str(directory / _WINDOW), allow_pickle=False)
-            (directory / _PARAMS).write_text(json.dumps({"neighbour_weight": self.neighbour_weight}),
-                                             encoding="utf-8")
+            (directory / _PARAMS).write_text(json.dumps({"neighbour_weight": self.neighbour_weight}), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path, rows: int) -> LexicalIndex:
@@ -144,8 +160,10 @@ class LexicalIndex:
         if (directory / _WINDOW).is_dir():
             window = bm25s.BM25.load(str(directory / _WINDOW), mmap=False, allow_pickle=False, load_corpus=False)
             if int(window.scores["num_docs"]) != rows:
-                raise ValueError(f"{directory / _WINDOW}: BM25 window state has {int(window.scores['num_docs'])} "
-                                 f"rows, the chunk table {rows}")
+                raise ValueError(
+                    f"{directory / _WINDOW}: BM25 window state has {int(window.scores['num_docs'])} "
+                    f"rows, the chunk table {rows}"
+                )
             weight = float(json.loads((directory / _PARAMS).read_text(encoding="utf-8"))["neighbour_weight"])
         return cls(bm25, rows, window, weight)
 

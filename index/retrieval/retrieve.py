@@ -13,11 +13,11 @@ import numpy as np
 
 from index.retrieval.dense import EXACT_SCAN_ROWS, exact_scan
 from index.retrieval.fusion import convex, language_fair_ranks, rrf
-from index.storage.generation import State
 from index.retrieval.rerank import Reranker
-from index.settings import IndexSettings
-from index.storage.table import LANGUAGES, row_embed_text, row_passage
 from index.retrieval.tokenize import LexicalTokenizer, has_hangul
+from index.settings import IndexSettings
+from index.storage.generation import State
+from index.storage.table import LANGUAGES, row_embed_text, row_passage
 from index.types import Hit
 
 logger = logging.getLogger(__name__)
@@ -140,10 +140,19 @@ def fuse(
             abstain_credit=credit,
         )
     weights = (settings.dense_weight, settings.lexical_weight) if settings.fusion == "weighted_rrf" else None
-    dense_ranking = (language_fair_dense_ranks(state, query, dense, settings.cross_lingual_margin)
-                     if settings.dense_rank_by_language else [int(r) for r in dense.rows])
-    return rrf(dense_ranking, [int(r) for r in lexical.rows], k=settings.rrf_k, weights=weights,
-               abstain=abstain, abstain_credit=credit)
+    dense_ranking = (
+        language_fair_dense_ranks(state, query, dense, settings.cross_lingual_margin)
+        if settings.dense_rank_by_language
+        else [int(r) for r in dense.rows]
+    )
+    return rrf(
+        dense_ranking,
+        [int(r) for r in lexical.rows],
+        k=settings.rrf_k,
+        weights=weights,
+        abstain=abstain,
+        abstain_credit=credit,
+    )
 
 
 def search_state(
@@ -185,21 +194,23 @@ def search_state(
             raise ValueError(f"reranker returned {len(scores)} scores for {len(head)} passages")
         rerank = {r: float(s) for (r, _), s in zip(head, scores)}
         order = sorted(range(len(head)), key=lambda i: -rerank[head[i][0]])
-        fused = [head[i] for i in order] + fused[len(head):]
+        fused = [head[i] for i in order] + fused[len(head) :]
 
     d_ranks, l_ranks = dense.ranks(), lexical.ranks()
     hits = []
     for rank, (row, score) in enumerate(fused[:k], start=1):
         d = d_ranks.get(row)
         lx = l_ranks.get(row)
-        hits.append(Hit(
-            passage=row_passage(state.table.rows[row]),
-            rank=rank,
-            score=score,
-            dense_score=d[1] if d else None,
-            dense_rank=d[0] if d else None,
-            lexical_score=lx[1] if lx else None,
-            lexical_rank=lx[0] if lx else None,
-            rerank_score=rerank.get(row),
-        ))
+        hits.append(
+            Hit(
+                passage=row_passage(state.table.rows[row]),
+                rank=rank,
+                score=score,
+                dense_score=d[1] if d else None,
+                dense_rank=d[0] if d else None,
+                lexical_score=lx[1] if lx else None,
+                lexical_rank=lx[0] if lx else None,
+                rerank_score=rerank.get(row),
+            )
+        )
     return hits

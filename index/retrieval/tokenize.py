@@ -31,18 +31,20 @@ _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
 
 # Kiwi (Sejong-style) tags kept as content morphemes.
-KOREAN_CONTENT_TAGS = frozenset({
-    "NNG",  # common noun
-    "NNP",  # proper noun
-    "NNB",  # bound noun (조 in 제17조, 호, 항)
-    "NR",  # numeral
-    "VV",  # verb stem
-    "VA",  # adjective stem
-    "XR",  # root
-    "SN",  # number
-    "SL",  # foreign (Latin) word
-    "SH",  # hanja
-})
+KOREAN_CONTENT_TAGS = frozenset(
+    {
+        "NNG",  # common noun
+        "NNP",  # proper noun
+        "NNB",  # bound noun (조 in 제17조, 호, 항)
+        "NR",  # numeral
+        "VV",  # verb stem
+        "VA",  # adjective stem
+        "XR",  # root
+        "SN",  # number
+        "SL",  # foreign (Latin) word
+        "SH",  # hanja
+    }
+)
 
 
 def has_hangul(text: str) -> bool:
@@ -55,7 +57,7 @@ def compound_pieces(noun: str) -> list[str]:
     let BM25 match the parts (the odd cross-boundary pieces are rare, hence low-weight, tokens)."""
     if len(noun) < 4 or not _ALL_HANGUL.fullmatch(noun):
         return []
-    return [noun[i:i + 2] for i in range(len(noun) - 1)]
+    return [noun[i : i + 2] for i in range(len(noun) - 1)]
 
 
 class LexicalTokenizer:

@@ -33,7 +33,7 @@ class TokenRows:
         return len(self.offsets) - 1
 
     def row_ids(self, i: int) -> np.ndarray:
-        return self.ids[self.offsets[i]:self.offsets[i + 1]]
+        return self.ids[self.offsets[i] : self.offsets[i + 1]]
 
     def tokens(self, i: int) -> list[str]:
         return [self.vocab[t] for t in self.row_ids(i)]
@@ -68,15 +68,23 @@ class TokenRows:
                     vocab.append(t)
                 new_ids.append(i)
             lengths.append(len(tokens))
-        return self.concat(TokenRows(vocab, np.asarray(new_ids, dtype=np.int32),
-                                     np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(np.int64)))
+        return self.concat(
+            TokenRows(
+                vocab,
+                np.asarray(new_ids, dtype=np.int32),
+                np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(np.int64),
+            )
+        )
 
     def concat(self, other: TokenRows) -> TokenRows:
         """Rows of `self` then rows of `other`; `other`'s vocabulary must extend `self`'s."""
         if other.vocab[: len(self.vocab)] != self.vocab:
             raise ValueError("vocabularies differ: extend the first TokenRows instead")
-        return TokenRows(other.vocab, np.concatenate([self.ids, other.ids]).astype(np.int32),
-                         np.concatenate([self.offsets, self.offsets[-1] + other.offsets[1:]]).astype(np.int64))
+        return TokenRows(
+            other.vocab,
+            np.concatenate([self.ids, other.ids]).astype(np.int32),
+            np.concatenate([self.offsets, self.offsets[-1] + other.offsets[1:]]).astype(np.int64),
+        )
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

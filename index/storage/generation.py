@@ -11,9 +11,9 @@ import numpy as np
 
 from index.retrieval.dense import DenseIndex
 from index.retrieval.lexical import LexicalIndex
+from index.retrieval.tokens import TokenRows
 from index.storage.manifest import Manifest
 from index.storage.table import ChunkTable, read_jsonl, row_embed_text, write_jsonl
-from index.retrieval.tokens import TokenRows
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +89,12 @@ def write_state(
     steps = [
         (CHUNKS, lambda: write_jsonl(directory / CHUNKS, state.table.rows)),
         (TOKENS, lambda: tokens.save(directory / TOKENS)),
-        (VECTORS, lambda: np.save(directory / VECTORS, np.ascontiguousarray(state.vectors, dtype=np.float32),
-                                  allow_pickle=False)),
+        (
+            VECTORS,
+            lambda: np.save(
+                directory / VECTORS, np.ascontiguousarray(state.vectors, dtype=np.float32), allow_pickle=False
+            ),
+        ),
         (FAISS, lambda: state.dense.save(directory / FAISS)),
         (BM25, lambda: state.lexical.save(directory / BM25)),
         (MANIFEST, lambda: state.manifest.write(directory / MANIFEST)),

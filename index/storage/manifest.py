@@ -23,7 +23,9 @@ class EmbedderInfo(BaseModel):
 
     name: str
     dim: int
-    spec: str | None = Field(None, description="The setting that loads this embedder ('minilm', 'e5-small', a directory)")
+    spec: str | None = Field(
+        None, description="The setting that loads this embedder ('minilm', 'e5-small', a directory)"
+    )
 
 
 class DocRecord(BaseModel):
@@ -40,9 +42,11 @@ class DocRecord(BaseModel):
     file: str | None = Field(None, description="Absolute path of the file it was ingested from (for --prune)")
     fingerprint: str | None = Field(None, description="sha256 of the file and its sidecar when ingested")
     chunker: str | None = Field(
-        None, description="Version of the loader and chunker that read and cut it (`ingest.pipeline_version()`, or a "
+        None,
+        description="Version of the loader and chunker that read and cut it (`ingest.pipeline_version()`, or a "
         "custom chunker's `version`); a document recorded under another version is reloaded and re-chunked on the "
-        "next ingest")
+        "next ingest",
+    )
 
 
 class Manifest(BaseModel):

@@ -104,8 +104,9 @@ def missing_anchors(anchors: Iterable[str], contexts: Iterable[str]) -> list[str
 
 def passage_context(passage) -> str:
     """What an anchor may be found in: a passage's text, title, label, section and date."""
-    return " ".join(x for x in (passage.text, passage.title, passage.label, passage.section or "",
-                                passage.date or "") if x)
+    return " ".join(
+        x for x in (passage.text, passage.title, passage.label, passage.section or "", passage.date or "") if x
+    )
 
 
 def document_anchors(question: str) -> list[str]:

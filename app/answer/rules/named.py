@@ -32,11 +32,13 @@ _SOURCE_KIND = re.compile(
     r"interview|brief|hear|testimoni|seminar|speech|address|remark|statement|resolut|report|commentari|articl|"
     r"podcast|transcript|minut|record|releas|factsheet|sheet|letter|memo|white|paper|op-ed|editori|blog|"
     r"경축사|기념사|연설|연설문|담화|담화문|회의록|속기록|보도자료|자료|세미나|토론회|간담회|인터뷰|대담|성명|성명서|"
-    r"보고서|백서|논평|칼럼|기사|녹취록|발표문|브리핑")
+    r"보고서|백서|논평|칼럼|기사|녹취록|발표문|브리핑"
+)
 
 
-def named_documents(question_tokens: Sequence[str], names: Mapping[str, set[str]],
-                    retrieved: Mapping[str, set[str]]) -> set[str]:
+def named_documents(
+    question_tokens: Sequence[str], names: Mapping[str, set[str]], retrieved: Mapping[str, set[str]]
+) -> set[str]:
     """The id of the retrieved document the question names (a set of one, or empty). `question_tokens`: in
     question order; `names`: every indexed document → its name's tokens; `retrieved`: each retrieved document →
     the tokens of its retrieved passages. A question token is a naming word of document D when it is in D's name

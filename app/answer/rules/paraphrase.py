@@ -25,22 +25,22 @@ import re
 
 _GROUPS: dict[str, str] = {
     "effective": r"\b(?:takes?|took|taken|taking) effect\b|\b(?:enter|enters|entered|entering|come|comes|came|coming)"
-                 r" into (?:force|effect)\b|\bentry into (?:force|effect)\b|\beffective\b|\bin force\b|시행(?!령|규칙)|발효",
+    r" into (?:force|effect)\b|\bentry into (?:force|effect)\b|\beffective\b|\bin force\b|시행(?!령|규칙)|발효",
     "expire": r"\b(?:expir(?:e|es|ed|ing|y|ation)|laps(?:e|es|ed|ing)|sunsets?|terminat(?:e|es|ed|ion))\b|만료|소멸",
     "interim": r"\b(?:interim|midterm|mid-term)\b|중간보고",
     "annual": r"\b(?:annual(?:ly)?|yearly|per year|a year|each year|every year|per annum|(?:twelve|12)[- ]month)\b"
-              r"|매년|연간|해마다",
+    r"|매년|연간|해마다",
     "ceiling": r"\b(?:ceilings?|caps?|capped|upper limits?|limits?|maximum|up to|not to exceed|no more than|"
-               r"not more than|at most)\b|상한|한도|최대",
+    r"not more than|at most)\b|상한|한도|최대",
     "prohibit": r"\b(?:prohibit(?:s|ed|ing|ion|ions)?|ban|bans|banned|banning|forbid(?:s|den|ding)?)\b|금지",
     "repatriate": r"\b(?:repatriat(?:e|es|ed|ing|ion)|sen[dt](?:ing|s)? (?:\w+ )?home|return(?:ed|ing|s)? home)\b|송환",
     "pledge": r"\b(?:promis(?:e|es|ed|ing)|pledg(?:e|es|ed|ing)|commit(?:s|ted|ting|ment|ments)?|agree(?:s|d)? to)\b"
-              r"|약속|공약",
+    r"|약속|공약",
     "penalty": r"\b(?:penalt(?:y|ies)|punish(?:es|ed|ing|ment|ments|able)?|imprison(?:ed|ment)?|prison terms?|jail)\b"
-               r"|처벌|형량|징역|벌금|과태료",
+    r"|처벌|형량|징역|벌금|과태료",
     "chair": r"\b(?:chair(?:man|woman|person|s)?|presid(?:e|es|ed|ing) over)\b|위원장|의장",
     "operate": r"\b(?:operat(?:e|es|ed|ing|ion|ional|ionalize|ionalized)|up and running|running|in operation)\b"
-               r"|운영|가동",
+    r"|운영|가동",
     "deadline": r"\b(?:deadlines?|no later than|time limits?)\b|시한|기한",
     "establish": r"\b(?:establish(?:es|ed|ing|ment)?|set(?:s|ting)? up|creat(?:e|es|ed|ing|ion))\b|설치|설립|신설",
     "repeal": r"\b(?:repeal(?:s|ed|ing)?|abolish(?:es|ed|ing)?|rescind(?:s|ed|ing)?|revok(?:e|es|ed|ing))\b|폐지",
@@ -165,8 +165,13 @@ def expanded_query(question: str) -> str:
     questions only (a Korean question's words are matched by their morphemes)."""
     if _HANGUL.search(question):
         return question
-    extra = [w for t in meanings(question) if t in _EXPANSIONS for w in _EXPANSIONS[t].split()
-             if not re.search(rf"\b{w}", question, re.IGNORECASE)]
+    extra = [
+        w
+        for t in meanings(question)
+        if t in _EXPANSIONS
+        for w in _EXPANSIONS[t].split()
+        if not re.search(rf"\b{w}", question, re.IGNORECASE)
+    ]
     return f"{question} {' '.join(dict.fromkeys(extra))}" if extra else question
 
 

@@ -70,25 +70,73 @@ _SHAPES: dict[str, re.Pattern[str]] = {
 
 # Order matters: the first matching rule wins ("how long" before "how", "which section" before "which").
 _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
-    ("section", re.compile(
-        r"\b(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|can|could|may|must|shall|should|will|would)\b)[\w.-]+\s+){0,2}?(?:section|article|provision|subsection|paragraph|clause|law|statute|executive order|order)\b"
-        r"|\bunder what (?:section|authority|law)\b|\bwhere (?:in the law|is it (?:stated|provided))\b"
-        r"|어느\s*(?:조|조항|법|법률|규정)|몇\s*조|무슨\s*(?:조|법)|어떤\s*(?:조항|법률|규정)|근거\s*조항", re.IGNORECASE)),
-    ("duration", re.compile(
-        r"\bhow long\b|\bfor how many (?:days|months|years|weeks)\b|\bwhat (?:is the )?(?:period|duration|term)\b"
-        r"|\bhow many (?:days|months|years|weeks)\b|\bdeadline\b|\bwithin what\b"
-        r"|얼마\s*동안|얼마나\s*오래|기간|몇\s*(?:일|개월|년|주)\s*(?:이내|동안|안에)?|언제까지|기한", re.IGNORECASE)),
+    (
+        "section",
+        re.compile(
+            r"\b(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|can|could|may|must|shall|should|will|would)\b)[\w.-]+\s+){0,2}?(?:section|article|provision|subsection|paragraph|clause|law|statute|executive order|order)\b"
+            r"|\bunder what (?:section|authority|law)\b|\bwhere (?:in the law|is it (?:stated|provided))\b"
+            r"|어느\s*(?:조|조항|법|법률|규정)|몇\s*조|무슨\s*(?:조|법)|어떤\s*(?:조항|법률|규정)|근거\s*조항",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "duration",
+        re.compile(
+            r"\bhow long\b|\bfor how many (?:days|months|years|weeks)\b|\bwhat (?:is the )?(?:period|duration|term)\b"
+            r"|\bhow many (?:days|months|years|weeks)\b|\bdeadline\b|\bwithin what\b"
+            r"|얼마\s*동안|얼마나\s*오래|기간|몇\s*(?:일|개월|년|주)\s*(?:이내|동안|안에)?|언제까지|기한",
+            re.IGNORECASE,
+        ),
+    ),
     # "when" asks for a date as the question word ("When did …", "…, and when was …"), not as a conjunction
     # ("How many sailors died when the Cheonan was sunk?", "… point to when he declared …").
-    ("date", re.compile(r"^\W*(?:and\s+)?when\b|\bwhen (?:did|does|do|is|was|were|will|would|can|could|should|must|may|has|have|had|are)\b|\bwhat (?:date|year|day|month)\b|\bin which year\b|언제|몇\s*년도|날짜|시행일|공포일", re.IGNORECASE)),
-    ("quantity", re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|amount|percentage|share)\b|몇|얼마|금액|인원|수는", re.IGNORECASE)),
-    ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:official|agency|person|minister|body|organization)\b|누가|누구|어느 기관|주체", re.IGNORECASE)),
-    ("definition", re.compile(r"\bwhat (?:is|are|does)\b.*\b(?:mean|defined|definition)\b|\bdefin|\bmeaning of\b|\bwhat is meant\b|뜻|정의|이란\s*무엇|란\s*무엇", re.IGNORECASE)),
+    (
+        "date",
+        re.compile(
+            r"^\W*(?:and\s+)?when\b|\bwhen (?:did|does|do|is|was|were|will|would|can|could|should|must|may|has|have|had|are)\b|\bwhat (?:date|year|day|month)\b|\bin which year\b|언제|몇\s*년도|날짜|시행일|공포일",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "quantity",
+        re.compile(
+            r"\bhow (?:many|much)\b|\bwhat (?:number|amount|percentage|share)\b|몇|얼마|금액|인원|수는", re.IGNORECASE
+        ),
+    ),
+    (
+        "person",
+        re.compile(
+            r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:official|agency|person|minister|body|organization)\b|누가|누구|어느 기관|주체",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "definition",
+        re.compile(
+            r"\bwhat (?:is|are|does)\b.*\b(?:mean|defined|definition)\b|\bdefin|\bmeaning of\b|\bwhat is meant\b|뜻|정의|이란\s*무엇|란\s*무엇",
+            re.IGNORECASE,
+        ),
+    ),
     # "Which ports must the report address?" asks for things of a kind (no sentence shape), not whether one must
-    ("other", re.compile(r"^\W*(?:which|what)\s+(?!(?:do|does|did|is|are|was|were|must|may|can|shall)\b)\w+"
-                         r"(?:\s+\w+)?\s+(?:must|may|can|shall)\b", re.IGNORECASE)),
-    ("permission", re.compile(r"\b(?:may|can|must|shall)\b.*\?|\bis (?:it )?(?:allowed|permitted|prohibited|required)\b|\bwhat may\b|할 수 있|해야 하|하여야|금지|허가", re.IGNORECASE)),
-    ("reason", re.compile(r"\bwhy\b|\bfor what purpose\b|\bwhat is the purpose\b|\breason\b|왜|목적|이유", re.IGNORECASE)),
+    (
+        "other",
+        re.compile(
+            r"^\W*(?:which|what)\s+(?!(?:do|does|did|is|are|was|were|must|may|can|shall)\b)\w+"
+            r"(?:\s+\w+)?\s+(?:must|may|can|shall)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "permission",
+        re.compile(
+            r"\b(?:may|can|must|shall)\b.*\?|\bis (?:it )?(?:allowed|permitted|prohibited|required)\b|\bwhat may\b|할 수 있|해야 하|하여야|금지|허가",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "reason",
+        re.compile(r"\bwhy\b|\bfor what purpose\b|\bwhat is the purpose\b|\breason\b|왜|목적|이유", re.IGNORECASE),
+    ),
     ("place", re.compile(r"\bwhere\b|어디", re.IGNORECASE)),
 ]
 
@@ -125,8 +173,9 @@ def states_number(sentence: str) -> bool:
     return bool(_COUNT.search(_NOT_A_COUNT.sub(" ", sentence)))
 
 
-def answer_shape_score(qtype: QuestionType, sentence: str, slot: Slot | None = None,
-                       filled: bool | None = None) -> float:
+def answer_shape_score(
+    qtype: QuestionType, sentence: str, slot: Slot | None = None, filled: bool | None = None
+) -> float:
     """1.0 when `sentence` has the shape the question type asks for (a duration for "how long"…), else 0.0.
     With `slot` (`app.answer.rules.slots.asked_slot` of the question), 1.0 only when the sentence fills it ("25명" for "몇 명";
     `filled` when the caller already knows, e.g. from the passage label), 0.5 when it has only the generic shape.

@@ -29,8 +29,10 @@ from typing import Literal
 SlotKind = Literal["money", "count", "date", "year", "percent", "document", "penalty", "distance"]
 SLOT_KINDS: tuple[str, ...] = ("money", "count", "date", "year", "percent", "document", "penalty", "distance")
 
-_NUM_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-              r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen")
+_NUM_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen"
+)
 _NUMBER = rf"(?:\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?|(?:{_NUM_WORDS})(?:[\s-]+(?:{_NUM_WORDS}))*)"
 
 
@@ -55,8 +57,10 @@ class Slot:
 
 
 # --- money -----------------------------------------------------------------------------------------------------
-_MONEY_NOUN = (r"budget|cost|fine|reward|bounty|salary|salaries|wage|price|fee|funding|funds|money|grant|"
-               r"appropriation|compensation|payment|income|revenue|profit|earnings|sum|amount")
+_MONEY_NOUN = (
+    r"budget|cost|fine|reward|bounty|salary|salaries|wage|price|fee|funding|funds|money|grant|"
+    r"appropriation|compensation|payment|income|revenue|profit|earnings|sum|amount"
+)
 _AUX = r"is|was|are|were|do|does|did|may|can|could|will|would|must|shall|should|has|have|had|might"
 _ASKED_MONEY = re.compile(
     r"\bhow much (?:\w+\s+)?(?:money|funding|funds|revenue|income|profit)\b"
@@ -68,13 +72,15 @@ _ASKED_MONEY = re.compile(
     r"|(?:예산|금액|벌금|과태료|지급액|액수|보조금|보상금|정착금|지원금|위로금|포상금|상금|비용|가격|급여|연봉|수입|수익)"
     r"(?:은|는|이|가|을|를)?\s*(?:\S+\s+){0,2}?얼마(?!\s*(?:동안|나|간))|얼마의\s*(?:돈|금액|벌금)"
     r"|(?:경비|비용|금액|예산|지원금)\s*(?:의\s*)?(?:한도액?|상한액?|총액)(?:은|는)?\s*[?？]?\s*$",  # "경비 한도는?"
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # "$2,000,000", "US$ 5 million", "5 million dollars", "₩1억", "1억 원", "3,000만원", "1조 2천억 원".
 _MONEY = re.compile(
     r"(?:US|U\.S\.)?\$\s?\d|[€£¥₩]\s?\d|\b(?:USD|KRW|EUR)\s?\d|\d[\d,.]*\s*(?:million|billion|thousand)?\s*"
     r"(?:dollars|won|euros|yuan|yen)\b|\bdollars?\b.{0,20}\d|(?:\d[\d,.]*\s*(?:조|억|천만|만|천)\s*)*\d[\d,.]*\s*"
     r"(?:조|억|천만|만|천)?\s*원(?!칙)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 # What an amount is of: the question's money noun -> the words a passage stating such an amount uses. Nouns that
 # say nothing of what the money is for (amount, sum, money) have no topic.
@@ -96,8 +102,11 @@ _MONEY_TOPICS: list[tuple[str, str]] = [
 
 def _money_topic(question: str) -> re.Pattern[str] | None:
     """The topic of the asked part of a money question (see `_MONEY_TOPICS`): the first money noun it names."""
-    found = [(m.start(), words) for nouns, words in _MONEY_TOPICS
-             if (m := re.search(rf"(?<![\w-])(?:{nouns})(?![\w-])" if nouns.isascii() else nouns, question, re.I))]
+    found = [
+        (m.start(), words)
+        for nouns, words in _MONEY_TOPICS
+        if (m := re.search(rf"(?<![\w-])(?:{nouns})(?![\w-])" if nouns.isascii() else nouns, question, re.I))
+    ]
     return re.compile(min(found)[1], re.IGNORECASE) if found else None
 
 
@@ -107,13 +116,17 @@ _PENALTY_MONEY = re.compile(
     r"\b(?:fined?|(?:civil |criminal )?penalty|penalties)\b[^.;]{0,60}?(?:\$\s?[\d,.]+(?:\s*(?:million|billion))?|[\d,.]+\s*"
     r"(?:million |billion )?dollars)|(?:\$\s?[\d,.]+(?:\s*(?:million|billion))?)[^.;]{0,30}?\b(?:fine|penalty)\b"
     r"|[\d,.]+\s*(?:조|억|천만|만|천)?\s*원\s*(?:이하|이상|미만)?의?\s*(?:벌금|과태료|과징금)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 # --- count ------------------------------------------------------------------------------------------------------
 # The noun phrase after "how many" ends at the first verb, preposition or question word.
-_HOW_MANY = re.compile(r"\bhow many\s+((?:(?!(?:did|does|do|have|has|had|are|were|is|was|will|would|can|could|should|"
-                       r"may|might|must|of|in|on|at|for|from|to|that|which|who|per|a|an|the|and|or|been|being)(?![\w’'-]))"
-                       r"[\w’'.-]+\s*){1,4})", re.IGNORECASE)
+_HOW_MANY = re.compile(
+    r"\bhow many\s+((?:(?!(?:did|does|do|have|has|had|are|were|is|was|will|would|can|could|should|"
+    r"may|might|must|of|in|on|at|for|from|to|that|which|who|per|a|an|the|and|or|been|being)(?![\w’'-]))"
+    r"[\w’'.-]+\s*){1,4})",
+    re.IGNORECASE,
+)
 _IRREGULAR_PLURAL = frozenset("people children women men crew personnel staff police cattle".split())
 # Words that count the same things (a general vocabulary of policy texts, not of any one question).
 _CLASSES: list[frozenset[str]] = [
@@ -127,11 +140,15 @@ _PEOPLE = _CLASSES[0]
 _ROLE_PEOPLE = frozenset("people persons crew crews personnel staff".split())
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ans|ese|is)$")  # Koreans, Americans, Chinese, Iraqis
 # Nouns of people by their ending (sailors, workers, defectors, refugees, activists, civilians, migrants, students)
-_PERSON_NOUN = re.compile(r"^[a-z]+(?:ors|ers|ists|ees|ians|ants|ents)$|^(?:children|women|men|experts|officials|troops)$")
-_NOT_PERSON = frozenset("letters orders numbers papers containers chapters matters borders meters sectors factors reactors "
-                        "computers doors floors towers centers centres markers quarters headquarters registers waters "
-                        "rivers documents agreements amendments instruments payments shipments elements components "
-                        "segments departments governments events points prints grants plants tenants".split())
+_PERSON_NOUN = re.compile(
+    r"^[a-z]+(?:ors|ers|ists|ees|ians|ants|ents)$|^(?:children|women|men|experts|officials|troops)$"
+)
+_NOT_PERSON = frozenset(
+    "letters orders numbers papers containers chapters matters borders meters sectors factors reactors "
+    "computers doors floors towers centers centres markers quarters headquarters registers waters "
+    "rivers documents agreements amendments instruments payments shipments elements components "
+    "segments departments governments events points prints grants plants tenants".split()
+)
 _KO_COUNTER = r"명|곳|개월|개국|개사|개|척|회|번|건|차례|가구|기관|단체|배|세|년|개월|일|주|시간|퍼센트|%"
 _ASKED_KO = re.compile(rf"몇\s*({_KO_COUNTER})|며칠\s*(?=안에|이내|동안|만에|내에|까지)")
 _KO_NATIVE = r"(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무)"
@@ -171,8 +188,13 @@ def count_nouns(head: str) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
-_KO_COUNTERS = {"people": "명|인", "ships": "척", "countries": "개국|개 나라|개 국가", "companies": "곳|개사|개 기업",
-                "times": "회|번|차례"}
+_KO_COUNTERS = {
+    "people": "명|인",
+    "ships": "척",
+    "countries": "개국|개 나라|개 국가",
+    "companies": "곳|개사|개 기업",
+    "times": "회|번|차례",
+}
 
 
 def korean_counter(head: str) -> str | None:
@@ -191,8 +213,15 @@ def _count_slot(question: str) -> re.Pattern[str] | None:
         return None
     words = [w.strip("’'-.") for w in m.group(1).split()]
     # the head is the first plural noun ("South Korean sailors died …" -> sailors, "U.S. laws make up" -> laws)
-    head = next((w for w in words if w.isalpha() and (w.lower() in _IRREGULAR_PLURAL or (
-        len(w) > 2 and w.endswith("s") and not w.endswith("ss")))), "")
+    head = next(
+        (
+            w
+            for w in words
+            if w.isalpha()
+            and (w.lower() in _IRREGULAR_PLURAL or (len(w) > 2 and w.endswith("s") and not w.endswith("ss")))
+        ),
+        "",
+    )
     if not head:
         return None
     nouns = "|".join(re.escape(n) for n in count_nouns(head))
@@ -200,51 +229,78 @@ def _count_slot(question: str) -> re.Pattern[str] | None:
     korean = rf"|{_KO_NUMBER}(?:{counter})" if counter else ""
     # a number, at most three words (modifiers: "24 oil tankers", "eight independent experts"), then the noun
     # or "of" and a determiner ("46 of her crew"); a Korean sentence answers with a counter ("1만 5천 명")
-    return re.compile(rf"\b{_NUMBER}\+?[\s-]+(?:of\s+(?:the|her|his|its|their)\s+)?(?:(?!of\b)[\w’'-]+[\s-]+){{0,3}}?"
-                      rf"(?:{nouns})\b{korean}", re.IGNORECASE)
+    return re.compile(
+        rf"\b{_NUMBER}\+?[\s-]+(?:of\s+(?:the|her|his|its|their)\s+)?(?:(?!of\b)[\w’'-]+[\s-]+){{0,3}}?"
+        rf"(?:{nouns})\b{korean}",
+        re.IGNORECASE,
+    )
 
 
 # --- dates, years, percentages ---------------------------------------------------------------------------------
-_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|"
-           r"Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
-_ASKED_DATE = re.compile(r"\bon what (?:date|day)\b|\bwhat (?:is the |was the )?(?:exact )?date\b|\b(?:what|which) day\b"
-                         r"|몇\s*월\s*며칠|며칠(?!\s*(?:안에|이내|동안|만에|내에|까지|간))|날짜|날은\s*언제", re.IGNORECASE)
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|"
+    r"Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+_ASKED_DATE = re.compile(
+    r"\bon what (?:date|day)\b|\bwhat (?:is the |was the )?(?:exact )?date\b|\b(?:what|which) day\b"
+    r"|몇\s*월\s*며칠|며칠(?!\s*(?:안에|이내|동안|만에|내에|까지|간))|날짜|날은\s*언제",
+    re.IGNORECASE,
+)
 _DATE = re.compile(
     rf"\b{_MONTHS}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}|\b\d{{4}}[.\-/]\s?\d{{1,2}}[.\-/]\s?\d{{1,2}}"
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\d{1,2}\s*월\s*\d{1,2}\s*일|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
     r"Sunday)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _ASKED_YEAR = re.compile(r"\b(?:in )?(?:what|which) year\b|몇\s*년도|어느\s*해", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b|\d{4}\s*년")
-_ASKED_PERCENT = re.compile(r"\bwhat (?:percentage|percent|proportion|fraction)\b|\bhow many percent\b"
-                            r"|몇\s*(?:퍼센트|%|프로)|비율은\s*(?:\S+\s+)?(?:얼마|몇)", re.IGNORECASE)
-_PERCENT = re.compile(r"\d[\d.,]*\s*(?:%|percent\b|per cent\b|퍼센트|프로)|\bhalf\b|\b(?:one|two|three)[- ](?:thirds?|"
-                      r"quarters?|fifths?)\b|\d+\s*분의\s*\d+|절반|과반", re.IGNORECASE)
+_ASKED_PERCENT = re.compile(
+    r"\bwhat (?:percentage|percent|proportion|fraction)\b|\bhow many percent\b"
+    r"|몇\s*(?:퍼센트|%|프로)|비율은\s*(?:\S+\s+)?(?:얼마|몇)",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(
+    r"\d[\d.,]*\s*(?:%|percent\b|per cent\b|퍼센트|프로)|\bhalf\b|\b(?:one|two|three)[- ](?:thirds?|"
+    r"quarters?|fifths?)\b|\d+\s*분의\s*\d+|절반|과반",
+    re.IGNORECASE,
+)
 
 # distance: "how far did the missile fly", "what range", "사거리는", "몇 km" -> "800 kilometres", "1,000km", "12해리"
-_ASKED_DISTANCE = re.compile(r"\bhow far\b(?!\s+(?:back|ahead|in advance|along|into)\b)|\bwhat (?:distance|range)\b|\bhow (?:long|wide) (?:a |is the )?(?:range|"
-                             r"distance)\b|사거리|비행\s*거리|몇\s*(?:km|킬로미터|㎞|해리|마일)|거리는\s*(?:얼마|몇)",
-                             re.IGNORECASE)
-_DISTANCE = re.compile(rf"{_NUMBER}\s*(?:-\s*)?(?:(?:km|kilomet(?:re|er)s?|(?:nautical )?miles?|metres?|meters?|m)"
-                       r"(?![A-Za-z])|킬로미터|㎞|해리|마일|미터)", re.IGNORECASE)
+_ASKED_DISTANCE = re.compile(
+    r"\bhow far\b(?!\s+(?:back|ahead|in advance|along|into)\b)|\bwhat (?:distance|range)\b|\bhow (?:long|wide) (?:a |is the )?(?:range|"
+    r"distance)\b|사거리|비행\s*거리|몇\s*(?:km|킬로미터|㎞|해리|마일)|거리는\s*(?:얼마|몇)",
+    re.IGNORECASE,
+)
+_DISTANCE = re.compile(
+    rf"{_NUMBER}\s*(?:-\s*)?(?:(?:km|kilomet(?:re|er)s?|(?:nautical )?miles?|metres?|meters?|m)"
+    r"(?![A-Za-z])|킬로미터|㎞|해리|마일|미터)",
+    re.IGNORECASE,
+)
 
 # --- numbered documents, penalties ------------------------------------------------------------------------------
 _ASKED_DOCUMENT = re.compile(
     r"\b(?:which|what)\s+(?:(?!of\b)[\w.-]+\s+){0,2}?(?:executive orders?|resolutions?|public laws?|proclamations?)\b"
-    r"|어느\s*(?:행정명령|결의)|몇\s*호", re.IGNORECASE)
+    r"|어느\s*(?:행정명령|결의)|몇\s*호",
+    re.IGNORECASE,
+)
 _DOCUMENT = re.compile(
     r"\b(?:Executive Orders?|E\.\s?O\.|EO|Resolutions?|UNSCRs?|Public Laws?|Pub\.\s?L\.|P\.\s?L\.|Proclamations?)"
-    r"\s*(?:No\.\s*)?\(?\d{2,}|(?:행정명령|결의|제)\s*\d{2,}\s*호?", re.IGNORECASE)
+    r"\s*(?:No\.\s*)?\(?\d{2,}|(?:행정명령|결의|제)\s*\d{2,}\s*호?",
+    re.IGNORECASE,
+)
 _ASKED_PENALTY = re.compile(
     r"\bwhat (?:(?:is|was|are|were) the )?(?:\w+\s+){0,2}?(?:sentence|penalty|penalties|punishment|prison term|jail term)\b"
     r"(?!\s+of\s+the\s+(?:law|act))"
-    r"|\bhow long (?:\w+\s+){0,6}(?:prison|jail|imprison\w*|sentenced)\b|형량|어떤\s*(?:처벌|형)|처벌은", re.IGNORECASE)
+    r"|\bhow long (?:\w+\s+){0,6}(?:prison|jail|imprison\w*|sentenced)\b|형량|어떤\s*(?:처벌|형)|처벌은",
+    re.IGNORECASE,
+)
 _PENALTY = re.compile(
     rf"\b{_NUMBER}[\s-]+(?:years?|months?)\b.{{0,40}}\b(?:prison|imprison\w*|jail|incarcerat\w*|sentence)"
     rf"|\b(?:prison|imprison\w*|jail|sentenced?)\b.{{0,40}}\b{_NUMBER}[\s-]+(?:years?|months?)\b"
     r"|\blife (?:imprisonment|in prison)\b|\bdeath penalty\b|\bfined\b|\b(?:fine|penalty) of\b"
     r"|징역|금고|벌금|과태료|사형|무기|" + _PENALTY_MONEY.pattern,  # an amount only as a fine ("a $5,000 fine")
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def slot_filled(slot: Slot, sentence: str, label: str = "", passage: str = "") -> bool:
@@ -293,8 +349,9 @@ def other_years(asked: frozenset[str], sentence: str) -> bool:
 
 # "so far this year", "올해": the sentence may be about the asked year while naming only another ("11 missiles so far
 # this year, compared with some 40 in the whole of 2024")
-_RELATIVE_YEAR = re.compile(r"\bthis (?:fiscal |calendar )?year\b|\bso far\b|\byear to date\b|올해|금년|올\s?들어",
-                            re.IGNORECASE)
+_RELATIVE_YEAR = re.compile(
+    r"\bthis (?:fiscal |calendar )?year\b|\bso far\b|\byear to date\b|올해|금년|올\s?들어", re.IGNORECASE
+)
 
 
 _ASKED_MAX_AMOUNT = re.compile(r"\b(?:largest|maximum|highest|max)\s+(?:\w+\s+)?(?:fine|penalty)\b", re.IGNORECASE)
@@ -318,6 +375,7 @@ def _asked_slot(question: str) -> Slot | None:
     if (pattern := _count_slot(question)) is not None:
         return Slot("count", pattern)
     if m := _ASKED_MONEY.search(question):  # the topic from the asked noun ("how much money … for grants": none)
-        return Slot("money", _MONEY, None if _ASKS_PENALTY_MONEY.search(question) else _PENALTY_MONEY,
-                    _money_topic(m.group()))
+        return Slot(
+            "money", _MONEY, None if _ASKS_PENALTY_MONEY.search(question) else _PENALTY_MONEY, _money_topic(m.group())
+        )
     return None
