@@ -7,22 +7,27 @@ import argparse
 import importlib
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
-# Offline by construction: nothing may reach a model hub or analytics endpoint.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-# OpenMP must sleep, not spin, while waiting: on 2 busy cores spinning made a query 20x slower (index.models.embedders).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+from app.runtime import configure_process
 
 log = logging.getLogger("policyqa")
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Library errors whose message tells the user what to do: printed as one line, exit 3 (imported lazily, so
+    `policyqa --help` stays fast)."""
+    from index.models.embedders import EmbedderError
+    from index.storage.manifest import IndexMismatchError
+    from index.storage.store import IndexLockedError
+    from ingest.types import IngestError
+
+    return (IngestError, IndexMismatchError, IndexLockedError, EmbedderError, FileNotFoundError, PermissionError)
 
 
 class CliError(Exception):
@@ -372,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    configure_process()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -387,14 +393,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # domain errors from the library carry their own fix in the message
-        from ingest.types import IngestError
-
-        mismatch = type(exc).__name__ in ("IndexMismatchError", "IndexLockedError", "IndexError_")
-        if mismatch or isinstance(exc, (IngestError, FileNotFoundError, PermissionError)):
-            print(f"policyqa: {exc}", file=sys.stderr)
-            return EXIT_ERROR
-        raise
+    except Exception as exc:
+        if not isinstance(exc, user_errors()):
+            raise
+        print(f"policyqa: {exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

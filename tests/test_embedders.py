@@ -147,17 +147,28 @@ def test_resolve_bf16_modes():
         resolve_bf16("yes")  # type: ignore[arg-type]
 
 
-def test_single_torch_thread_restores_the_configured_count():
+def test_encoding_never_changes_the_process_thread_count(monkeypatch):
     import torch
 
-    from index.models.embedders import configure_threads, single_torch_thread
+    from index.models import embedders
 
-    configured = configure_threads()
-    with single_torch_thread():
-        assert torch.get_num_threads() == 1
-        with single_torch_thread():  # a concurrent/nested query does not leave the process on one thread
-            pass
-    assert torch.get_num_threads() == configured
+    calls: list[int] = []
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: calls.append(n))
+    model = _TinyModel()
+    embedder = embedders.SentenceTransformerEmbedder.__new__(embedders.SentenceTransformerEmbedder)
+    embedder.model, embedder.bf16, embedder.dim = model, False, 3
+    embedder.encode_queries(["one query"])
+    embedder.encode_passages(["a", "b", "c", "d", "e", "f"])
+    assert calls == []
+
+
+class _TinyModel:
+    def encode_query(self, texts, **kwargs):
+        import torch
+
+        return torch.ones((len(texts), 3))
+
+    encode_document = encode_query
 
 
 @pytest.mark.slow

@@ -13,10 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.answer.types import Answer
+from app.runtime import configure_process
 from app.services import ServiceError, Services, TooLarge, check_suffix, repo_corpus_dir
 from app.settings import Settings
 from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
-from app.web.gradio_env import import_gradio, set_offline_env
 from app.web.ui import CSS, build_ui
 from index.types import DocumentInfo, IngestReport
 
@@ -127,7 +127,8 @@ def create_api(services: Services) -> FastAPI:
 
 def create_app(services: Services) -> FastAPI:
     """The API routes with the Gradio app mounted at `/` (routes registered first take precedence)."""
-    gr = import_gradio()
+    import gradio as gr
+
     api = create_api(services)
     blocks = build_ui(services)
     return gr.mount_gradio_app(
@@ -153,7 +154,7 @@ def serve(
     absent — progress in the log and the UI) in the background and serve the API and the UI with uvicorn."""
     import uvicorn
 
-    set_offline_env()
+    configure_process()
     if index_dir is not None:
         settings = settings.model_copy(update={"index_dir": Path(index_dir)})
     services = Services(settings)

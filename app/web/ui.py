@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from app.services import SUPPORTED_SUFFIXES, Services
 from app.web import callbacks as cb
-from app.web.gradio_env import import_gradio
 from app.web.render import DOCUMENT_COLUMNS
 from ingest.types import DOC_TYPES
 
@@ -39,7 +38,8 @@ CSS = """
 def build_ui(services: Services) -> gr.Blocks:
     """The Blocks app over `services`. Nothing is shared between browser sessions: the chat and its history
     live in each session's `gr.State`/`gr.Chatbot` value."""
-    gr = import_gradio()
+    import gradio as gr
+
     settings = services.settings
     llm_on = bool(settings.llm.base_url)
     token_needed = bool(settings.server.api_token)

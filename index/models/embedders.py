@@ -7,12 +7,10 @@ models load with `local_files_only=True` from directories on disk.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import os
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -79,16 +77,15 @@ class SentenceTransformerEmbedder:
 
         # Longest first, so each batch holds texts of similar length (less padding); order restored below.
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        threads = single_torch_thread() if len(texts) <= SINGLE_THREAD_TEXTS else contextlib.nullcontext()
-        with torch.inference_mode(), autocast(self.bf16), threads:
-            vectors = encode(
+        with torch.inference_mode(), autocast(self.bf16):
+            tensor = encode(
                 [texts[i] for i in order],
                 batch_size=batch_size,
                 convert_to_numpy=False,
                 convert_to_tensor=True,
                 show_progress_bar=False,
             )
-        vectors = vectors.float().cpu().numpy()
+        vectors = tensor.float().cpu().numpy()
         out = np.empty_like(vectors)
         out[order] = vectors
         # Re-normalise in float32: under bf16 the model's own Normalize step is only ~1e-3 exact.
@@ -96,45 +93,11 @@ class SentenceTransformerEmbedder:
         return (out / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
 
 
-SINGLE_THREAD_TEXTS = 4
-
-
-@contextlib.contextmanager
-def single_torch_thread() -> Iterator[None]:
-    """Run a tiny encode (one query) on one torch thread, then restore the process's configured count.
-
-    Splitting a one-query forward pass over threads costs more in synchronisation than it gains: e5-small query
-    p50 88 ms with 2 threads vs 48 ms with 1 on this idle 2-core machine (measured). Restoring to the configured
-    count, not the count seen on entry, keeps concurrent queries from leaving the process on one thread.
-    """
-    import torch
-
-    configured = configure_threads(apply=False)
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(configured)
-
-
-def prefer_passive_omp() -> bool:
-    """Ask OpenMP to sleep rather than spin while waiting, unless the user chose otherwise.
-
-    On a busy machine (another ingest, other users) torch's spinning OpenMP threads fight for the cores: a MiniLM
-    query measured 1,000 ms with the default policy and 50 ms with OMP_WAIT_POLICY=PASSIVE at load average 13 on
-    2 cores. OpenMP reads the variable once, when torch is imported, so this only works before that: entry points
-    call it first thing; `load_embedder` calls it too. Returns True if the policy is (now) passive.
-    """
-    if "torch" not in sys.modules:
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    elif "OMP_WAIT_POLICY" not in os.environ:
-        logger.debug("torch was imported before prefer_passive_omp(); OpenMP keeps its spinning wait policy")
-    return os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE"
-
-
 def configure_threads(apply: bool = True) -> int:
-    """Use one torch thread per CPU this process may run on (2 here); returns the count (`apply=False`: only
-    returns it)."""
+    """Use one torch thread per CPU this process may run on; returns the count (`apply=False`: only returns it).
+
+    Called once, when an embedder is loaded. The count is never changed per call: torch's thread count is
+    process-wide state (new threads inherit it), so switching it per query would race with a concurrent ingest."""
     import torch
 
     try:
@@ -192,7 +155,6 @@ def load_embedder(
     bfloat16 autocast ("auto": when the CPU supports it natively); `on_progress(stage, done, total)` reports the
     one-off e5-small conversion.
     """
-    prefer_passive_omp()
     name, directory = resolve_spec(spec, Path(home), on_progress=on_progress)
     use_bf16 = resolve_bf16(bf16)
     configure_threads()
