@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from app.answer.ports import SearchIndex
 from app.answer.types import Answer
 from app.settings import Settings
 from app.web.api_models import check_filter_values
@@ -88,7 +89,7 @@ def check_suffix(name: str) -> None:
         )
 
 
-def _warm_up(index: Any, answer_fn: AnswerFn, settings: Settings) -> None:
+def _warm_up(index: SearchIndex, answer_fn: AnswerFn, settings: Settings) -> None:
     """Load the embedder, the tokenizers and the answerer's tools now rather than on the first question."""
     if not len(index):
         return
@@ -385,7 +386,7 @@ class Services:
 
     def _ingest_staged(
         self,
-        index: Any,
+        index: SearchIndex,
         staged: list[tuple[Path, Path]],
         refused: list[FileOutcome],
         on_progress: ProgressFn | None,

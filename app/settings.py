@@ -11,6 +11,27 @@ from index.settings import IndexSettings, default_home  # noqa: E402
 from ingest.settings import ChunkingSettings  # noqa: E402
 
 
+class AbstainThresholds(BaseModel):
+    """When the answer engine says "the documents do not answer this" (see app.answer.abstain)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    below: float = Field(ge=0, le=5, description="Abstain when the best sentence's evidence score is below this")
+    agreed: float = Field(
+        ge=0,
+        le=5,
+        description="The threshold when the dense and lexical retrievers agree on the quoted passage "
+        "(both rank it within abstain_agree_rank)",
+    )
+    section: float = Field(ge=0, le=5, description="The threshold for 'which section' questions (answered by a label)")
+    passage: float = Field(
+        0.0, ge=0, le=10, description="Weight of the question-passage dense cosine added to the evidence score"
+    )
+    shape: float = Field(
+        1.0, ge=0, le=1, description="Share of the sentence's answer-shape bonus kept in the evidence score"
+    )
+
+
 class AnswerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -26,62 +47,41 @@ class AnswerSettings(BaseModel):
         gt=0,
         le=1,
         description="Extractive: further quotes of the best passage are kept when their score is at least this share "
-        "of the best one. 0.75 (session 5): unseen3 accuracy 80.8 -> 84.6%, unseen2 86.8 -> 89.5%, main, held-out and "
-        "citation precision unchanged, 1.65 quoted sentences per answer instead of 1.36 (0.85 before)",
+        "of the best one",
     )
     support_lexical: float = Field(
         0.9,
         ge=0,
         le=1,
-        description="Citation check: a sentence is supported when this share of its content words is in the cited "
-        "passage (the only rule without an embedder); measured by bench/calibration/support_thresholds.py",
+        description="Citation check without an embedder: a sentence is supported when this share of its content words "
+        "is in the cited passage (fitted by bench/calibration/support_thresholds.py)",
     )
     support_combined: float = Field(
         0.85,
         ge=0,
         le=1,
-        description="Citation check with an embedder: supported when (lexical + best sentence cosine) / 2 reaches "
-        "this; measured by bench/calibration/support_thresholds.py",
+        description="Citation check with an embedder: supported when (lexical share + best sentence cosine) / 2 "
+        "reaches this (fitted by bench/calibration/support_thresholds.py)",
     )
-    abstain_below: float = Field(
-        0.5,
-        ge=0,
-        le=2,
-        description="Abstain when the best sentence score (with an embedder) is below this; measured by "
-        "bench/calibration/abstain_thresholds.py",
+    abstain: AbstainThresholds = Field(
+        default_factory=lambda: AbstainThresholds(below=0.5, agreed=0.5, section=0.5),
+        description="Abstention thresholds for an embedder not listed in abstain_by_embedder",
     )
-    abstain_by_embedder: dict[str, dict[str, float]] = Field(
+    abstain_by_embedder: dict[str, AbstainThresholds] = Field(
         default_factory=lambda: {
-            "minilm": {"below": 0.43, "agreed": 0.43, "section": 0.29, "passage": 0.0},
-            "e5-small": {"below": 2.677, "agreed": 2.677, "section": 2.537, "passage": 2.5, "shape": 0.0},
+            "minilm": AbstainThresholds(below=0.43, agreed=0.43, section=0.29, passage=0.0),
+            "e5-small": AbstainThresholds(below=2.677, agreed=2.677, section=2.537, passage=2.5, shape=0.0),
         },
-        description="Per-embedder abstention thresholds ('below', 'agreed', 'section'; see abstain_below, "
-        "abstain_below_agreed, abstain_below_section, which apply to other embedders), 'passage', the weight of "
-        "the question-passage dense cosine added to the best sentence score (app.answer.abstain.evidence_signal; 0 when "
-        "absent), and 'shape', the share of the sentence's answer-shape bonus kept in the signal (1 when absent; "
-        "e5-small 0: the shape picks quotes but does not tell answerable from unanswerable, ROC AUC 0.56 on the "
-        "calibration set; without it, passage weights 2.0-3.0 share the best calibration F1, midpoint 2.5): all "
-        "include cosines whose scale depends on the model (e5 cosines sit higher). Measured on "
-        "bench/calibration/abstain_questions.jsonl by bench/calibration/abstain_features.py (midpoint of the "
-        "thresholds with the best abstention F1 at the benchmark's share of unanswerable questions; 'section' keeps "
-        "the earlier measured gap of 0.14 below 'below'). "
-        "The passage cosine separates better with e5-small (ROC AUC 0.889 vs 0.852 without, retrieval of "
-        "2026-11-23 13:45) but not with MiniLM (0.683 vs 0.706): weight 1 and 0",
+        description="Abstention thresholds per embedder name: cosines live on a model-specific scale (e5 cosines sit "
+        "higher than MiniLM's). Fitted by bench/calibration/abstain_features.py on "
+        "bench/calibration/abstain_questions.jsonl",
     )
-    abstain_below_agreed: float = Field(
-        0.5,
-        ge=0,
-        le=2,
-        description="Abstain below this best sentence score even when the dense and lexical retrievers both rank "
-        "the quoted passage within abstain_agree_rank (retrieval evidence); measured by bench/calibration",
+    abstain_agree_rank: int = Field(
+        3,
+        ge=1,
+        le=100,
+        description="The dense and lexical retrievers agree on a passage when both rank it within this many places",
     )
-    abstain_below_section: float = Field(
-        0.5,
-        ge=0,
-        le=2,
-        description="The threshold for 'which section' questions (answered by the passage label)",
-    )
-    abstain_agree_rank: int = Field(3, ge=1, le=100, description="See abstain_below_agreed")
     abstain_anchors: bool = Field(
         True,
         description="Abstain when a long number the question is about (a year, an order number; "
@@ -111,18 +111,16 @@ class AnswerSettings(BaseModel):
         0.39,
         ge=0,
         le=2,
-        description="The same threshold for the lexical-only scorer (no embedder available); measured by "
-        "bench/calibration/abstain_thresholds.py --lexical",
+        description="Abstain below this best sentence score when there is no embedder (lexical-only scores are on "
+        "their own scale; fitted by bench/calibration/abstain_thresholds.py --lexical)",
     )
     embed_top: int = Field(
         0,
         ge=0,
         le=1000,
-        description="Extractive: embed this many best sentences (by the cheap signals) for a "
-        "question-sentence cosine; 0 (default): no model call at answer time, each sentence takes its passage's "
-        "question cosine from the index (Hit.dense_score). Measured on bench/calibration (e5-small): answers as good "
-        "or better with 0 (gold in 89% of answerable vs 83% with 4), abstention signal ROC AUC 0.889 vs 0.880, while "
-        "each embedded legal sentence costs ~100 ms of e5-small on 2 busy cores (4 sentences: ~400 ms per ask)",
+        description="Extractive: embed this many best sentences (by the cheap signals) for a question-sentence cosine; "
+        "0: no model call at answer time, each sentence takes its passage's question cosine from the index "
+        "(Hit.dense_score)",
     )
 
 

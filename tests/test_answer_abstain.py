@@ -207,7 +207,7 @@ def test_the_embedders_settings_choose_the_signal_parts():
     settings = Settings()
     e5 = make_tools(TinyIndex(), settings, embedder=FakeEmbedder(name="e5-small")).abstain
     own = settings.answer.abstain_by_embedder["e5-small"]
-    assert (e5.shape_weight, e5.passage_weight, e5.below) == (own["shape"], own["passage"], own["below"])
+    assert (e5.shape_weight, e5.passage_weight, e5.below) == (own.shape, own.passage, own.below)
     assert e5.shape_weight == 0.0
     other = make_tools(TinyIndex(), settings, embedder=FakeEmbedder(name="fake")).abstain
     assert (other.shape_weight, other.passage_weight) == (1.0, 0.0)

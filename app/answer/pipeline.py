@@ -24,6 +24,7 @@ from app.answer.abstain import AbstainRule, abstain_reason, no_answer_text
 from app.answer.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer, choose_units
 from app.answer.followup import standalone_query
 from app.answer.llm import LLMAnswerer
+from app.answer.ports import SearchIndex
 from app.answer.rules.named import index_names, named_documents
 from app.answer.rules.paraphrase import expanded_query
 from app.answer.rules.qtype import is_multi_part, question_type
@@ -56,7 +57,7 @@ class Tools:
     abstain: AbstainRule
 
 
-def make_tools(index: Any, settings: Settings, *, embedder: Any = _FROM_INDEX, tokenizer: Any = None) -> Tools:
+def make_tools(index: SearchIndex, settings: Settings, *, embedder: Any = _FROM_INDEX, tokenizer: Any = None) -> Tools:
     """Build the per-answer tools. `embedder`: anything with encode_queries/encode_passages (default: the index's
     own, None for lexical-only); `tokenizer`: anything with `tokenize(text)` (default: the index's)."""
     if embedder is _FROM_INDEX:
@@ -71,16 +72,16 @@ def make_tools(index: Any, settings: Settings, *, embedder: Any = _FROM_INDEX, t
     scorer = SentenceScorer(tok.tokens, vectors, embed_top=a.embed_top, slot_kinds=kinds, slot_share=a.slot_share)
     checker = SupportChecker(tok.tokens, SupportThresholds(a.support_lexical, a.support_combined), vectors)
     if vectors is not None:
-        own = a.abstain_by_embedder.get(str(getattr(embedder, "name", "")), {})
+        own = a.abstain_by_embedder.get(str(getattr(embedder, "name", "")), a.abstain)
         rule = AbstainRule(
-            own.get("below", a.abstain_below),
-            own.get("agreed", a.abstain_below_agreed),
-            own.get("section", a.abstain_below_section),
+            own.below,
+            own.agreed,
+            own.section,
             a.abstain_agree_rank,
             a.abstain_anchors,
             a.abstain_anchor_names,
-            own.get("passage", 0.0),
-            shape_weight=own.get("shape", 1.0),
+            own.passage,
+            shape_weight=own.shape,
             slot_kinds=kinds,
         )
     else:  # lexical-only scores are on another scale: one measured threshold
@@ -99,7 +100,7 @@ def make_answerer(name: str, settings: Settings, tools: Tools) -> Answerer:
     raise ValueError(f"unknown answerer {name!r}; use 'extractive' or 'llm'")
 
 
-def retrieve(index: Any, query: str, k: int, filters: Filters | Mapping[str, Any] | None) -> list[Hit]:
+def retrieve(index: SearchIndex, query: str, k: int, filters: Filters | Mapping[str, Any] | None) -> list[Hit]:
     if isinstance(filters, Mapping):
         filters = Filters.model_validate(dict(filters))
     if filters is not None and filters.is_empty():
@@ -107,7 +108,7 @@ def retrieve(index: Any, query: str, k: int, filters: Filters | Mapping[str, Any
     return with_lead_ins(list(index.search(expanded_query(query), k=k, filters=filters)), index)
 
 
-def with_lead_ins(hits: list[Hit], index: Any, most: int = 2) -> list[Hit]:
+def with_lead_ins(hits: list[Hit], index: SearchIndex, most: int = 2) -> list[Hit]:
     """Retrieval expansion for lists: a retrieved item of a list whose lead-in is in another chunk ("Whoever …
     shall be imprisoned for not more than 3 years: … (6) visits North Korea without approval") brings that chunk
     in right after it, at most `most` of them, carrying the item's retrieval scores (the item is why it is
@@ -131,7 +132,7 @@ def with_lead_ins(hits: list[Hit], index: Any, most: int = 2) -> list[Hit]:
 
 
 def named_first(
-    question: str, qtype: str, scored: list[ScoredUnit], hits: Sequence[Hit], index: Any, tools: Tools
+    question: str, qtype: str, scored: list[ScoredUnit], hits: Sequence[Hit], index: SearchIndex, tools: Tools
 ) -> list[ScoredUnit]:
     """A single-part question that names a retrieved document (`app.answer.rules.named`: "according to the State Department
     briefing", "광복절 경축사에서") is answered from it: that document's units come first (the asked value
@@ -279,7 +280,7 @@ def answer_stream(
     question: str,
     history: Sequence[tuple[str, str]] = (),
     *,
-    index: Any,
+    index: SearchIndex,
     settings: Settings,
     filters: Filters | Mapping[str, Any] | None = None,
     answerer: Answerer | str | None = None,
@@ -325,7 +326,7 @@ def answer(
     question: str,
     history: Sequence[tuple[str, str]] = (),
     *,
-    index: Any,
+    index: SearchIndex,
     settings: Settings,
     filters: Filters | Mapping[str, Any] | None = None,
     answerer: Answerer | str | None = None,

@@ -252,9 +252,9 @@ def main() -> None:
 
     settings = Settings(index={"embedder": args.embedder})
     index = bench_index(args.embedder, settings=settings)
-    own = settings.answer.abstain_by_embedder.get(args.embedder, {})
-    shape = args.shape if args.shape is not None else own.get("shape", 1.0)
-    args.passage = args.passage if args.passage is not None else own.get("passage", 0.0)
+    own = settings.answer.abstain_by_embedder.get(args.embedder, settings.answer.abstain)
+    shape = args.shape if args.shape is not None else own.shape
+    args.passage = args.passage if args.passage is not None else own.passage
     rows = []
     for line in Path(args.questions).read_text().splitlines():
         if not line.strip():

@@ -1,4 +1,4 @@
-"""Measure the abstention threshold (AnswerSettings.abstain_below / abstain_below_lexical) and check the answer
+"""Measure the abstention threshold (AnswerSettings.abstain.below / abstain_below_lexical) and check the answer
 engine on real questions over a real index of the benchmark corpus.
 
     PYTHONPATH=. nice -n 10 .venv/bin/python -m bench.calibration.abstain_thresholds \
@@ -85,7 +85,7 @@ def main() -> None:
         f"best threshold {best_t:.2f}: balanced {b:.1%} (answered {a_rate:.1%} of answerable, abstained on "
         f"{ab_rate:.1%} of unanswerable)"
     )
-    configured = settings.answer.abstain_below_lexical if args.lexical else settings.answer.abstain_below
+    configured = settings.answer.abstain_below_lexical if args.lexical else settings.answer.abstain.below
     b, a_rate, ab_rate = balanced(configured, pos, neg)
     ab = np.array(abstained)
     cor = np.array(correct)
