@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test setup setup-test bench clean
+.PHONY: run test lint setup setup-test bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11)"; exit 1; }
@@ -18,13 +18,14 @@ $(BIN)/python:
 # torch first, from the CPU wheel on disk: anything else would pull a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[app]'
 	touch $@
 
 setup: $(VENV)/.installed
 
 # Test-only tools that are not Python wheels: Debian chromium (browser test) and the llama.cpp server (LLM test).
-$(VENV)/.installed-test-tools: $(VENV)/.installed
+$(VENV)/.installed-test-tools: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and not root: the browser test will be skipped"; fi; }
@@ -39,11 +40,17 @@ setup-test: $(VENV)/.installed-test-tools
 run: setup
 	$(BIN)/policyqa app
 
-test: setup-test
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: setup-test lint
 	$(BIN)/python -m pytest -q
 
+# Benchmarks run from this checkout (bench/ is not installed); their third-party data is ../shared/data.
 bench: setup
-	$(BIN)/policyqa eval beir ../shared/data/beir_scifact
+	POLICYQA_BENCH_DATA=$${POLICYQA_BENCH_DATA:-$(abspath ../shared/data)} $(BIN)/policyqa eval beir
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import logging
 import sys
@@ -268,6 +269,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    if not all(importlib.util.find_spec(name) for name in ("fastapi", "uvicorn", "gradio")):
+        raise CliError("the app needs the UI and server extras: pip install 'policyqa[ui]'")
     from app.web.server import serve
 
     settings = build_settings(args)
