@@ -10,8 +10,8 @@ from pathlib import Path
 from bench.paths import data_dir
 
 BENCHMARKS = ("beir", "bilingual", "qa", "unseen", "followups", "policyqa", "ingest", "latency", "embedders")
-ANSWER_SETS = ("all", "main", "heldout", "unseen", "unseen2", "unseen3", "unseen4")
-UNSEEN_SETS = ("unseen", "unseen2", "unseen3", "unseen4")
+ANSWER_SETS = ("all", "main", "heldout", "unseen", "unseen2", "unseen3", "unseen4", "unseen5")
+UNSEEN_SETS = ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
 
 
 def cmd_eval(args: argparse.Namespace, settings) -> int:
@@ -98,7 +98,7 @@ def register(
         default="all",
         choices=ANSWER_SETS,
         help="qa: which answer set (main = bench/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
-        "unseen: which unseen-documents set (unseen, unseen2, unseen3, unseen4); "
+        "unseen: which unseen-documents set (unseen, unseen2, unseen3, unseen4, unseen5); "
         "all prints one table per set",
     )
     p.add_argument("--out", default="bench-results", help="where JSON results go")

@@ -1,4 +1,4 @@
-"""Answer benchmark on unseen documents: four sets of documents written for evaluation, each with its questions.
+"""Answer benchmark on unseen documents: five sets of documents written for evaluation, each with its questions.
 
 - `unseen`: bench/qa/answers_unseen.jsonl (44 questions) over bench/qa/unseen_docs/ (a Security Council
   resolution, hearing and seminar transcripts, a law.go.kr-style Korean statute, think-tank and news pages, a
@@ -16,10 +16,15 @@
   trafficking-report chapter page, an OFAC general license in Federal Register text, a 국회입법조사처 issue brief PDF,
   a 통일부 정례브리핑 transcript, a 헌법재판소 결정요지, a UN Special Rapporteur report excerpt, a working paper with a
   table and footnotes, a hearing testimony page, a 경기도 조례, a news-wire story), written blind in session 5 without
-  reading the earlier sets' documents or questions: the final honest measure (nobody looks at its failures to tune).
+  reading the earlier sets' documents or questions; measured once at the end of a session.
+- `unseen5`: bench/qa/answers_unseen5.jsonl (71 questions) over bench/qa/unseen_docs5/ (an OFAC sanctions FAQ page, a
+  federal indictment, an IAEA Director General report, GAO report highlights, a House members' letter, a Japanese Chief
+  Cabinet Secretary statement page, a 대법원 판결, a 국회예산정책처 예산안 분석 PDF, a 통일의식조사 results page, a
+  국회 검토보고서), written blind without running policyqa's search or answerer on it: the final honest measure
+  (nobody looks at its failures to tune).
 None of the documents has front matter. Each set's index holds its documents only (its unanswerable questions were
 checked against them), built with the configured embedder and cached under $POLICYQA_HOME/bench/<set>-<embedder>.
-Same metrics and baseline as `policyqa eval qa` (`bench.qa`). Usage: ``policyqa eval unseen [--set unseen4]``.
+Same metrics and baseline as `policyqa eval qa` (`bench.qa`). Usage: ``policyqa eval unseen [--set unseen5]``.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ UNSEEN_SETS: dict[str, tuple[Path, Path]] = {  # name -> (questions, documents f
     "unseen2": (QA_DIR / "answers_unseen2.jsonl", QA_DIR / "unseen_docs2"),
     "unseen3": (QA_DIR / "answers_unseen3.jsonl", QA_DIR / "unseen_docs3"),
     "unseen4": (QA_DIR / "answers_unseen4.jsonl", QA_DIR / "unseen_docs4"),
+    "unseen5": (QA_DIR / "answers_unseen5.jsonl", QA_DIR / "unseen_docs5"),
 }
 _NOT_DOCUMENTS = {"README.md"}
 
@@ -61,7 +67,7 @@ def unseen_index(settings, name: str = "unseen"):
 
 
 def main(*, settings, out_dir: Path, which: str = "all") -> int:
-    """Run the named set ("unseen", "unseen2", "unseen3", "unseen4") or all of them ("all"), one table per set."""
+    """Run the named set ("unseen", "unseen2", "unseen3", "unseen4", "unseen5") or all of them ("all"), one table per set."""
     from bench.common import write_result
 
     names = list(UNSEEN_SETS) if which == "all" else [which]

@@ -1,6 +1,6 @@
-"""The four unseen-documents answer sets (`bench.unseen.UNSEEN_SETS`: answers_unseen.jsonl over unseen_docs/,
+"""The five unseen-documents answer sets (`bench.unseen.UNSEEN_SETS`: answers_unseen.jsonl over unseen_docs/,
 answers_unseen2.jsonl over unseen_docs2/, answers_unseen3.jsonl over unseen_docs3/, answers_unseen4.jsonl over
-unseen_docs4/): the documents load as a user's upload would (no front matter, no sidecars, PDFs, HTML pages), the
+unseen_docs4/, answers_unseen5.jsonl over unseen_docs5/): the documents load as a user's upload would (no front matter, no sidecars, PDFs, HTML pages), the
 PDF is what its generator makes, and every question's evidence occurs exactly once in the text policyqa extracts
 from its document, next to a gold answer."""
 
@@ -32,6 +32,10 @@ SPECS = {
     "unseen4": (
         "x-",
         {"total": 50, "en_factoid": 15, "which_section": 6, "ko": 10, "multi_doc": 4, "unanswerable": 12},
+    ),
+    "unseen5": (
+        "y-",
+        {"total": 60, "en_factoid": 18, "which_section": 6, "ko": 12, "multi_doc": 5, "unanswerable": 14},
     ),
 }
 ALL_FILES = [(name, path) for name in UNSEEN_SETS for path in unseen_files(UNSEEN_SETS[name][1])]
