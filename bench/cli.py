@@ -99,7 +99,7 @@ def register(
         choices=ANSWER_SETS,
         help="qa: which answer set (main = bench/qa/answers.jsonl, heldout = answers_heldout.jsonl); "
         "unseen: which unseen-documents set (unseen, unseen2, unseen3, unseen4, unseen5); "
-        "all prints one table per set",
+        "all prints one table per development set (blind sets run only by name)",
     )
     p.add_argument("--out", default="bench-results", help="where JSON results go")
     p.set_defaults(func=lambda args: cmd_eval(args, build_settings(args)))
