@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ingest.script import HANGUL_SYLLABLES, has_hangul, is_hangul
+
 _LEADING_EN = re.compile(
     r"^\s*(?:and|but|also|then|so|or|what about|how about|what if|and what about|in that case|same for|"
     r"what else|anything else|why is that|why not)\b",
@@ -32,7 +34,7 @@ _LEADING_KO = re.compile(r"^\s*(?:그럼|그러면|그리고|그런데|그래서
 _PRONOUN_KO = re.compile(
     r"(?:그것|그거|그건|그게|이것|이거|이건|저것|그\s+(?:법|조항|기간|기관|경우|사람|돈|기금)|이\s+(?:법|조항|경우)|해당\s+(?:법|조항)|그들|거기)"
 )
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'’§()-]*|[\uac00-\ud7a3]+")
+_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9.'’§()-]*|[{HANGUL_SYLLABLES}]+")
 # Function words dropped when carrying a previous question's topic into the follow-up.
 _FUNCTION_EN = frozenset(
     """a an the and or but of to in on at by for with from into about as is are was were be been being do does did
@@ -66,7 +68,7 @@ def is_followup(question: str) -> bool:
         return True
     if _PRONOUN_EN.search(q) or _PRONOUN_KO.search(q):
         return True
-    return len(_WORD.findall(q)) <= (2 if re.search(r"[\uac00-\ud7a3]", q) else _SHORT_WORDS)
+    return len(_WORD.findall(q)) <= (2 if has_hangul(q) else _SHORT_WORDS)
 
 
 def content_words(question: str) -> list[str]:
@@ -74,7 +76,7 @@ def content_words(question: str) -> list[str]:
     out: list[str] = []
     for m in _WORD.finditer(question):
         w = m.group()
-        if re.match(r"[\uac00-\ud7a3]", w):
+        if is_hangul(w[0]):
             if w in _FUNCTION_KO:
                 continue
             stripped = _FUNCTION_KO_SUFFIX.sub("", w) if len(w) > 2 else w
@@ -97,7 +99,7 @@ def swaps_subject(question: str) -> bool:
 
 
 _UNIT_ANCHOR = re.compile(
-    r"[\uac00-\ud7a3]+에\s*관한\s*(?:특별\s*)?법률|제\s*\d+\s*(?:조|장|절|항|호)(?:의\s*\d+)?|§+\s*\d+[\w()-]*"
+    rf"[{HANGUL_SYLLABLES}]+에\s*관한\s*(?:특별\s*)?법률|제\s*\d+\s*(?:조|장|절|항|호)(?:의\s*\d+)?|§+\s*\d+[\w()-]*"
     r"|\b(?:resolution|section|sec\.|article|order|EO|UNSCR|act|title|chapter|part|paragraph|para\.|Pub\.\s*L\.)"
     r"\s+(?:no\.\s*)?\d+[\w()-]*",
     re.IGNORECASE,
@@ -122,7 +124,7 @@ def anchors(query: str) -> list[str]:
         bare = w.rstrip(".")
         if bare not in content and w not in content:
             continue
-        if re.match(r"[\uac00-\ud7a3]", w):
+        if is_hangul(w[0]):
             stem = _FUNCTION_KO_SUFFIX.sub("", w) if len(w) > 2 else w
             if _NAME_SUFFIX_KO.search(stem):
                 found.append((m.start(), stem))

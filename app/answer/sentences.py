@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.script import CIRCLED_NUMBERS, HANGUL_SYLLABLES
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -22,7 +24,7 @@ class Unit:
     heading: bool = False
 
 
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CIRCLED = CIRCLED_NUMBERS
 _KO_ITEM = "[가나다라마바사아자차카타파하]"  # Korean statutes number sub-items 가. 나. 다. … ("가\\." in markdown)
 # A line that starts a new legal item / list entry / heading: a break before it is a unit boundary.
 _ITEM_START = re.compile(
@@ -30,10 +32,10 @@ _ITEM_START = re.compile(
     r"\((?:[0-9]{1,3}|[A-Za-z]{1,4}|[ivxlc]{1,6})\)\s|\d{1,3}(?:의\d+)?\\?\.\s|" + _KO_ITEM + r"\\?\.\s|제\d+조|§)"
 )
 _LINE_END_SENTENCE = re.compile(r"[.!?:;。)\]\"”’]\s*$|다\.?\s*$")
-_SENTENCE_START = re.compile(r"[ \t]*[\"“'‘(\[]?[A-Z0-9가-힣§*#\-" + _CIRCLED + r"]")
+_SENTENCE_START = re.compile(r"[ \t]*[\"“'‘(\[]?[A-Z0-9" + HANGUL_SYLLABLES + r"§*#\-" + _CIRCLED + r"]")
 # Candidate sentence boundary inside a paragraph: terminator, optional closing quotes, whitespace.
 _BOUNDARY = re.compile(r"[.!?。](?:[\"'”’)\]]*)(?=\s+)")
-_NEXT_START = re.compile(r"\s+[\"“'‘(\[]?[A-Z0-9가-힣" + _CIRCLED + r"§*]")
+_NEXT_START = re.compile(r"\s+[\"“'‘(\[]?[A-Z0-9" + HANGUL_SYLLABLES + _CIRCLED + r"§*]")
 _INLINE_CIRCLED = re.compile(r"(?<=\S)\s+(?=(?:\*\*)?[" + _CIRCLED + r"])")
 # "… 조사ㆍ연구     나\\. 북한인권 …": a Korean sub-item marker after a run of spaces (a chunk that lost its line breaks)
 _INLINE_KO_ITEM = re.compile(r"(?<=\S)\s{2,}(?=" + _KO_ITEM + r"\\?\.\s)")

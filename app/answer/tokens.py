@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ingest.script import HANGUL_SYLLABLES, is_hangul
+
 STOPWORDS_EN = frozenset(
     """a an the and or but if then else of to in on at by for with from into onto upon about above below over under
     between among through during before after since until as than so such that this these those there here it its
@@ -36,7 +38,7 @@ _KO_SUFFIXES = tuple(
         reverse=True,
     )
 )
-_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[A-Za-z][A-Za-z'’-]*|[\uac00-\ud7a3]+")
+_WORD = re.compile(rf"[0-9]+(?:[.,][0-9]+)*|[A-Za-z][A-Za-z'’-]*|[{HANGUL_SYLLABLES}]+")
 
 
 def _strip_korean(word: str) -> str:
@@ -79,7 +81,7 @@ class Tokenizer:
             word = m.group()
             if word[0].isdigit():
                 out.append(word.replace(",", ""))
-            elif "\uac00" <= word[0] <= "\ud7a3":
+            elif is_hangul(word[0]):
                 korean_text.append(word)
             else:
                 w = word.lower().replace("’", "'").rstrip("'").removesuffix("'s")

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.script import HANGUL as _HANGUL
+
 _GROUPS: dict[str, str] = {
     "effective": r"\b(?:takes?|took|taken|taking) effect\b|\b(?:enter|enters|entered|entering|come|comes|came|coming)"
     r" into (?:force|effect)\b|\bentry into (?:force|effect)\b|\beffective\b|\bin force\b|시행(?!령|규칙)|발효",
@@ -127,9 +129,6 @@ def with_meanings(text: str) -> str:
     """`text` followed by the tokens of the groups it states (its own words are kept)."""
     found = meanings(text)
     return f"{text} {' '.join(found)}" if found else text
-
-
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def canonical_question(question: str) -> str:
