@@ -7,71 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-# Words whose trailing period does not end a sentence.
-ABBREVIATIONS = {
-    "sec",
-    "secs",
-    "no",
-    "nos",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "st",
-    "jr",
-    "sr",
-    "inc",
-    "ltd",
-    "co",
-    "corp",
-    "vs",
-    "v",
-    "etc",
-    "e.g",
-    "i.e",
-    "cf",
-    "al",
-    "art",
-    "arts",
-    "para",
-    "pp",
-    "p",
-    "ch",
-    "cl",
-    "subsec",
-    "u.s",
-    "u.s.c",
-    "u.n",
-    "stat",
-    "pub",
-    "l",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "fig",
-    "gen",
-    "gov",
-    "sen",
-    "rep",
-    "amb",
-    "approx",
-    "est",
-    "dept",
-    "op",
-    "ed",
-    "eds",
-    "vol",
-}
+from .vocabulary import word_list
+
+# Words whose trailing period does not end a sentence (ingest/data/abbreviations.yaml).
+ABBREVIATIONS = frozenset(
+    word_list("ingest", "abbreviations.yaml", "common") + word_list("ingest", "abbreviations.yaml", "packing")
+)
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A line that starts a legal item: (a) (1) (A) (iv)  1.  1\.  1의2.  ①  **①**  가.
 _ITEM_LINE = re.compile(r"^[ \t]*(?:\(\w{1,5}\)|\d+(?:의\d+)?\\?\.|\*\*[①-⑳]\*\*|[①-⑳]|[가-하]\.)", re.M)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.script import CIRCLED_NUMBERS, HANGUL_SYLLABLES
+from ingest.vocabulary import word_list
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,9 @@ _NEXT_START = re.compile(r"\s+[\"“'‘(\[]?[A-Z0-9" + HANGUL_SYLLABLES + _CIRC
 _INLINE_CIRCLED = re.compile(r"(?<=\S)\s+(?=(?:\*\*)?[" + _CIRCLED + r"])")
 # "… 조사ㆍ연구     나\\. 북한인권 …": a Korean sub-item marker after a run of spaces (a chunk that lost its line breaks)
 _INLINE_KO_ITEM = re.compile(r"(?<=\S)\s{2,}(?=" + _KO_ITEM + r"\\?\.\s)")
+# Words whose trailing period does not end a sentence (ingest/data/abbreviations.yaml).
 _ABBREVIATIONS = frozenset(
-    "u.s u.s.c u.n mr mrs ms dr prof no nos sec secs art arts para paras p pp e.g i.e etc vs v cf al inc co corp "
-    "ltd jr sr st gen gov rep sen amb jan feb mar apr jun jul aug sep sept oct nov dec fig ch cl subch pub stat "
-    "approx dept est ed eds vol op ibid seq viz".split()
+    word_list("ingest", "abbreviations.yaml", "common") + word_list("ingest", "abbreviations.yaml", "quoting")
 )
 _LEADING_DECORATION = re.compile(
     r"(?:#{1,6}\s+|[-*+•]\s+|>\s*|(?:\*\*|__)[^*_\n]{1,8}?(?:\*\*|__)\s*|\d{1,3}(?:의\d+)?\\\.\s+|"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from app.answer.vocabulary import words
 from ingest.script import mostly_hangul
 
 _NUMBER = re.compile(r"(?<![\d.,])\d{3,}(?![\d])")
@@ -24,11 +25,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z.’'-]*")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,6}s?$")
 _CONNECTORS = r"(?:of|and|the|for|on|in|to|de|&)"
 # Capitalised words that only shape a question or are generic in any policy text.
-_GENERIC = frozenset(
-    "what which who whom whose when where why how is are was were do does did can could may might must shall should "
-    "will would has have had in on at by for of the a an and or to from under according please i if "
-    "department secretary act section chapter code law provision article state federal government".split()
-)
+_GENERIC = frozenset(words("anchors", "generic_words"))  # app/answer/data/anchors.yaml
 
 
 def question_anchors(question: str) -> list[str]:

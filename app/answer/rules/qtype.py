@@ -11,6 +11,8 @@ import re
 from typing import Literal
 
 from app.answer.rules.slots import Slot
+from app.answer.vocabulary import alternation
+from ingest.dates import MONTH_NAMES
 
 QuestionType = Literal[
     "duration", "date", "quantity", "person", "section", "permission", "definition", "reason", "place", "other"
@@ -26,7 +28,7 @@ _DURATION = re.compile(
     r"|\d+\s*(?:일|개월|년|주|시간|월)\s*(?:이내|이상|동안|간|까지|전|후|마다|以內)?|기간|이내|까지",
     re.IGNORECASE,
 )
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_MONTHS = rf"(?:{alternation(MONTH_NAMES)})\.?"
 _DATE = re.compile(
     rf"\b{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\b\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|\b{_MONTHS}\s+\d{{4}}"
     r"|\b(?:1[89]|20)\d{2}\b|\d{4}[.\-/]\s?\d{1,2}[.\-/]\s?\d{1,2}|\d{4}년|\d{1,2}월\s*\d{1,2}일"
