@@ -13,6 +13,7 @@ from app.answer.rules import slots
 from app.answer.rules.anchors import question_anchors
 from app.answer.rules.named import named_documents
 from app.answer.rules.paraphrase import expanded_query, meanings
+from app.answer.rules.qtype import answer_shape_score, states_number
 from app.answer.rules.slots import asked_slot, count_nouns, korean_counter
 from app.answer.sentences import split_units
 from app.answer.tokens import Tokenizer
@@ -275,3 +276,36 @@ def test_abbreviation_for_quoting(word):
 
 def test_splitters_end_a_sentence_at_a_word_that_is_no_abbreviation():
     assert not _one_sentence_in_answers("staff") and not _one_unit_for_packing("staff")
+
+
+# --- answer shapes (app.answer.rules.qtype) ----------------------------------------------------------------------
+@pytest.mark.parametrize("word", words("answer_shapes", "duration_numbers"))
+def test_duration_number(word):
+    assert answer_shape_score("duration", f"for {word} years") == 1.0
+    assert answer_shape_score("duration", "for many years") == 0.0
+
+
+@pytest.mark.parametrize("word", words("answer_shapes", "quantity_words"))
+def test_quantity_word(word):
+    assert answer_shape_score("quantity", f"about {word} of them") == 1.0
+    assert answer_shape_score("quantity", "about many of them") == 0.0
+
+
+@pytest.mark.parametrize("word", words("answer_shapes", "count_words"))
+def test_count_word(word):
+    assert states_number(f"they met {word} times") and not states_number("they met many times")
+
+
+@pytest.mark.parametrize(
+    "word", words("answer_shapes", "person_titles_en") + words("answer_shapes", "person_bodies_ko")
+)
+def test_person_word(word):
+    plain = re.sub(r"\(\?!.*?\)", "", word)  # "대통령(?!령)" -> 대통령
+    assert answer_shape_score("person", f"approved by the {plain}" if word.isascii() else f"{plain}이 정한다") == 1.0
+    assert answer_shape_score("person", "approved by the crowd") == answer_shape_score("person", "누군가 정한다") == 0.0
+
+
+@pytest.mark.parametrize("word", words("answer_shapes", "places_en") + words("answer_shapes", "places_ko"))
+def test_place_word(word):
+    assert answer_shape_score("place", f"held near {word}" if word.isascii() else f"{word}에서 열렸다") == 1.0
+    assert answer_shape_score("place", "held near here") == 0.0
