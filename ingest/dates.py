@@ -15,34 +15,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .vocabulary import data_file
+
 MIN_YEAR, MAX_YEAR = 1800, 2100
 
-_MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
+# English month names and abbreviations -> month number (ingest/data/months.yaml), in file order.
+MONTH_NAMES: tuple[str, ...] = tuple(data_file("ingest", "months.yaml")["months"])
+_MONTHS = {name.lower(): number for name, number in data_file("ingest", "months.yaml")["months"].items()}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .dates import find_dates, parse_date
+from .script import HANGUL_SYLLABLES
 from .structure import SPEAKER_TURN
 from .types import DocType
 
@@ -51,7 +52,7 @@ LABELLED_DATE_WINDOW = 5000
 _KR_DATE = r"\d{4}\s?\.\s?\d{1,2}\s?\.\s?\d{1,2}\.?"
 _KR_EFFECTIVE = re.compile(rf"\[\s*시행\s*(?P<date>{_KR_DATE})\s*\]")
 _KR_PROMULGATION = re.compile(
-    rf"\[\s*(?P<kind>[가-힣]+)\s*제\s*(?P<number>[\d-]+)\s*호\s*,\s*(?P<date>{_KR_DATE})\s*,?\s*(?P<change>[가-힣]*)\s*\]"
+    rf"\[\s*(?P<kind>[{HANGUL_SYLLABLES}]+)\s*제\s*(?P<number>[\d-]+)\s*호\s*,\s*(?P<date>{_KR_DATE})\s*,?\s*(?P<change>[{HANGUL_SYLLABLES}]*)\s*\]"
 )
 
 # HTML meta tags naming the publication date, most specific first (lower-cased name / property / itemprop).

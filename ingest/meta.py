@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .dates import parse_date  # noqa: F401 - metadata values are parsed with ingest.dates (re-exported)
+from .script import is_hangul
 from .types import DocType
 
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
@@ -146,7 +147,7 @@ def slugify(stem: str) -> str:
     s = unicodedata.normalize("NFC", stem).lower()
     out = []
     for ch in s:
-        if ("a" <= ch <= "z") or ch.isdigit() and ch.isascii() or ch in "-_" or 0xAC00 <= ord(ch) <= 0xD7A3:
+        if ("a" <= ch <= "z") or ch.isdigit() and ch.isascii() or ch in "-_" or is_hangul(ch):
             out.append(ch)
         else:
             out.append("-")

@@ -1,4 +1,10 @@
-"""Split a span of text into units for packing: paragraphs, then legal items (``(1)``, ``1.``, ``①``) and
+"""Sentence boundaries, and the units chunk packing works with.
+
+The boundary pieces here are shared with the answer engine's quote units (`app.answer.sentences.split_units`):
+`SENTENCE_END` (a terminator ``. ? ! 。`` with its closing quotes or brackets), the abbreviations whose period ends
+no sentence (`ABBREVIATIONS`, from ingest/data/abbreviations.yaml) and `strip_span`.
+
+`segment` splits a span of text into units for packing: paragraphs, then legal items (``(1)``, ``1.``, ``①``) and
 sentences (English ``. ? !``; Korean ``다.`` and friends). Units are (start, end, paragraph_start) spans into the
 original text, so chunk offsets stay exact."""
 
@@ -7,75 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-# Words whose trailing period does not end a sentence.
-ABBREVIATIONS = {
-    "sec",
-    "secs",
-    "no",
-    "nos",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "st",
-    "jr",
-    "sr",
-    "inc",
-    "ltd",
-    "co",
-    "corp",
-    "vs",
-    "v",
-    "etc",
-    "e.g",
-    "i.e",
-    "cf",
-    "al",
-    "art",
-    "arts",
-    "para",
-    "pp",
-    "p",
-    "ch",
-    "cl",
-    "subsec",
-    "u.s",
-    "u.s.c",
-    "u.n",
-    "stat",
-    "pub",
-    "l",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "fig",
-    "gen",
-    "gov",
-    "sen",
-    "rep",
-    "amb",
-    "approx",
-    "est",
-    "dept",
-    "op",
-    "ed",
-    "eds",
-    "vol",
-}
+from .vocabulary import word_list
+
+# Words whose trailing period does not end a sentence (ingest/data/abbreviations.yaml).
+ABBREVIATIONS = frozenset(
+    word_list("ingest", "abbreviations.yaml", "common") + word_list("ingest", "abbreviations.yaml", "packing")
+)
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A line that starts a legal item: (a) (1) (A) (iv)  1.  1\.  1의2.  ①  **①**  가.
 _ITEM_LINE = re.compile(r"^[ \t]*(?:\(\w{1,5}\)|\d+(?:의\d+)?\\?\.|\*\*[①-⑳]\*\*|[①-⑳]|[가-하]\.)", re.M)
-_SENT_END = re.compile(r"[.!?。](?:[\"'”’)\]]*)(?=\s+\S)|(?<=[다요음함임])\.(?=\s)")
+# A sentence terminator with the closing quotes or brackets after it.
+SENTENCE_END = r"[.!?。](?:[\"'”’)\]]*)"
+_SENT_END = re.compile(SENTENCE_END + r"(?=\s+\S)|(?<=[다요음함임])\.(?=\s)")
 _CLAUSE = re.compile(r"(?<=[;:,，、])\s+")
 
 
@@ -116,7 +65,8 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """The span `text[s:e]` without its leading and trailing whitespace."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -134,18 +84,18 @@ def segment(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
         pos = m.end()
     para_bounds.append((pos, end))
     for ps, pe in para_bounds:
-        ps, pe = _trim(text, ps, pe)
+        ps, pe = strip_span(text, ps, pe)
         if ps >= pe:
             continue
         # items on their own lines inside a paragraph
         cuts = [ps] + [m.start() for m in _ITEM_LINE.finditer(text, ps, pe) if m.start() > ps] + [pe]
         first = True
         for a, b in zip(cuts, cuts[1:]):
-            a, b = _trim(text, a, b)
+            a, b = strip_span(text, a, b)
             if a >= b:
                 continue
             for s, e in _sentence_spans(text, a, b):
-                s, e = _trim(text, s, e)
+                s, e = strip_span(text, s, e)
                 if s < e:
                     units.append((s, e, first))
                     first = False
@@ -184,7 +134,7 @@ def _pack_at(
                 hi = mid - 1
         if best == -1:  # even the first piece is too long: split it finer
             e = points[i]
-            a, b = _trim(text, s, e)
+            a, b = strip_span(text, s, e)
             if a < b:
                 finer = (
                     split_to_budget(text, a, b, budget, count_tokens)
@@ -195,7 +145,7 @@ def _pack_at(
             s, i = e, i + 1
             continue
         e = points[best]
-        a, b = _trim(text, s, e)
+        a, b = strip_span(text, s, e)
         if a < b:
             out.append((a, b))
         s, i = e, best + 1

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .script import HANGUL_SYLLABLES
 from .types import Document
 
 # Node kinds that are citable legal units (their keys build labels like "§ 9214(b)" or "제17조제2항").
@@ -62,7 +63,7 @@ _HANG = re.compile(r"^[ \t]*(?:\*\*)?([①-⑳])", re.M)
 _NAME_WORD = r"[A-Z][A-Za-z.'’\-]*"
 SPEAKER_LABEL = (
     rf"(?:{_NAME_WORD}(?: (?:{_NAME_WORD}|of|de|van|von|al|bin|la|le|da|del)){{0,4}}"
-    r"|[가-힣]{2,5}(?: [가-힣]{1,5})?)"
+    rf"|[{HANGUL_SYLLABLES}]{{2,5}}(?: [{HANGUL_SYLLABLES}]{{1,5}})?)"
 )
 # Before the name, a recording's timestamp ("[00:12:31] HOST: …", "00:12:31 HOST: …"); after it, a delegation or an
 # affiliation in brackets ("Mr. Kim Sang-jin (Republic of Korea): …", a UN meeting record's turns).
@@ -72,7 +73,7 @@ SPEAKER_TURN = re.compile(rf"^{_TIMESTAMP}?(?:\*\*)?({SPEAKER_LABEL})(?:\*\*)?{_
 _TURN = SPEAKER_TURN
 # "8. Decides that …": a numbered paragraph of a resolution, declaration or statement (a capital, quote or
 # bracket after the number: "1. Condemns", "2. 남북은" would need Hangul — see `_numbered_markers`)
-_NUMBERED = re.compile(r"^[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z\"“‘'(\[]|[가-힣])", re.M)
+_NUMBERED = re.compile(r"^[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z\"“‘'(\[]|[" + HANGUL_SYLLABLES + "])", re.M)
 _EO_INTRO_A = re.compile(r"^(?:Sec\.|Section)\s*\d+[a-z]?\.\s*\(a\)")
 _MD_CLEAN = re.compile(r"\*\*|__|\\(?=[.\-*_#()\[\]])")
 

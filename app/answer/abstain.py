@@ -27,10 +27,10 @@ from app.answer.rules.anchors import missing_anchors, passage_context, question_
 from app.answer.rules.qtype import states_number
 from app.answer.rules.slots import SLOT_KINDS
 from index.types import Hit
+from ingest.script import HANGUL as _HANGUL
 
 NO_ANSWER_EN = "The indexed documents do not answer this question."
 NO_ANSWER_KO = "색인된 문서에는 이 질문에 대한 답이 없습니다."
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def best_score(scored: Sequence[ScoredUnit]) -> float:

@@ -18,43 +18,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_LEADING_EN = re.compile(
-    r"^\s*(?:and|but|also|then|so|or|what about|how about|what if|and what about|in that case|same for|"
-    r"what else|anything else|why is that|why not)\b",
-    re.IGNORECASE,
-)
-_PRONOUN_EN = re.compile(
-    r"\b(?:it|its|it's|they|them|their|theirs|this|that|these|those|he|she|him|her|his|there|such|the same|"
-    r"the former|the latter|above|said)\b",
-    re.IGNORECASE,
-)
-_LEADING_KO = re.compile(r"^\s*(?:그럼|그러면|그리고|그런데|그래서|또|또한|그밖에|그 밖에|그렇다면|이어서|아울러)")
-_PRONOUN_KO = re.compile(
-    r"(?:그것|그거|그건|그게|이것|이거|이건|저것|그\s+(?:법|조항|기간|기관|경우|사람|돈|기금)|이\s+(?:법|조항|경우)|해당\s+(?:법|조항)|그들|거기)"
-)
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'’§()-]*|[\uac00-\ud7a3]+")
+from app.answer.vocabulary import alternation, words
+from ingest.script import HANGUL_SYLLABLES, has_hangul, is_hangul
+
+# Word lists: app/answer/data/followup.yaml (and the Korean question words of stopwords.yaml).
+_LEADING_EN = re.compile(rf"^\s*(?:{alternation(words('followup', 'connectives_en'))})\b", re.IGNORECASE)
+_PRONOUN_EN = re.compile(rf"\b(?:{alternation(words('followup', 'pronouns_en'))})\b", re.IGNORECASE)
+_LEADING_KO = re.compile(rf"^\s*(?:{alternation(words('followup', 'connectives_ko'))})")
+_PRONOUN_KO = re.compile(f"(?:{alternation(words('followup', 'pronouns_ko'))})")
+_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9.'’§()-]*|[{HANGUL_SYLLABLES}]+")
 # Function words dropped when carrying a previous question's topic into the follow-up.
-_FUNCTION_EN = frozenset(
-    """a an the and or but of to in on at by for with from into about as is are was were be been being do does did
-    what which who whom whose when where why how long many much can could may might must shall should will would
-    has have had it its this that these those there their they them i we you me my our your please tell say
-    under according any all some""".split()
-)
-_FUNCTION_KO_SUFFIX = re.compile(
-    r"(?:은|는|이|가|을|를|의|에|에서|으로|로|와|과|도|만|까지|부터|인가요|나요|입니까|습니까|합니까|인가|요)$"
-)
-_FUNCTION_KO = frozenset(
-    "무엇 무엇인가요 무엇입니까 무슨 어떤 어느 누구 누가 언제 어디 얼마 얼마나 몇 왜 어떻게".split()
-)
+_FUNCTION_EN = frozenset(words("followup", "function_words_en"))
+_FUNCTION_KO_SUFFIX = re.compile(f"(?:{alternation(words('followup', 'particles_ko'))})$")
+_FUNCTION_KO = frozenset(words("stopwords", "question_ko"))  # with an ending ("무엇인가요"), stripped first
 _SHORT_WORDS = 4
-_QUESTION_EN = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
-_QUESTION_KO = re.compile(
-    r"무엇|무슨|어떤|어느|누구|누가|언제|어디|얼마|몇|왜|어떻게|인가요|나요|습니까|합니까|입니까|ㄴ가요"
-)
-_SWAP_LEAD_EN = re.compile(
-    r"^\s*(?:and what about|what about|how about|what if|and|same for|also|but)\b", re.IGNORECASE
-)
-_NAME_SUFFIX_KO = re.compile(r"(?:법|법률|시행령|시행규칙|규칙|령|협정|선언|합의서|결의|조약)$")
+_QUESTION_EN = re.compile(rf"\b(?:{alternation(words('followup', 'question_words_en'))})\b", re.IGNORECASE)
+_QUESTION_KO = re.compile(alternation(words("stopwords", "question_ko") + words("followup", "question_endings_ko")))
+_SWAP_LEAD_EN = re.compile(rf"^\s*(?:{alternation(words('followup', 'swap_leads_en'))})\b", re.IGNORECASE)
+_NAME_SUFFIX_KO = re.compile(f"(?:{alternation(words('followup', 'name_suffixes_ko'))})$")
 
 
 def is_followup(question: str) -> bool:
@@ -66,7 +47,7 @@ def is_followup(question: str) -> bool:
         return True
     if _PRONOUN_EN.search(q) or _PRONOUN_KO.search(q):
         return True
-    return len(_WORD.findall(q)) <= (2 if re.search(r"[\uac00-\ud7a3]", q) else _SHORT_WORDS)
+    return len(_WORD.findall(q)) <= (2 if has_hangul(q) else _SHORT_WORDS)
 
 
 def content_words(question: str) -> list[str]:
@@ -74,7 +55,7 @@ def content_words(question: str) -> list[str]:
     out: list[str] = []
     for m in _WORD.finditer(question):
         w = m.group()
-        if re.match(r"[\uac00-\ud7a3]", w):
+        if is_hangul(w[0]):
             if w in _FUNCTION_KO:
                 continue
             stripped = _FUNCTION_KO_SUFFIX.sub("", w) if len(w) > 2 else w
@@ -97,7 +78,7 @@ def swaps_subject(question: str) -> bool:
 
 
 _UNIT_ANCHOR = re.compile(
-    r"[\uac00-\ud7a3]+에\s*관한\s*(?:특별\s*)?법률|제\s*\d+\s*(?:조|장|절|항|호)(?:의\s*\d+)?|§+\s*\d+[\w()-]*"
+    rf"[{HANGUL_SYLLABLES}]+에\s*관한\s*(?:특별\s*)?법률|제\s*\d+\s*(?:조|장|절|항|호)(?:의\s*\d+)?|§+\s*\d+[\w()-]*"
     r"|\b(?:resolution|section|sec\.|article|order|EO|UNSCR|act|title|chapter|part|paragraph|para\.|Pub\.\s*L\.)"
     r"\s+(?:no\.\s*)?\d+[\w()-]*",
     re.IGNORECASE,
@@ -122,7 +103,7 @@ def anchors(query: str) -> list[str]:
         bare = w.rstrip(".")
         if bare not in content and w not in content:
             continue
-        if re.match(r"[\uac00-\ud7a3]", w):
+        if is_hangul(w[0]):
             stem = _FUNCTION_KO_SUFFIX.sub("", w) if len(w) > 2 else w
             if _NAME_SUFFIX_KO.search(stem):
                 found.append((m.start(), stem))

@@ -4,12 +4,22 @@ Legal items count as units of their own: a line starting with "(1)", "(A)", "1."
 an inline circled number ("… 한다. ② …"). Markdown decoration (heading hashes, bullets, bold item markers) and
 trailing Korean amendment notes ("<개정 2020.12.8>") are trimmed from a unit's span, so `text[start:end]` is always
 the verbatim quote a citation points at. Pure functions, no models.
+
+The sentence terminator, the abbreviations and whitespace trimming are `ingest.sentences`' (shared with chunk
+packing). What differs from packing units is what a quote needs: a block also ends at a single line break after
+a sentence or a heading line; inline circled numbers and Korean sub-items ("나.") start units; no cut inside a
+parenthesis or after a provision's number ("§ 9201. Findings"); decoration and amendment notes are trimmed from
+the span, and title-like units are marked as headings. Packing keeps every character in some unit instead.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from ingest.script import CIRCLED_NUMBERS, HANGUL_SYLLABLES
+from ingest.sentences import SENTENCE_END, strip_span
+from ingest.vocabulary import word_list
 
 
 @dataclass(frozen=True)
@@ -22,7 +32,7 @@ class Unit:
     heading: bool = False
 
 
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CIRCLED = CIRCLED_NUMBERS
 _KO_ITEM = "[가나다라마바사아자차카타파하]"  # Korean statutes number sub-items 가. 나. 다. … ("가\\." in markdown)
 # A line that starts a new legal item / list entry / heading: a break before it is a unit boundary.
 _ITEM_START = re.compile(
@@ -30,17 +40,16 @@ _ITEM_START = re.compile(
     r"\((?:[0-9]{1,3}|[A-Za-z]{1,4}|[ivxlc]{1,6})\)\s|\d{1,3}(?:의\d+)?\\?\.\s|" + _KO_ITEM + r"\\?\.\s|제\d+조|§)"
 )
 _LINE_END_SENTENCE = re.compile(r"[.!?:;。)\]\"”’]\s*$|다\.?\s*$")
-_SENTENCE_START = re.compile(r"[ \t]*[\"“'‘(\[]?[A-Z0-9가-힣§*#\-" + _CIRCLED + r"]")
+_SENTENCE_START = re.compile(r"[ \t]*[\"“'‘(\[]?[A-Z0-9" + HANGUL_SYLLABLES + r"§*#\-" + _CIRCLED + r"]")
 # Candidate sentence boundary inside a paragraph: terminator, optional closing quotes, whitespace.
-_BOUNDARY = re.compile(r"[.!?。](?:[\"'”’)\]]*)(?=\s+)")
-_NEXT_START = re.compile(r"\s+[\"“'‘(\[]?[A-Z0-9가-힣" + _CIRCLED + r"§*]")
+_BOUNDARY = re.compile(SENTENCE_END + r"(?=\s+)")
+_NEXT_START = re.compile(r"\s+[\"“'‘(\[]?[A-Z0-9" + HANGUL_SYLLABLES + _CIRCLED + r"§*]")
 _INLINE_CIRCLED = re.compile(r"(?<=\S)\s+(?=(?:\*\*)?[" + _CIRCLED + r"])")
 # "… 조사ㆍ연구     나\\. 북한인권 …": a Korean sub-item marker after a run of spaces (a chunk that lost its line breaks)
 _INLINE_KO_ITEM = re.compile(r"(?<=\S)\s{2,}(?=" + _KO_ITEM + r"\\?\.\s)")
+# Words whose trailing period does not end a sentence (ingest/data/abbreviations.yaml).
 _ABBREVIATIONS = frozenset(
-    "u.s u.s.c u.n mr mrs ms dr prof no nos sec secs art arts para paras p pp e.g i.e etc vs v cf al inc co corp "
-    "ltd jr sr st gen gov rep sen amb jan feb mar apr jun jul aug sep sept oct nov dec fig ch cl subch pub stat "
-    "approx dept est ed eds vol op ibid seq viz".split()
+    word_list("ingest", "abbreviations.yaml", "common") + word_list("ingest", "abbreviations.yaml", "quoting")
 )
 _LEADING_DECORATION = re.compile(
     r"(?:#{1,6}\s+|[-*+•]\s+|>\s*|(?:\*\*|__)[^*_\n]{1,8}?(?:\*\*|__)\s*|\d{1,3}(?:의\d+)?\\\.\s+|"
@@ -98,10 +107,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = strip_span(text, start, end)
     while True:
         m = _LEADING_DECORATION.match(text, start, end)
         if not m or m.end() == start:

@@ -13,30 +13,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-STOPWORDS_EN = frozenset(
-    """a an the and or but if then else of to in on at by for with from into onto upon about above below over under
-    between among through during before after since until as than so such that this these those there here it its
-    is are was were be been being am do does did doing have has had having can could may might must shall should will
-    would not no nor only own same too very just also any all both each few more most other some i me my we our you
-    your he him his she her they them their what which who whom whose when where why how whether while again further
-    once out off up down per via etc s t ve re ll d""".split()
-)
+from app.answer.vocabulary import words
+from ingest.script import HANGUL_SYLLABLES, is_hangul
+
+# Word lists: app/answer/data/stopwords.yaml.
+STOPWORDS_EN = frozenset(words("stopwords", "english"))
 # Words that only shape a question ("how long", "what is"): never content to match.
-QUESTION_WORDS_EN = frozenset(
-    "what which who whom whose when where why how long many much often kind type does do did is are was were "
-    "according under tell please".split()
-)
-QUESTION_WORDS_KO = frozenset("무엇 무슨 어떤 어느 누구 누가 언제 어디 얼마 얼마나 몇 왜 어떻게 경우 있 하".split())
-_KO_SUFFIXES = tuple(
-    sorted(
-        """은 는 이 가 을 를 의 에 에서 에게 께 으로 로 와 과 도 만 까지 부터 이나 나 란 이란 이라 라 이며 며 하고
-        한다 하는 하여 하여야 해야 하면 할 한 된다 되는 되어 되며 된 될 이다 입니까 습니까 합니까 인가 인가요 나요 가요
-        있다 있는 없다 없는 으로서 로서 으로써 로써 에는 에서는 에게는 으로는 로는 이라는 라는 이라고 라고 마다 씩 들""".split(),
-        key=len,
-        reverse=True,
-    )
-)
-_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[A-Za-z][A-Za-z'’-]*|[\uac00-\ud7a3]+")
+QUESTION_WORDS_EN = frozenset(words("stopwords", "question_en"))
+QUESTION_WORDS_KO = frozenset(words("stopwords", "question_ko") + words("stopwords", "question_ko_stems"))
+_KO_SUFFIXES = tuple(sorted(words("stopwords", "korean_endings"), key=len, reverse=True))
+_WORD = re.compile(rf"[0-9]+(?:[.,][0-9]+)*|[A-Za-z][A-Za-z'’-]*|[{HANGUL_SYLLABLES}]+")
 
 
 def _strip_korean(word: str) -> str:
@@ -79,7 +65,7 @@ class Tokenizer:
             word = m.group()
             if word[0].isdigit():
                 out.append(word.replace(",", ""))
-            elif "\uac00" <= word[0] <= "\ud7a3":
+            elif is_hangul(word[0]):
                 korean_text.append(word)
             else:
                 w = word.lower().replace("’", "'").rstrip("'").removesuffix("'s")

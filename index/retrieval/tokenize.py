@@ -19,14 +19,16 @@ from typing import Any
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
+from ingest.script import HANGUL_LETTERS, HANGUL_WORD
+
 logger = logging.getLogger(__name__)
 
 # Bump when the token stream for the same text -- or the BM25 state built from it -- changes: an index saved by
 # another version is re-tokenised (and its BM25 rebuilt) once, at its next open. lex-4: neighbour-window BM25, k1 0.9, b 0.5.
 TOKENIZER_VERSION = "policyqa-lex-4"
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_ALL_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+_HANGUL = re.compile(f"[{HANGUL_LETTERS}]")
+_ALL_HANGUL = HANGUL_WORD
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
 

@@ -17,16 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from app.answer.vocabulary import words
+from ingest.script import mostly_hangul
+
 _NUMBER = re.compile(r"(?<![\d.,])\d{3,}(?![\d])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z.’'-]*")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z]{2,6}s?$")
 _CONNECTORS = r"(?:of|and|the|for|on|in|to|de|&)"
 # Capitalised words that only shape a question or are generic in any policy text.
-_GENERIC = frozenset(
-    "what which who whom whose when where why how is are was were do does did can could may might must shall should "
-    "will would has have had in on at by for of the a an and or to from under according please i if "
-    "department secretary act section chapter code law provision article state federal government".split()
-)
+_GENERIC = frozenset(words("anchors", "generic_words"))  # app/answer/data/anchors.yaml
 
 
 def question_anchors(question: str) -> list[str]:
@@ -85,20 +84,12 @@ def anchor_found(anchor: str, context: str) -> bool:
     return False
 
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-def _is_korean(context: str) -> bool:
-    return len(_HANGUL.findall(context)) > len(_LATIN.findall(context))
-
-
 def missing_anchors(anchors: Iterable[str], contexts: Iterable[str]) -> list[str]:
     """The anchors that none of `contexts` mentions. A Korean context cannot confirm or deny an English name
     (cross-lingual answers), so when one is among `contexts` only the numbers must be found."""
     contexts = list(contexts)
     joined = "\n".join(contexts)
-    korean = any(_is_korean(c) for c in contexts)
+    korean = any(mostly_hangul(c) for c in contexts)
     return [a for a in anchors if not anchor_found(a, joined) and (a.isdigit() or not korean)]
 
 

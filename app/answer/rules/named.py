@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import PurePath
 
+from app.answer.vocabulary import alternation, words
+
 _SEPARATORS = re.compile(r"[-_.]+")
 
 
@@ -28,12 +30,7 @@ def document_name(title: str, source: str) -> str:
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Words that say what kind of document a source is (as the tokenizers give them: English stems, Korean nouns).
-_SOURCE_KIND = re.compile(
-    r"interview|brief|hear|testimoni|seminar|speech|address|remark|statement|resolut|report|commentari|articl|"
-    r"podcast|transcript|minut|record|releas|factsheet|sheet|letter|memo|white|paper|op-ed|editori|blog|"
-    r"경축사|기념사|연설|연설문|담화|담화문|회의록|속기록|보도자료|자료|세미나|토론회|간담회|인터뷰|대담|성명|성명서|"
-    r"보고서|백서|논평|칼럼|기사|녹취록|발표문|브리핑"
-)
+_SOURCE_KIND = re.compile(alternation(words("source_kinds", "kinds")))  # app/answer/data/source_kinds.yaml
 
 
 def named_documents(

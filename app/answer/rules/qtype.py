@@ -11,22 +11,22 @@ import re
 from typing import Literal
 
 from app.answer.rules.slots import Slot
+from app.answer.vocabulary import alternation, words
+from ingest.dates import MONTH_NAMES
 
 QuestionType = Literal[
     "duration", "date", "quantity", "person", "section", "permission", "definition", "reason", "place", "other"
 ]
 
-_NUM_WORD = (
-    r"(?:\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-    r"forty|fifty|sixty|ninety|hundred|a|an|several|half)"
-)
+# Word lists: app/answer/data/answer_shapes.yaml.
+_NUM_WORD = rf"(?:\d+(?:[.,]\d+)*|{alternation(words('answer_shapes', 'duration_numbers'))})"
 _DURATION = re.compile(
     rf"\b{_NUM_WORD}[\s-]+(?:calendar\s+|business\s+|consecutive\s+)?(?:day|week|month|year|hour|minute|decade)s?\b"
     rf"|\bperiod of\b|\bnot (?:later|more) than\b|\bwithin\s+(?:the\s+)?(?:\d|{_NUM_WORD}\b)|\buntil\b|\bexpire|\bterminat"
     r"|\d+\s*(?:일|개월|년|주|시간|월)\s*(?:이내|이상|동안|간|까지|전|후|마다|以內)?|기간|이내|까지",
     re.IGNORECASE,
 )
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_MONTHS = rf"(?:{alternation(MONTH_NAMES)})\.?"
 _DATE = re.compile(
     rf"\b{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\b\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|\b{_MONTHS}\s+\d{{4}}"
     r"|\b(?:1[89]|20)\d{2}\b|\d{4}[.\-/]\s?\d{1,2}[.\-/]\s?\d{1,2}|\d{4}년|\d{1,2}월\s*\d{1,2}일"
@@ -34,14 +34,13 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _QUANTITY = re.compile(
-    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|million|billion|percent)\b|%|\d+\s*(?:명|개|원|인|건|회|곳|퍼센트|년|개월|일|주|시간|세|배|차례|분의)|[일이삼사오육칠팔구십백천만]+\s*명",
+    rf"\b\d[\d,.]*\b|\b(?:{alternation(words('answer_shapes', 'quantity_words'))})\b|%|"
+    r"\d+\s*(?:명|개|원|인|건|회|곳|퍼센트|년|개월|일|주|시간|세|배|차례|분의)|[일이삼사오육칠팔구십백천만]+\s*명",
     re.IGNORECASE,
 )
 _PERSON = re.compile(
-    r"\b(?:President|Secretary|Minister|Director|Attorney General|Congress|Department|Committee|Council|Commission|"
-    r"Office|Agency|Treasury|Government|Chairman|Chair|fellow|head|professor|researcher|ambassador|leader|official)s?\b"
-    r"|장관|대통령(?!령)|위원장|위원회|청장|총리(?!령)|기관장|협의회|원장|센터|국가정보원|통일부(?!령)|정부|지방자치단체의 장"
+    rf"\b(?:{alternation(words('answer_shapes', 'person_titles_en'))})s?\b"
+    rf"|{alternation(words('answer_shapes', 'person_bodies_ko'))}"
     r"|\b[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)?\b",
 )
 _PERMISSION = re.compile(
@@ -52,8 +51,8 @@ _PERMISSION = re.compile(
 _DEFINITION = re.compile(r"\bmeans\b|\brefers? to\b|\bthe term\b|\bdefined\b|이란|란\s|말한다|정의", re.IGNORECASE)
 _REASON = re.compile(r"\bbecause\b|\bin order to\b|\bpurpose\b|\bso that\b|\bdue to\b|목적|위하여|때문", re.IGNORECASE)
 _PLACE = re.compile(
-    r"\b(?:in|at)\s+[A-Z][a-z]+|\b(?:Seoul|Pyongyang|Washington|Kaesong|Hanoi|Beijing|zone|city|province|border)\b"
-    r"|지역|구역|지구|특구|서울|평양|개성",
+    rf"\b(?:in|at)\s+[A-Z][a-z]+|\b(?:{alternation(words('answer_shapes', 'places_en'))})\b"
+    rf"|{alternation(words('answer_shapes', 'places_ko'))}",
     re.IGNORECASE,
 )
 
@@ -161,8 +160,8 @@ _NOT_A_COUNT = re.compile(
     re.IGNORECASE,
 )
 _COUNT = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    r"sixty|hundred|thousand|million|billion|dozen|twice|half)\b|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?:명|번|차례|개|곳|해|가지)",
+    rf"\d|\b(?:{alternation(words('answer_shapes', 'count_words'))})\b|"
+    r"(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?:명|번|차례|개|곳|해|가지)",
     re.IGNORECASE,
 )
 

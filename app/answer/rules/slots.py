@@ -26,13 +26,13 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from app.answer.vocabulary import alternation, entries, words
+from ingest.dates import MONTH_NAMES
+
 SlotKind = Literal["money", "count", "date", "year", "percent", "document", "penalty", "distance"]
 SLOT_KINDS: tuple[str, ...] = ("money", "count", "date", "year", "percent", "document", "penalty", "distance")
 
-_NUM_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen"
-)
+_NUM_WORDS = alternation(words("number_words", "number_words"))  # app/answer/data/number_words.yaml
 _NUMBER = rf"(?:\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?|(?:{_NUM_WORDS})(?:[\s-]+(?:{_NUM_WORDS}))*)"
 
 
@@ -57,10 +57,8 @@ class Slot:
 
 
 # --- money -----------------------------------------------------------------------------------------------------
-_MONEY_NOUN = (
-    r"budget|cost|fine|reward|bounty|salary|salaries|wage|price|fee|funding|funds|money|grant|"
-    r"appropriation|compensation|payment|income|revenue|profit|earnings|sum|amount"
-)
+_MONEY_NOUN = alternation(words("money", "nouns_en"))  # app/answer/data/money.yaml
+_MONEY_NOUN_KO = alternation(words("money", "nouns_ko"))
 _AUX = r"is|was|are|were|do|does|did|may|can|could|will|would|must|shall|should|has|have|had|might"
 _ASKED_MONEY = re.compile(
     r"\bhow much (?:\w+\s+)?(?:money|funding|funds|revenue|income|profit)\b"
@@ -69,7 +67,7 @@ _ASKED_MONEY = re.compile(
     rf"|\b(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:(?!(?:of|the|{_AUX})\b)[\w-]+\s+){{0,2}}?"
     rf"(?:{_MONEY_NOUN})s?\b(?!-)"
     r"|\bhow much (?:did|does|do|is|was|will|would)\b.*\b(?:cost|pay|paid|spend|spent|earn|earned|receive|raise)\b"
-    r"|(?:예산|금액|벌금|과태료|지급액|액수|보조금|보상금|정착금|지원금|위로금|포상금|상금|비용|가격|급여|연봉|수입|수익)"
+    rf"|(?:{_MONEY_NOUN_KO})"
     r"(?:은|는|이|가|을|를)?\s*(?:\S+\s+){0,2}?얼마(?!\s*(?:동안|나|간))|얼마의\s*(?:돈|금액|벌금)"
     r"|(?:경비|비용|금액|예산|지원금)\s*(?:의\s*)?(?:한도액?|상한액?|총액)(?:은|는)?\s*[?？]?\s*$",  # "경비 한도는?"
     re.IGNORECASE,
@@ -84,20 +82,7 @@ _MONEY = re.compile(
 
 # What an amount is of: the question's money noun -> the words a passage stating such an amount uses. Nouns that
 # say nothing of what the money is for (amount, sum, money) have no topic.
-_MONEY_TOPICS: list[tuple[str, str]] = [
-    (r"rewards?|bount(?:y|ies)", r"reward|bount"),
-    (r"budgets?|appropriations?|funding|funds", r"budget|appropriat|fund|allocat"),
-    (r"salar(?:y|ies)|wages?", r"salar|wage|\bpa(?:y|id)\b|earn"),
-    (r"income|revenue|profits?|earnings", r"income|revenue|profit|earn|generat|proceeds"),
-    (r"prices?|costs?|fees?", r"price|cost|fee\b|fees|charge|\bpa(?:y|id)\b"),
-    (r"compensation|payments?", r"compensat|pa(?:y|id)"),
-    (r"grants?", r"grant"),
-    (r"예산", r"예산|편성"),
-    (r"보상금", r"보상금"),
-    (r"정착금", r"정착금"),
-    (r"지원금|보조금", r"지원금|보조금"),
-    (r"급여|연봉|임금", r"급여|연봉|임금"),
-]
+_MONEY_TOPICS: list[tuple[str, str]] = [(t["nouns"], t["words"]) for t in entries("money", "topics")]
 
 
 def _money_topic(question: str) -> re.Pattern[str] | None:
@@ -127,32 +112,23 @@ _HOW_MANY = re.compile(
     r"[\w’'.-]+\s*){1,4})",
     re.IGNORECASE,
 )
-_IRREGULAR_PLURAL = frozenset("people children women men crew personnel staff police cattle".split())
+# Nouns that count things: app/answer/data/count_nouns.yaml.
+_IRREGULAR_PLURAL = frozenset(words("count_nouns", "irregular_plurals"))
 # Words that count the same things (a general vocabulary of policy texts, not of any one question).
-_CLASSES: list[frozenset[str]] = [
-    frozenset("people persons individuals nationals citizens residents civilians crew crews personnel staff".split()),
-    frozenset("ships vessels tankers boats".split()),
-    frozenset("countries states nations governments".split()),
-    frozenset("companies firms entities businesses enterprises corporations".split()),
-    frozenset("times occasions".split()),
-]
+_CLASSES: list[frozenset[str]] = [frozenset(c["words"]) for c in entries("count_nouns", "classes")]
 _PEOPLE = _CLASSES[0]
-_ROLE_PEOPLE = frozenset("people persons crew crews personnel staff".split())
+_ROLE_PEOPLE = frozenset(words("count_nouns", "role_people"))
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ans|ese|is)$")  # Koreans, Americans, Chinese, Iraqis
 # Nouns of people by their ending (sailors, workers, defectors, refugees, activists, civilians, migrants, students)
 _PERSON_NOUN = re.compile(
     r"^[a-z]+(?:ors|ers|ists|ees|ians|ants|ents)$|^(?:children|women|men|experts|officials|troops)$"
 )
-_NOT_PERSON = frozenset(
-    "letters orders numbers papers containers chapters matters borders meters sectors factors reactors "
-    "computers doors floors towers centers centres markers quarters headquarters registers waters "
-    "rivers documents agreements amendments instruments payments shipments elements components "
-    "segments departments governments events points prints grants plants tenants".split()
-)
-_KO_COUNTER = r"명|곳|개월|개국|개사|개|척|회|번|건|차례|가구|기관|단체|배|세|년|개월|일|주|시간|퍼센트|%"
+_NOT_PERSON = frozenset(words("count_nouns", "not_person"))
+# Korean counters, native numbers and number units: app/answer/data/korean_counters.yaml.
+_KO_COUNTER = alternation(words("korean_counters", "asked"))
 _ASKED_KO = re.compile(rf"몇\s*({_KO_COUNTER})|며칠\s*(?=안에|이내|동안|만에|내에|까지)")
-_KO_NATIVE = r"(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무)"
-_KO_UNIT = r"(?:억|천만|백만|십만|만|천|백)"
+_KO_NATIVE = f"(?:{alternation(words('korean_counters', 'native_numbers'))})"
+_KO_UNIT = f"(?:{alternation(words('korean_counters', 'units'))})"
 # "112", "1만 5천", "3,000만": digits, each further group of digits after a unit (no nested repetition: a long digit
 # string must not be split in every possible way when no counter follows)
 _KO_NUMBER = rf"(?:\d[\d,.]*(?:\s*{_KO_UNIT}\s*\d[\d,.]*)*(?:\s*{_KO_UNIT})?\s*)"
@@ -188,13 +164,7 @@ def count_nouns(head: str) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
-_KO_COUNTERS = {
-    "people": "명|인",
-    "ships": "척",
-    "countries": "개국|개 나라|개 국가",
-    "companies": "곳|개사|개 기업",
-    "times": "회|번|차례",
-}
+_KO_COUNTERS = {c["words"][0]: c["korean_counters"] for c in entries("count_nouns", "classes")}
 
 
 def korean_counter(head: str) -> str | None:
@@ -237,10 +207,7 @@ def _count_slot(question: str) -> re.Pattern[str] | None:
 
 
 # --- dates, years, percentages ---------------------------------------------------------------------------------
-_MONTHS = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|"
-    r"Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-)
+_MONTHS = f"(?:{alternation(MONTH_NAMES)})\\.?"
 _ASKED_DATE = re.compile(
     r"\bon what (?:date|day)\b|\bwhat (?:is the |was the )?(?:exact )?date\b|\b(?:what|which) day\b"
     r"|몇\s*월\s*며칠|며칠(?!\s*(?:안에|이내|동안|만에|내에|까지|간))|날짜|날은\s*언제",
