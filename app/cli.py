@@ -390,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # domain errors from the library carry their own fix in the message
         from ingest.types import IngestError
 
-        mismatch = type(exc).__name__ in ("IndexMismatchError", "IndexLockedError", "IndexError_")
+        mismatch = type(exc).__name__ in ("IndexMismatchError", "IndexLockedError", "IndexDamagedError", "IndexError_")
         if mismatch or isinstance(exc, (IngestError, FileNotFoundError, PermissionError)):
             print(f"policyqa: {exc}", file=sys.stderr)
             return EXIT_ERROR

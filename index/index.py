@@ -49,7 +49,7 @@ from index.storage.manifest import (
     check_chunking,
     check_embedder,
 )
-from index.storage.store import IndexLockedError, IndexNotFoundError, IndexStore
+from index.storage.store import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexStore
 from index.storage.table import ChunkTable, make_row, row_embed_text, validate_filters
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 from ingest.settings import ChunkingSettings
@@ -79,6 +79,15 @@ def fingerprint(path: Path) -> str:
                 h.update(block)
         h.update(b"\0")
     return h.hexdigest()
+
+
+def damaged(directory: Path, exc: BaseException | None = None) -> IndexDamagedError:
+    """The error for a generation that cannot be read; its files stay where they are."""
+    why = f" ({type(exc).__name__}: {str(exc)[:200]})" if exc is not None else ""
+    return IndexDamagedError(
+        f"{directory}: this index generation cannot be read{why}; its files are kept: restore the index directory "
+        "from a backup or rebuild with `policyqa ingest --rebuild PATHS`"
+    )
 
 
 def _normalise_spec(spec: str) -> str:
@@ -180,7 +189,9 @@ class Index:
             tokenizer=tokenizer,
         )
         if not exists:
-            with store.write_lock():
+            with store.write_lock(timeout=30.0):  # held only for the empty first commit
+                if store.exists():  # another process created it since the check above: never replace its data
+                    raise FileExistsError(f"{store.root}: an index was created by another process meanwhile")
                 index._commit(index._state, TokenRows.empty(), None)
         return index
 
@@ -201,8 +212,7 @@ class Index:
         chunker than the ones given (the embedder itself is loaded lazily when not injected). An index whose
         BM25 tokens come from an older tokenizer version is re-tokenised here, once: the result is committed
         as a new generation unless another process is writing (then it only serves this process)."""
-        store = IndexStore(Path(path))
-        store.try_cleanup()
+        store = IndexStore(Path(path))  # reading never deletes: stale generations go at the next commit
         tokenizer = tokenizer or LexicalTokenizer()
         state, fresh_tokens = cls._load_current(store, tokenizer)
         manifest = state.manifest
@@ -261,7 +271,10 @@ class Index:
             return cls.create(path, overwrite=True, **kwargs)
         if IndexStore(Path(path)).exists():
             return cls.open(path, **kwargs)
-        return cls.create(path, **kwargs)
+        try:
+            return cls.create(path, **kwargs)
+        except FileExistsError:  # a concurrent `create` won the race: use its index
+            return cls.open(path, **kwargs)
 
     @staticmethod
     def _load_embedder(settings: IndexSettings, home: Path | None) -> Embedder:
@@ -286,8 +299,12 @@ class Index:
             except FileNotFoundError:
                 # a writer replaced and deleted this generation while we were reading it: read the new one
                 if attempt == attempts - 1 or store.current() == directory:
-                    raise
+                    raise damaged(directory) from None
                 continue
+            except (ValueError, OSError) as exc:  # truncated or corrupt files (json, npy, faiss, pydantic)
+                if store.current() != directory and attempt < attempts - 1:
+                    continue
+                raise damaged(directory, exc) from exc
             if manifest.tokenizer != TOKENIZER_VERSION:
                 logger.info(
                     "%s: BM25 tokens from %s, re-tokenising with %s", directory, manifest.tokenizer, TOKENIZER_VERSION
