@@ -90,6 +90,17 @@ def damaged(directory: Path, exc: BaseException | None = None) -> IndexDamagedEr
     )
 
 
+def _load_one(file: Path) -> Document | FileOutcome:
+    """The file's document, or its failed outcome (every exception of the loader is this file's error)."""
+    from ingest.guarded import load_file
+
+    try:
+        return load_file(file)
+    except IngestError as exc:
+        logger.warning("%s", exc)
+        return FileOutcome(path=str(file), status="failed", message=str(exc))
+
+
 def _normalise_spec(spec: str) -> str:
     """The manifest name an embedder setting loads: 'minilm', 'e5-small' or a resolved model directory."""
     spec = spec.strip()
@@ -454,42 +465,44 @@ class Index:
         import ingest as ingest_pkg
 
         t0 = time.perf_counter()
+        files = [Path(f) for f in ingest_pkg.discover([Path(p) for p in paths])]
+        # Files are read and parsed before the write lock is taken (a slow or hostile file never blocks other
+        # writers); the lock then only decides, against the generation current at that moment, what changes.
+        if not rebuild:
+            self._refresh_unlocked()
+        snapshot = {} if rebuild else dict(self._state.manifest.documents)
+        prepared = self._load_files(files, snapshot, on_progress)
         with self._write_mutex, self._store.write_lock():
             if not rebuild:
                 self._refresh_under_lock()
             state = self._state
             docs = {} if rebuild else dict(state.manifest.documents)
             by_file = {rec.file: doc_id for doc_id, rec in docs.items() if rec.file}
-            files = list(ingest_pkg.discover([Path(p) for p in paths]))
             outcomes: list[FileOutcome] = []
             to_add: list[tuple[Document, FileOutcome]] = []
             seen: dict[str, str] = {}
             files_of: dict[str, str] = {}
             prints_of: dict[str, str] = {}
-            for i, file in enumerate(files):
-                if on_progress:
-                    on_progress("load", i, len(files))
-                file = Path(file)
+            for file, fp, loaded in prepared:
                 known = by_file.get(str(file.resolve()))
-                try:
-                    fp = fingerprint(file) if file.is_file() else None
-                    if (
-                        fp is not None
-                        and known is not None
-                        and known not in seen
-                        and docs[known].fingerprint == fp
-                        and docs[known].chunker == self._chunker_version
-                    ):
-                        seen[known] = str(file)
-                        outcomes.append(
-                            FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
-                        )
-                        continue
-                    doc = ingest_pkg.load_document(file)
-                except IngestError as exc:
-                    logger.warning("%s", exc)
-                    outcomes.append(FileOutcome(path=str(file), status="failed", message=str(exc)))
+                if (
+                    fp is not None
+                    and known is not None
+                    and known not in seen
+                    and docs[known].fingerprint == fp
+                    and docs[known].chunker == self._chunker_version
+                ):
+                    seen[known] = str(file)
+                    outcomes.append(
+                        FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
+                    )
                     continue
+                if loaded is None:  # judged unchanged before the lock, changed since: read it now
+                    loaded = _load_one(file)
+                if isinstance(loaded, FileOutcome):
+                    outcomes.append(loaded)
+                    continue
+                doc = loaded
                 outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
                 if outcome.status in ("added", "replaced"):
                     to_add.append((doc, outcome))
@@ -538,6 +551,36 @@ class Index:
         return present
 
     # ------------------------------------------------------------------ internals
+    def _load_files(
+        self, files: list[Path], docs: dict[str, DocRecord], on_progress: Progress | None
+    ) -> list[tuple[Path, str | None, Document | FileOutcome | None]]:
+        """(file, fingerprint, document or failed outcome) per file; None instead of a document when the file is
+        unchanged against `docs` (it is then not read). Every per-file exception becomes a failed outcome."""
+        by_file = {rec.file: doc_id for doc_id, rec in docs.items() if rec.file}
+        out: list[tuple[Path, str | None, Document | FileOutcome | None]] = []
+        for i, file in enumerate(files):
+            if on_progress:
+                on_progress("load", i, len(files))
+            try:
+                fp = fingerprint(file) if file.is_file() else None
+            except OSError as exc:
+                fp = None
+                out.append((file, None, FileOutcome(path=str(file), status="failed", message=f"{file}: {exc}")))
+                continue
+            known = by_file.get(str(file.resolve()))
+            rec = docs.get(known) if known is not None else None
+            if fp is not None and rec is not None and rec.fingerprint == fp and rec.chunker == self._chunker_version:
+                out.append((file, fp, None))
+                continue
+            out.append((file, fp, _load_one(file)))
+        return out
+
+    def _refresh_unlocked(self) -> None:
+        try:
+            self._refresh_under_lock()
+        except Exception as exc:  # the locked refresh that follows reports real problems
+            logger.debug("%s: refresh before loading failed: %s", self.path, exc)
+
     def _refresh_under_lock(self) -> None:
         if self._state.directory is not None and self._store.exists():
             self.refresh()
@@ -598,6 +641,11 @@ class Index:
             except IngestError as exc:
                 logger.warning("%s", exc)
                 outcome.status, outcome.message = "failed", str(exc)
+                continue
+            except (ValueError, RecursionError, MemoryError, IndexError, KeyError, TypeError) as exc:
+                logger.warning("%s: chunking failed", doc.source, exc_info=True)
+                outcome.status = "failed"
+                outcome.message = f"{doc.source}: could not be cut into passages ({type(exc).__name__}: {exc})"
                 continue
             outcome.chunks = len(chunks)
             new_docs.append((doc, chunks))
