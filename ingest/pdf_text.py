@@ -52,12 +52,14 @@ def read_pdf(path: Path) -> tuple[list[str], dict[str, str]]:
             f"the PDF expands beyond the reader's safety limit ({e}); it may be a decompression bomb, or re-export it "
             "with smaller pages or images"
         ) from e
-    except (PyPdfError, RecursionError, ZeroDivisionError, ArithmeticError, UnicodeError, LookupError) as e:
-        raise PdfProblem(f"could not read the PDF ({type(e).__name__}: {e}); re-export or re-download it") from e
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as e:
         raise PdfProblem(
             f"could not read the PDF, it is likely corrupt or truncated ({type(e).__name__}: {e}); "
             "re-export or re-download it"
+        ) from e
+    except (PyPdfError, RecursionError, ZeroDivisionError, ArithmeticError, UnicodeError, LookupError) as e:
+        raise PdfProblem(
+            f"could not read the PDF, it is likely corrupt ({type(e).__name__}: {e}); re-export or re-download it"
         ) from e
     if not pages:
         raise PdfProblem("the PDF has no pages")
