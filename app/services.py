@@ -215,6 +215,10 @@ class Services:
                     )
                     for failed in report.failed:
                         log.warning("not indexed: %s: %s", failed.path, failed.message)
+                if hasattr(index, "manifest"):  # a real index: files left by an interrupted upload
+                    from app.library_reconcile import reconcile_library
+
+                    reconcile_library(index, self.library_dir)
                 self._set_status("starting", "loading the models")
                 _warm_up(index, self.answer_fn, self.settings)
                 self._index = index
