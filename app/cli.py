@@ -25,10 +25,18 @@ def user_errors() -> tuple[type[BaseException], ...]:
     `policyqa --help` stays fast)."""
     from index.models.embedders import EmbedderError
     from index.storage.manifest import IndexMismatchError
-    from index.storage.store import IndexLockedError
+    from index.storage.store import IndexDamagedError, IndexLockedError
     from ingest.types import IngestError
 
-    return (IngestError, IndexMismatchError, IndexLockedError, EmbedderError, FileNotFoundError, PermissionError)
+    return (
+        IngestError,
+        IndexMismatchError,
+        IndexLockedError,
+        IndexDamagedError,
+        EmbedderError,
+        FileNotFoundError,
+        PermissionError,
+    )
 
 
 class CliError(Exception):

@@ -18,8 +18,11 @@ from typing import Any, BinaryIO
 
 from app.answer.ports import SearchIndex
 from app.answer.types import Answer
+from app.public_paths import redact, with_public_sources
 from app.settings import Settings
 from app.web.api_models import check_filter_values
+from app.web.limits import MAX_FILENAME_BYTES
+from app.web.security import NO_TOKEN_HINT, is_loopback
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport
 from ingest import SUPPORTED_EXTENSIONS
 
@@ -29,6 +32,7 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = SUPPORTED_EXTENSIONS
 ANSWERERS: tuple[str, ...] = ("extractive", "llm")
 
 ProgressFn = Callable[[str, int, int], None]
+DUPLICATE = "the same file name appears twice in this upload; only the first was indexed (rename the other)"
 AnswerFn = Callable[..., Answer]
 StreamFn = Callable[..., Iterator["str | Answer"]]
 
@@ -50,6 +54,10 @@ class BadRequest(ServiceError):
 
 class Unauthorized(ServiceError):
     status = 401
+
+
+class Forbidden(ServiceError):
+    status = 403
 
 
 class NotFound(ServiceError):
@@ -75,18 +83,29 @@ class Status:
 
 
 def safe_filename(name: str) -> str:
-    """A plain file name for an upload: no directories, no leading dot, only word characters, '.', '-', ' '."""
+    """A plain file name for an upload: no directories, no leading dot, only word characters, '.', '-', ' ',
+    valid UTF-8, at most `MAX_FILENAME_BYTES` bytes (the stem is shortened, the extension kept)."""
+    name = name.encode("utf-8", "replace").decode("utf-8", "replace")  # lone surrogates become '?'
     base = Path(name.replace("\\", "/")).name.strip()
     base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .")
-    return base or "upload"
+    base = base or "upload"
+    stem, suffix = (base[: -len(Path(base).suffix)], Path(base).suffix) if Path(base).suffix else (base, "")
+    while len((stem + suffix).encode("utf-8")) > MAX_FILENAME_BYTES and stem:
+        stem = stem[:-1]
+    return (stem.rstrip(" .") or "upload") + suffix
 
 
 def check_suffix(name: str) -> None:
+    """Refuse names whose type is not supported, and names that are only an extension ('.txt', '...txt')."""
+    shown = name.encode("utf-8", "replace").decode("utf-8", "replace")[:200]
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedType(
-            f"{name}: unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+            f"{shown}: unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
         )
+    stem = Path(name.replace("\\", "/")).name[: -len(suffix)]
+    if not re.search(r"\w", stem):
+        raise UnsupportedType(f"{shown}: the file name has no name before its extension; rename the file")
 
 
 def _warm_up(index: SearchIndex, answer_fn: AnswerFn, settings: Settings) -> None:
@@ -145,6 +164,22 @@ class Services:
     def library_dir(self) -> Path:
         return self.settings.home / "library"
 
+    def public_roots(self) -> list[tuple[str, Path]]:
+        """Folders whose paths clients see by name: the upload library, re-index roots, the sample corpus, home."""
+        roots = [("library", self.library_dir)]
+        roots += [(root.name or "root", root) for root in self.settings.server.reindex_roots]
+        roots += [
+            ("corpus", repo_corpus_dir()),
+            ("index", self.settings.resolved_index_dir()),
+            ("home", self.settings.home),
+        ]
+        return roots
+
+    def public(self, value: Any) -> Any:
+        """`value` (models or a message) without absolute server paths."""
+        roots = self.public_roots()
+        return redact(value, roots) if isinstance(value, str) else with_public_sources(value, roots)
+
     def status(self) -> Status:
         with self._status_lock:
             return self._status
@@ -181,6 +216,10 @@ class Services:
                     )
                     for failed in report.failed:
                         log.warning("not indexed: %s: %s", failed.path, failed.message)
+                if hasattr(index, "manifest"):  # a real index: files left by an interrupted upload
+                    from app.library_reconcile import reconcile_library
+
+                    reconcile_library(index, self.library_dir)
                 self._set_status("starting", "loading the models")
                 _warm_up(index, self.answer_fn, self.settings)
                 self._index = index
@@ -229,10 +268,13 @@ class Services:
 
     # ---- auth ------------------------------------------------------------------------------------------------
 
-    def check_token(self, token: str | None) -> None:
-        """Mutations need the configured token (POLICYQA_API_TOKEN) when one is set."""
+    def check_token(self, token: str | None, client: str | None = None) -> None:
+        """Mutations need the configured token (POLICYQA_API_TOKEN) when one is set; without one, they are
+        accepted only from a loopback `client` (None: an in-process caller such as the CLI or a test)."""
         expected = self.settings.server.api_token
         if not expected:
+            if client is not None and not is_loopback(client):
+                raise Forbidden(NO_TOKEN_HINT)
             return
         if not token or not secrets.compare_digest(token.encode(), expected.encode()):
             raise Unauthorized("this server requires a token for changes: send 'Authorization: Bearer <token>'")
@@ -252,13 +294,13 @@ class Services:
             "status": status.state if status.state in ("ok", "building", "error") else "building",
             "documents": documents,
             "chunks": chunks,
-            "embedder": embedder,
-            "message": status.message or None,
+            "embedder": self.public(str(embedder)),
+            "message": self.public(status.message) if status.message else None,
         }
 
     def documents(self) -> list[DocumentInfo]:
         index = self._ready_index()
-        return list(index.documents())
+        return self.public(list(index.documents()))
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
         query = query.strip()
@@ -267,9 +309,9 @@ class Services:
         index = self._ready_index()
         filters = self._checked_filters(filters)
         try:
-            return index.search(query, k=k, filters=filters, mode=mode)
+            return self.public(index.search(query, k=k, filters=filters, mode=mode))
         except ValueError as exc:
-            raise BadRequest(str(exc)) from exc
+            raise BadRequest(self.public(str(exc))) from exc
 
     def _checked_filters(self, filters: Filters | None) -> Filters | None:
         try:
@@ -310,9 +352,9 @@ class Services:
         filters = self._checked_filters(filters)
         settings = self.settings_for(k, answerer)
         try:
-            return self.answer_fn(question, list(history), index=index, settings=settings, filters=filters)
+            return self.public(self.answer_fn(question, list(history), index=index, settings=settings, filters=filters))
         except ValueError as exc:
-            raise BadRequest(str(exc)) from exc
+            raise BadRequest(self.public(str(exc))) from exc
 
     def ask_stream(
         self,
@@ -334,7 +376,8 @@ class Services:
             yield self.ask(question, history, filters, k=k, answerer=answerer)
             return
         try:
-            yield from self.stream_fn(question, list(history), index=index, settings=settings, filters=filters)
+            for item in self.stream_fn(question, list(history), index=index, settings=settings, filters=filters):
+                yield item if isinstance(item, str) else self.public(item)
         except ValueError as exc:
             raise BadRequest(str(exc)) from exc
 
@@ -353,14 +396,21 @@ class Services:
         staged: list[tuple[Path, Path]] = []  # (temporary copy, final path)
         try:
             for name, stream in files:
+                name = name.encode("utf-8", "replace").decode("utf-8")  # no lone surrogates in messages
                 try:
                     check_suffix(name)
                 except UnsupportedType as exc:
                     refused.append(FileOutcome(path=name, status="failed", message=str(exc)))
                     continue
-                staged.append((self._stage(name, stream, limit), self.library_dir / safe_filename(name)))
+                target = self.library_dir / safe_filename(name)
+                if any(target == t for _, t in staged):
+                    refused.append(FileOutcome(path=name, status="failed", message=f"{target.name}: {DUPLICATE}"))
+                    continue
+                staged.append((self._stage(name, stream, limit), target))
+            if not staged:
+                raise UnsupportedType("; ".join(o.message or o.path for o in refused))
             with self.write_lock:
-                return self._ingest_staged(index, staged, refused, on_progress)
+                return self.public(self._ingest_staged(index, staged, refused, on_progress))
         finally:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
@@ -442,17 +492,35 @@ class Services:
         except OSError:
             return False
 
+    def _check_reindex_allowed(self, path: Path) -> None:
+        """Re-indexing a server folder is an admin action: it needs a configured token and a folder below one of
+        the configured roots (POLICYQA_REINDEX_ROOTS)."""
+        server = self.settings.server
+        if not server.api_token or not server.reindex_roots:
+            raise Forbidden(
+                "re-indexing a server folder is turned off: set POLICYQA_API_TOKEN and POLICYQA_REINDEX_ROOTS "
+                "(the folders it may read) on the server, or upload the files instead"
+            )
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):
+            raise BadRequest("not a usable folder path") from None
+        if not any(resolved.is_relative_to(root.expanduser().resolve()) for root in server.reindex_roots):
+            names = ", ".join(r.name or "/" for r in server.reindex_roots)
+            raise Forbidden(f"only folders below the configured re-index roots may be re-indexed ({names})")
+
     def reindex(
         self, folder: str | Path, *, prune: bool = False, on_progress: ProgressFn | None = None
     ) -> IngestReport:
         """Index every supported file under `folder` (unchanged files are skipped); `prune` also removes
         documents whose source file no longer exists."""
         path = Path(str(folder).strip()).expanduser()
+        self._check_reindex_allowed(path)
         if not str(folder).strip() or not path.is_dir():
             raise BadRequest(f"{folder!s}: not a folder on the server; give the path of a folder of documents")
         index = self._ready_index()
         with self.write_lock:
-            report = index.ingest([path], prune=prune, on_progress=on_progress)
+            report = self.public(index.ingest([path], prune=prune, on_progress=on_progress))
         log.info(
             "re-indexed %s: %s",
             path,

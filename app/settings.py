@@ -156,6 +156,21 @@ class ServerSettings(BaseSettings):
         None, description="When set, mutating HTTP routes need 'Authorization: Bearer <token>' (POLICYQA_API_TOKEN)"
     )
     max_upload_mb: int = Field(50, ge=1, description="Largest accepted upload request in MiB (POLICYQA_MAX_UPLOAD_MB)")
+    reindex_roots: list[Path] = Field(
+        default_factory=list,
+        description="Server folders the re-index-by-path action may read (and only below them); it also needs the "
+        "token. Empty: re-indexing by path is off (POLICYQA_REINDEX_ROOTS='[\"/srv/docs\"]')",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the server answers to besides loopback and its bind address, e.g. the name a "
+        "reverse proxy forwards ('*': any) (POLICYQA_ALLOWED_HOSTS='[\"qa.example.org\"]')",
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to send changes besides the app's own, e.g. 'https://qa.example.org' "
+        "behind a reverse proxy (POLICYQA_ALLOWED_ORIGINS)",
+    )
 
 
 class Settings(BaseSettings):

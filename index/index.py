@@ -49,7 +49,7 @@ from index.storage.manifest import (
     check_chunking,
     check_embedder,
 )
-from index.storage.store import IndexLockedError, IndexNotFoundError, IndexStore
+from index.storage.store import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexStore
 from index.storage.table import ChunkTable, make_row, row_embed_text, validate_filters
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 from ingest.settings import ChunkingSettings
@@ -79,6 +79,26 @@ def fingerprint(path: Path) -> str:
                 h.update(block)
         h.update(b"\0")
     return h.hexdigest()
+
+
+def damaged(directory: Path, exc: BaseException | None = None) -> IndexDamagedError:
+    """The error for a generation that cannot be read; its files stay where they are."""
+    why = f" ({type(exc).__name__}: {str(exc)[:200]})" if exc is not None else ""
+    return IndexDamagedError(
+        f"{directory}: this index generation cannot be read{why}; its files are kept: restore the index directory "
+        "from a backup or rebuild with `policyqa ingest --rebuild PATHS`"
+    )
+
+
+def _load_one(file: Path) -> Document | FileOutcome:
+    """The file's document, or its failed outcome (every exception of the loader is this file's error)."""
+    from ingest.guarded import load_file
+
+    try:
+        return load_file(file)
+    except IngestError as exc:
+        logger.warning("%s", exc)
+        return FileOutcome(path=str(file), status="failed", message=str(exc))
 
 
 def _normalise_spec(spec: str) -> str:
@@ -180,7 +200,9 @@ class Index:
             tokenizer=tokenizer,
         )
         if not exists:
-            with store.write_lock():
+            with store.write_lock(timeout=30.0):  # held only for the empty first commit
+                if store.exists():  # another process created it since the check above: never replace its data
+                    raise FileExistsError(f"{store.root}: an index was created by another process meanwhile")
                 index._commit(index._state, TokenRows.empty(), None)
         return index
 
@@ -201,8 +223,7 @@ class Index:
         chunker than the ones given (the embedder itself is loaded lazily when not injected). An index whose
         BM25 tokens come from an older tokenizer version is re-tokenised here, once: the result is committed
         as a new generation unless another process is writing (then it only serves this process)."""
-        store = IndexStore(Path(path))
-        store.try_cleanup()
+        store = IndexStore(Path(path))  # reading never deletes: stale generations go at the next commit
         tokenizer = tokenizer or LexicalTokenizer()
         state, fresh_tokens = cls._load_current(store, tokenizer)
         manifest = state.manifest
@@ -261,7 +282,10 @@ class Index:
             return cls.create(path, overwrite=True, **kwargs)
         if IndexStore(Path(path)).exists():
             return cls.open(path, **kwargs)
-        return cls.create(path, **kwargs)
+        try:
+            return cls.create(path, **kwargs)
+        except FileExistsError:  # a concurrent `create` won the race: use its index
+            return cls.open(path, **kwargs)
 
     @staticmethod
     def _load_embedder(settings: IndexSettings, home: Path | None) -> Embedder:
@@ -286,8 +310,12 @@ class Index:
             except FileNotFoundError:
                 # a writer replaced and deleted this generation while we were reading it: read the new one
                 if attempt == attempts - 1 or store.current() == directory:
-                    raise
+                    raise damaged(directory) from None
                 continue
+            except (ValueError, OSError) as exc:  # truncated or corrupt files (json, npy, faiss, pydantic)
+                if store.current() != directory and attempt < attempts - 1:
+                    continue
+                raise damaged(directory, exc) from exc
             if manifest.tokenizer != TOKENIZER_VERSION:
                 logger.info(
                     "%s: BM25 tokens from %s, re-tokenising with %s", directory, manifest.tokenizer, TOKENIZER_VERSION
@@ -437,42 +465,44 @@ class Index:
         import ingest as ingest_pkg
 
         t0 = time.perf_counter()
+        files = [Path(f) for f in ingest_pkg.discover([Path(p) for p in paths])]
+        # Files are read and parsed before the write lock is taken (a slow or hostile file never blocks other
+        # writers); the lock then only decides, against the generation current at that moment, what changes.
+        if not rebuild:
+            self._refresh_unlocked()
+        snapshot = {} if rebuild else dict(self._state.manifest.documents)
+        prepared = self._load_files(files, snapshot, on_progress)
         with self._write_mutex, self._store.write_lock():
             if not rebuild:
                 self._refresh_under_lock()
             state = self._state
             docs = {} if rebuild else dict(state.manifest.documents)
             by_file = {rec.file: doc_id for doc_id, rec in docs.items() if rec.file}
-            files = list(ingest_pkg.discover([Path(p) for p in paths]))
             outcomes: list[FileOutcome] = []
             to_add: list[tuple[Document, FileOutcome]] = []
             seen: dict[str, str] = {}
             files_of: dict[str, str] = {}
             prints_of: dict[str, str] = {}
-            for i, file in enumerate(files):
-                if on_progress:
-                    on_progress("load", i, len(files))
-                file = Path(file)
+            for file, fp, loaded in prepared:
                 known = by_file.get(str(file.resolve()))
-                try:
-                    fp = fingerprint(file) if file.is_file() else None
-                    if (
-                        fp is not None
-                        and known is not None
-                        and known not in seen
-                        and docs[known].fingerprint == fp
-                        and docs[known].chunker == self._chunker_version
-                    ):
-                        seen[known] = str(file)
-                        outcomes.append(
-                            FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
-                        )
-                        continue
-                    doc = ingest_pkg.load_document(file)
-                except IngestError as exc:
-                    logger.warning("%s", exc)
-                    outcomes.append(FileOutcome(path=str(file), status="failed", message=str(exc)))
+                if (
+                    fp is not None
+                    and known is not None
+                    and known not in seen
+                    and docs[known].fingerprint == fp
+                    and docs[known].chunker == self._chunker_version
+                ):
+                    seen[known] = str(file)
+                    outcomes.append(
+                        FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
+                    )
                     continue
+                if loaded is None:  # judged unchanged before the lock, changed since: read it now
+                    loaded = _load_one(file)
+                if isinstance(loaded, FileOutcome):
+                    outcomes.append(loaded)
+                    continue
+                doc = loaded
                 outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
                 if outcome.status in ("added", "replaced"):
                     to_add.append((doc, outcome))
@@ -521,6 +551,36 @@ class Index:
         return present
 
     # ------------------------------------------------------------------ internals
+    def _load_files(
+        self, files: list[Path], docs: dict[str, DocRecord], on_progress: Progress | None
+    ) -> list[tuple[Path, str | None, Document | FileOutcome | None]]:
+        """(file, fingerprint, document or failed outcome) per file; None instead of a document when the file is
+        unchanged against `docs` (it is then not read). Every per-file exception becomes a failed outcome."""
+        by_file = {rec.file: doc_id for doc_id, rec in docs.items() if rec.file}
+        out: list[tuple[Path, str | None, Document | FileOutcome | None]] = []
+        for i, file in enumerate(files):
+            if on_progress:
+                on_progress("load", i, len(files))
+            try:
+                fp = fingerprint(file) if file.is_file() else None
+            except OSError as exc:
+                fp = None
+                out.append((file, None, FileOutcome(path=str(file), status="failed", message=f"{file}: {exc}")))
+                continue
+            known = by_file.get(str(file.resolve()))
+            rec = docs.get(known) if known is not None else None
+            if fp is not None and rec is not None and rec.fingerprint == fp and rec.chunker == self._chunker_version:
+                out.append((file, fp, None))
+                continue
+            out.append((file, fp, _load_one(file)))
+        return out
+
+    def _refresh_unlocked(self) -> None:
+        try:
+            self._refresh_under_lock()
+        except Exception as exc:  # the locked refresh that follows reports real problems
+            logger.debug("%s: refresh before loading failed: %s", self.path, exc)
+
     def _refresh_under_lock(self) -> None:
         if self._state.directory is not None and self._store.exists():
             self.refresh()
@@ -581,6 +641,11 @@ class Index:
             except IngestError as exc:
                 logger.warning("%s", exc)
                 outcome.status, outcome.message = "failed", str(exc)
+                continue
+            except (ValueError, RecursionError, MemoryError, IndexError, KeyError, TypeError) as exc:
+                logger.warning("%s: chunking failed", doc.source, exc_info=True)
+                outcome.status = "failed"
+                outcome.message = f"{doc.source}: could not be cut into passages ({type(exc).__name__}: {exc})"
                 continue
             outcome.chunks = len(chunks)
             new_docs.append((doc, chunks))

@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, CData, NavigableString
 
+from .html_guard import TIME_BUDGET_S, HtmlBudgetError, markup_profile, over_budget, streaming_text, tidy
 from .tables import row_line
 
 DROP_TAGS = (
@@ -92,17 +95,17 @@ _LINK_LIST_HEADING = re.compile(
 )
 
 
-def drop_link_lists(soup) -> None:
-    """Remove a "Related" / "관련 기사" heading and the list of links that follows it (other pages' headlines)."""
+def drop_link_lists(soup, dropped: set[int]) -> None:
+    """Leave out a "Related" / "관련 기사" heading and the list of links that follows it (other pages' headlines):
+    their ids go into `dropped`."""
     for heading in soup.find_all(HEADINGS):
-        if heading.decomposed or not _LINK_LIST_HEADING.match(heading.get_text(" ", strip=True)):
+        if id(heading) in dropped or not _LINK_LIST_HEADING.match(heading.get_text(" ", strip=True)):
             continue
         sibling = heading.find_next_sibling()
         while sibling is not None and sibling.name in ("ul", "ol", "div", "p") and _mostly_links(sibling):
-            following = sibling.find_next_sibling()
-            sibling.decompose()
-            sibling = following
-        heading.decompose()
+            dropped.add(id(sibling))
+            sibling = sibling.find_next_sibling()
+        dropped.add(id(heading))
 
 
 def _mostly_links(tag) -> bool:
@@ -167,7 +170,7 @@ def _cell_text(cell: Any) -> str:
     return _clean_inline(cell.get_text(" "))
 
 
-def table_rows(table: Any) -> list[str] | None:
+def table_rows(table: Any, cell_text: Callable[[Any], str] = _cell_text) -> list[str] | None:
     """A data table as one line per row, each cell named by its column header ("구분: 기관; 성명/기관명: 릉라도건설;
     지정 사유: 해외노동자 송출"), or cells joined by " | " when there is no header row; the caption first. None for a
     layout table (a nested table, or a cell longer than `DATA_CELL_CHARS`): its cells stay paragraphs. A row is
@@ -175,7 +178,7 @@ def table_rows(table: Any) -> list[str] | None:
     if table.find("table"):
         return None
     rows = [tr for tr in table.find_all("tr")]
-    cells = [[_cell_text(c) for c in tr.find_all(("td", "th"))] for tr in rows]
+    cells = [[cell_text(c) for c in tr.find_all(("td", "th"))] for tr in rows]
     if not rows or any(len(c) > DATA_CELL_CHARS for row in cells for c in row):
         return None
     header: list[str] | None = None
@@ -185,56 +188,115 @@ def table_rows(table: Any) -> list[str] | None:
         body = body[1:]
     lines = []
     caption = table.find("caption")
-    if caption and _cell_text(caption):
-        lines.append(_cell_text(caption))
+    if caption and cell_text(caption):
+        lines.append(cell_text(caption))
     lines += [row_line(row, header) for _, row in body if any(row)]
     if header and not body:
         lines.append(row_line(header))
     return lines
 
 
-def html_to_text(html: str) -> HtmlText:
+def html_to_text(html: str, *, budget_s: float = TIME_BUDGET_S) -> HtmlText:
+    """The page's main text and metadata. Pages too large or too deeply nested for a parse tree
+    (`html_guard.markup_profile`) are read by the streaming extractor instead; either way the work is linear in
+    the page's size and stops with `HtmlBudgetError` past `budget_s` seconds."""
+    if not markup_profile(html).fits_tree:
+        return _streamed(html, budget_s)
+    deadline = time.monotonic() + budget_s
     soup = BeautifulSoup(html, "html.parser")
+    _check(deadline, budget_s)
     title_tag = soup.find("title")
     title = _clean_inline(title_tag.get_text()) if title_tag else None
     html_tag = soup.find("html")
     lang = html_tag.get("lang") if html_tag else None
     meta = page_meta(soup)
 
-    for tag in soup.find_all(DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(attrs={"role": True}):
-        if not tag.decomposed and str(tag.get("role", "")).lower() in _DROP_ROLES:
-            tag.decompose()
-    for tag in soup.find_all(attrs={"hidden": True}):
-        if not tag.decomposed:
-            tag.decompose()
-    for tag in soup.find_all(is_page_furniture):
-        if not tag.decomposed:
-            tag.decompose()
-    drop_link_lists(soup)
+    # elements left out of the text, by id (the tree is never edited: edits cost a scan of the parent each)
+    dropped: set[int] = {id(tag) for tag in soup.find_all(DROP_TAGS)}
+    dropped.update(
+        id(tag) for tag in soup.find_all(attrs={"role": True}) if str(tag.get("role", "")).lower() in _DROP_ROLES
+    )
+    dropped.update(id(tag) for tag in soup.find_all(attrs={"hidden": True}))
+    dropped.update(id(tag) for tag in soup.find_all(is_page_furniture))
+    drop_link_lists(soup, dropped)
+    _check(deadline, budget_s)
 
-    root = soup.find("main") or soup.find("article") or soup.find("body") or soup
-    h1_tag = root.find("h1")
-    h1 = _clean_inline(h1_tag.get_text()) if h1_tag else None
+    root = _first(soup, "main", dropped) or _first(soup, "article", dropped) or _first(soup, "body", dropped) or soup
+    h1_tag = _first(root, "h1", dropped)
+    h1 = _clean_inline(_visible_text(h1_tag, dropped, deadline, budget_s)) if h1_tag else None
     if not title and h1:
         title = h1
-
-    for table in root.find_all("table"):
-        if table.decomposed:
-            continue
-        lines = table_rows(table)
-        if lines is not None:
-            table.replace_with(NavigableString("\n\n" + "\n\n".join(lines) + "\n\n"))
-    for br in root.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-    for h in root.find_all(HEADINGS):
-        level = int(h.name[1])
-        h.replace_with(NavigableString(f"\n\n{'#' * level} {_clean_inline(h.get_text())}\n\n"))
-    for tag in root.find_all(BLOCK_TAGS):
-        tag.insert_before(NavigableString("\n\n"))
-        tag.insert_after(NavigableString("\n\n"))
-    raw = root.get_text()
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in raw.split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = tidy(_visible_text(root, dropped, deadline, budget_s, layout=True))
     return HtmlText(text=text, title=title or None, lang=str(lang) if lang else None, h1=h1 or None, meta=meta)
+
+
+def _check(deadline: float, budget_s: float) -> None:
+    if time.monotonic() > deadline:
+        raise HtmlBudgetError(over_budget(budget_s))
+
+
+def _kept(tag: Any, dropped: set[int]) -> bool:
+    return not any(id(t) in dropped for t in (tag, *tag.parents))
+
+
+def _first(scope: Any, name: str, dropped: set[int]) -> Any:
+    """The first `name` element in `scope` that is not left out (nor inside something left out)."""
+    return next((tag for tag in scope.find_all(name) if _kept(tag, dropped)), None)
+
+
+_TEXT_TYPES = (NavigableString, CData)
+
+
+def _visible_text(
+    node: Any, dropped: set[int], deadline: float, budget_s: float, *, layout: bool = False, sep: str = ""
+) -> str:
+    """The text of `node` without the left-out elements, by an iterative walk. With `layout`, data tables become
+    one line per row, headings markdown heading lines, `<br>` a line break and block elements are set apart by
+    blank lines."""
+    parts: list[str] = []
+    stack: list[Any] = [node]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and not isinstance(item, NavigableString):  # a closing marker
+            parts.append(item)
+            continue
+        if isinstance(item, NavigableString):
+            if type(item) in _TEXT_TYPES:
+                parts.append(str(item))
+            continue
+        seen += 1
+        if seen % 2000 == 0:
+            _check(deadline, budget_s)
+        if id(item) in dropped:
+            continue
+        if layout and item is not node:
+            name = item.name
+            if name == "br":
+                parts.append("\n")
+                continue
+            if name == "table":
+                lines = table_rows(
+                    item, lambda c: _clean_inline(_visible_text(c, dropped, deadline, budget_s, sep=" "))
+                )
+                if lines is not None:
+                    parts.append("\n\n" + "\n\n".join(lines) + "\n\n")
+                    continue
+            if name in HEADINGS:
+                heading = _clean_inline(_visible_text(item, dropped, deadline, budget_s))
+                parts.append(f"\n\n{'#' * int(name[1])} {heading}\n\n")
+                continue
+            if name in BLOCK_TAGS:
+                parts.append("\n\n")
+                stack.append("\n\n")
+        stack.extend(reversed(list(item.children)))
+    return sep.join(parts)
+
+
+def _streamed(html: str, budget_s: float) -> HtmlText:
+    logger.info("large or deeply nested HTML (%d characters): reading it without a parse tree", len(html))
+    page = streaming_text(html, budget_s=budget_s)
+    title = _clean_inline("".join(page.title)) or None
+    h1 = page.h1[0] if page.h1 else None
+    text = tidy("".join(page.parts))
+    return HtmlText(text=text, title=title or h1, lang=page.lang, h1=h1, meta=page.meta)

@@ -5,7 +5,6 @@ What a document says about itself without such metadata (date, title, type) is i
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import yaml
 
 from .dates import parse_date  # noqa: F401 - metadata values are parsed with ingest.dates (re-exported)
+from .safe_yaml import MAX_TITLE_CHARS, MetadataError, bounded, load_json, load_yaml
 from .script import is_hangul
 from .types import DocType
 
@@ -74,12 +74,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
     if not m:
         return {}, text, None
     try:
-        data = yaml.safe_load(m.group(1) or "") or {}
+        data = load_yaml(m.group(1) or "") or {}
+    except MetadataError as e:
+        return {}, text, f"front matter refused ({e}); kept as text"
     except yaml.YAMLError as e:
         return {}, text, f"front matter is not valid YAML ({str(e).splitlines()[0]}); kept as text"
     if not isinstance(data, dict):
         return {}, text, "front matter is not a mapping; kept as text"
-    return data, text[m.end() :], None
+    return bounded_metadata(data), text[m.end() :], None
 
 
 def find_sidecar(path: Path) -> Path | None:
@@ -97,12 +99,21 @@ def is_sidecar(path: Path) -> bool:
 def read_sidecar(path: Path) -> dict[str, Any]:
     """Parse a ``.meta.yaml``/``.meta.json`` file; raises ValueError with the reason."""
     raw = path.read_text(encoding="utf-8")
-    data = json.loads(raw) if path.name.endswith(".json") else yaml.safe_load(raw)
+    data = load_json(raw) if path.name.endswith(".json") else load_yaml(raw)
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ValueError("sidecar metadata must be a mapping of field: value")
-    return data
+    return bounded_metadata(data)
+
+
+def bounded_metadata(data: dict[Any, Any]) -> dict[str, Any]:
+    """Metadata with every value bounded (`safe_yaml.bounded`) and titles cut to MAX_TITLE_CHARS."""
+    out = bounded(data)
+    for key in list(out):
+        if key.lower() in TITLE_KEYS and isinstance(out[key], str):
+            out[key] = out[key][:MAX_TITLE_CHARS]
+    return out
 
 
 def plain_value(v: Any) -> Any:

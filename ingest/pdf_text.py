@@ -18,7 +18,7 @@ class PdfProblem(ValueError):
 def read_pdf(path: Path) -> tuple[list[str], dict[str, str]]:
     """(page texts, document info such as /Title). Raises `PdfProblem`."""
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(str(path))
@@ -47,10 +47,19 @@ def read_pdf(path: Path) -> tuple[list[str], dict[str, str]]:
         raise
     except FileNotDecryptedError as e:
         raise PdfProblem("the PDF is encrypted; decrypt it first (e.g. `qpdf --decrypt in.pdf out.pdf`)") from e
+    except LimitReachedError as e:
+        raise PdfProblem(
+            f"the PDF expands beyond the reader's safety limit ({e}); it may be a decompression bomb, or re-export it "
+            "with smaller pages or images"
+        ) from e
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as e:
         raise PdfProblem(
             f"could not read the PDF, it is likely corrupt or truncated ({type(e).__name__}: {e}); "
             "re-export or re-download it"
+        ) from e
+    except (PyPdfError, RecursionError, ZeroDivisionError, ArithmeticError, UnicodeError, LookupError) as e:
+        raise PdfProblem(
+            f"could not read the PDF, it is likely corrupt ({type(e).__name__}: {e}); re-export or re-download it"
         ) from e
     if not pages:
         raise PdfProblem("the PDF has no pages")

@@ -54,7 +54,7 @@ def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path):
     assert len(index) == 1
 
 
-def test_stale_generations_are_cleaned_on_open_and_ignored_by_readers(tmp_path):
+def test_stale_generations_are_ignored_by_readers_kept_on_open_and_cleaned_by_the_next_commit(tmp_path):
     index = Index.create(
         tmp_path / "idx", embedder=FakeEmbedder(), chunker=paragraph_chunker, tokenizer=shared_tokenizer()
     )
@@ -65,10 +65,12 @@ def test_stale_generations_are_cleaned_on_open_and_ignored_by_readers(tmp_path):
     (root / "gen-000010").mkdir()  # renamed but never made current
     reopened = Index.open(root, embedder=FakeEmbedder(), tokenizer=shared_tokenizer())
     assert [d.doc_id for d in reopened.documents()] == ["a"]
-    assert sorted(p.name for p in root.iterdir()) == ["CURRENT", "LOCK", reopened._state.directory.name]
+    before = sorted(p.name for p in root.iterdir())
+    assert before == [".tmp-gen-000009-12345", "CURRENT", "LOCK", "gen-000002", "gen-000010"]  # a read deletes nothing
     # the next generation number skips past anything seen, so a new commit never collides with a leftover
     reopened.add_documents([make_doc("b", "beta text")])
-    assert reopened._state.directory.name > "gen-000002"
+    assert reopened._state.directory.name > "gen-000010"
+    assert sorted(p.name for p in root.iterdir()) == ["CURRENT", "LOCK", reopened._state.directory.name]
 
 
 def test_another_process_commit_is_picked_up_before_writing(tmp_path):

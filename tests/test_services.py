@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.answer.types import Answer, AnswerSentence, Citation
-from app.services import BadRequest, NotFound, NotReady, Services, TooLarge, Unauthorized, safe_filename
+from app.services import BadRequest, Forbidden, NotFound, NotReady, Services, TooLarge, Unauthorized, safe_filename
 from app.settings import Settings
 from app.web import callbacks as cb
 from app.web.render import answer_html, esc, highlight, report_markdown, snippet
@@ -288,7 +288,22 @@ def test_remove(services):
     assert "visas" not in {d.doc_id for d in services.documents()}
 
 
-def test_reindex(services, tmp_path):
+def test_reindex_by_path_needs_a_token_and_a_configured_root(services, settings, corpus, tmp_path):
+    with pytest.raises(Forbidden, match="POLICYQA_REINDEX_ROOTS"):
+        services.reindex(tmp_path)  # off by default: an open server must not read arbitrary server folders
+    server = settings.server.model_copy(update={"api_token": "s3cret", "reindex_roots": [tmp_path / "docs"]})
+    admin = Services(settings.model_copy(update={"server": server}), open_index=lambda s: StandInIndex())
+    admin.open(corpus)
+    (tmp_path / "docs").mkdir()
+    for outside in ("/etc", str(tmp_path), str(tmp_path / "docs" / ".." / "corpus")):
+        with pytest.raises(Forbidden, match="re-index roots"):
+            admin.reindex(outside)
+    assert "token" in cb.reindex_folder(admin, str(tmp_path / "docs"), False, "wrong")
+
+
+def test_reindex(services, settings, tmp_path):
+    server = settings.server.model_copy(update={"api_token": "s3cret", "reindex_roots": [tmp_path]})
+    services.settings = settings.model_copy(update={"server": server})
     with pytest.raises(BadRequest, match="not a folder"):
         services.reindex(tmp_path / "missing")
     folder = tmp_path / "more"
@@ -423,7 +438,7 @@ def test_library_callbacks(services, tmp_path):
     assert ("Note (note)", "note") in choices and any(r[0] == "note" for r in rows)
     assert "Removed note" in cb.remove_document(services, "note", None)
     assert "no indexed document" in cb.remove_document(services, "note", None)
-    assert "not a folder" in cb.reindex_folder(services, "/nonexistent/dir", False, None)
+    assert "turned off" in cb.reindex_folder(services, "/nonexistent/dir", False, None)
     assert cb.upload_files(services, [], None).startswith("Choose")
 
 

@@ -6,13 +6,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from app.web.limits import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, check_filter_sizes, check_history, check_text
 from index.types import Filters, Hit
 from ingest.types import DOC_TYPES
 
 LANGUAGES: tuple[str, ...] = ("en", "ko")
 MAX_K = 100
 
-NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
 
 
 def check_filter_values(filters: Filters | None) -> Filters | None:
@@ -42,7 +43,12 @@ class SearchRequest(BaseModel):
     @field_validator("filters")
     @classmethod
     def _known_values(cls, value: Filters | None) -> Filters | None:
-        return check_filter_values(value)
+        return check_filter_values(check_filter_sizes(value))
+
+    @field_validator("query")
+    @classmethod
+    def _valid_text(cls, value: str) -> str:
+        return check_text(value, "query")
 
 
 class SearchResponse(BaseModel):
@@ -54,7 +60,9 @@ class AskRequest(BaseModel):
 
     question: NonEmptyText = Field(description="The question; follow-ups are resolved with `history`")
     history: list[tuple[str, str]] = Field(
-        default_factory=list, max_length=50, description="Earlier (question, answer) turns of this conversation"
+        default_factory=list,
+        max_length=MAX_HISTORY_TURNS,
+        description=f"Earlier (question, answer) turns of this conversation (at most {MAX_HISTORY_TURNS})",
     )
     filters: Filters | None = Field(None, description="Metadata filters applied to retrieval")
     k: int | None = Field(None, ge=1, le=50, description="Passages retrieved; default from settings (answer.k)")
@@ -65,7 +73,17 @@ class AskRequest(BaseModel):
     @field_validator("filters")
     @classmethod
     def _known_values(cls, value: Filters | None) -> Filters | None:
-        return check_filter_values(value)
+        return check_filter_values(check_filter_sizes(value))
+
+    @field_validator("question")
+    @classmethod
+    def _valid_text(cls, value: str) -> str:
+        return check_text(value, "question")
+
+    @field_validator("history")
+    @classmethod
+    def _bounded_history(cls, value: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return check_history(value)
 
 
 class HealthResponse(BaseModel):

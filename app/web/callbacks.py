@@ -132,13 +132,17 @@ def library_view(services: Services) -> tuple[list[list[object]], list[tuple[str
 
 
 def upload_files(
-    services: Services, paths: Sequence[str | Path] | None, token: str | None, on_progress: ProgressFn | None = None
+    services: Services,
+    paths: Sequence[str | Path] | None,
+    token: str | None,
+    on_progress: ProgressFn | None = None,
+    client: str | None = None,
 ) -> str:
     """Index uploaded files (Gradio hands us temporary paths); returns the report as markdown."""
     if not paths:
         return "Choose one or more files first (txt, md, html, pdf)."
     try:
-        services.check_token(token)
+        services.check_token(token, client)
         handles = [open(p, "rb") for p in paths]  # noqa: SIM115 (closed below)
         try:
             report = services.upload([(Path(p).name, h) for p, h in zip(paths, handles)], on_progress=on_progress)
@@ -150,11 +154,11 @@ def upload_files(
     return report_markdown(report)
 
 
-def remove_document(services: Services, doc_id: str | None, token: str | None) -> str:
+def remove_document(services: Services, doc_id: str | None, token: str | None, client: str | None = None) -> str:
     if not doc_id:
         return "Pick a document to remove."
     try:
-        services.check_token(token)
+        services.check_token(token, client)
         removed = services.remove(doc_id)
     except ServiceError as exc:
         return f"**⚠ {esc(str(exc))}**"
@@ -162,10 +166,15 @@ def remove_document(services: Services, doc_id: str | None, token: str | None) -
 
 
 def reindex_folder(
-    services: Services, folder: str | None, prune: bool, token: str | None, on_progress: ProgressFn | None = None
+    services: Services,
+    folder: str | None,
+    prune: bool,
+    token: str | None,
+    on_progress: ProgressFn | None = None,
+    client: str | None = None,
 ) -> str:
     try:
-        services.check_token(token)
+        services.check_token(token, client)
         report = services.reindex(folder or "", prune=bool(prune), on_progress=on_progress)
     except ServiceError as exc:
         return f"**⚠ {esc(str(exc))}**"

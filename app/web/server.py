@@ -10,41 +10,19 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, File, Header, Request, UploadFile
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.answer.types import Answer
 from app.runtime import configure_process
-from app.services import ServiceError, Services, TooLarge, check_suffix, repo_corpus_dir
+from app.services import ServiceError, Services, TooLarge, repo_corpus_dir
 from app.settings import Settings
 from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
+from app.web.security import add_request_guard, with_bind_host
 from app.web.ui import CSS, build_ui
 from index.types import DocumentInfo, IngestReport
 
 log = logging.getLogger(__name__)
 
 ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 503)}
-
-
-class UploadLimit:
-    """Refuse `POST /documents` with a Content-Length above the limit (413) before its body is read. A plain
-    ASGI middleware, so the Gradio app's streaming responses pass through untouched."""
-
-    def __init__(self, app: ASGIApp, *, limit: int, max_mb: int) -> None:
-        self.app = app
-        self.limit = limit
-        self.max_mb = max_mb
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/documents":
-            declared = dict(scope["headers"]).get(b"content-length", b"")
-            if declared.isdigit() and int(declared) > self.limit:
-                response = JSONResponse(
-                    {"detail": f"the upload is larger than the {self.max_mb} MiB limit (POLICYQA_MAX_UPLOAD_MB)"},
-                    status_code=413,
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def create_api(services: Services) -> FastAPI:
@@ -64,18 +42,17 @@ def create_api(services: Services) -> FastAPI:
     @api.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return JSONResponse({"detail": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
+        return JSONResponse({"detail": f"internal error ({type(exc).__name__}); see the server log"}, status_code=500)
 
-    def require_token(authorization: Annotated[str | None, Header()] = None) -> None:
+    def require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
         token = None
         if authorization and authorization.lower().startswith("bearer "):
             token = authorization[7:].strip()
-        services.check_token(token)
+        services.check_token(token, request.client.host if request.client else None)
 
     max_mb = services.settings.server.max_upload_mb
     upload_limit = max_mb * 1024 * 1024
-
-    api.add_middleware(UploadLimit, limit=upload_limit + 64 * 1024, max_mb=max_mb)
+    add_request_guard(api, services.settings.server)
 
     @api.get("/health", response_model=HealthResponse, tags=["status"])
     def health() -> dict:
@@ -107,7 +84,6 @@ def create_api(services: Services) -> FastAPI:
         """Store the files under <home>/library/ and index them; per-file errors are in the report's outcomes.
         A request may carry at most `max_upload_mb` MiB (413 beyond); other file types get 415."""
         for f in files:
-            check_suffix(f.filename or "")
             if f.size is not None and f.size > upload_limit:
                 raise TooLarge(f"{f.filename}: larger than the {max_mb} MiB upload limit")
         return await run_in_threadpool(services.upload, [(f.filename or "upload", f.file) for f in files])
@@ -157,6 +133,7 @@ def serve(
     configure_process()
     if index_dir is not None:
         settings = settings.model_copy(update={"index_dir": Path(index_dir)})
+    settings = with_bind_host(settings, host)
     services = Services(settings)
     services.start(corpus_dir if corpus_dir is not None else repo_corpus_dir())
     app = create_app(services)

@@ -165,15 +165,18 @@ def build_ui(services: Services) -> gr.Blocks:
         question.submit(ask_fn, ask_inputs, ask_outputs, concurrency_limit=2)
         clear.click(lambda: ([], []), outputs=[chat, history], queue=False)
 
-        def upload_fn(paths, token_value, progress=gr.Progress()):
-            message = cb.upload_files(services, paths, token_value, cb.gradio_progress(progress))
+        def upload_fn(paths, token_value, request: gr.Request, progress=gr.Progress()):
+            client = request.client.host if request and request.client else None
+            message = cb.upload_files(services, paths, token_value, cb.gradio_progress(progress), client)
             return (message, None, *refresh())
 
-        def remove_fn(doc_id, token_value):
-            return (cb.remove_document(services, doc_id, token_value), *refresh())
+        def remove_fn(doc_id, token_value, request: gr.Request):
+            client = request.client.host if request and request.client else None
+            return (cb.remove_document(services, doc_id, token_value, client), *refresh())
 
-        def reindex_fn(path, prune_value, token_value, progress=gr.Progress()):
-            message = cb.reindex_folder(services, path, prune_value, token_value, cb.gradio_progress(progress))
+        def reindex_fn(path, prune_value, token_value, request: gr.Request, progress=gr.Progress()):
+            client = request.client.host if request and request.client else None
+            message = cb.reindex_folder(services, path, prune_value, token_value, cb.gradio_progress(progress), client)
             return (message, *refresh())
 
         upload.click(upload_fn, [files, token], [report, files, *library_outputs])

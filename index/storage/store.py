@@ -9,7 +9,9 @@
 
 A writer builds the next generation in a temporary directory, fsyncs every file, renames the directory to
 `gen-N`, then atomically replaces CURRENT (write CURRENT.tmp, fsync, rename, fsync the directory). Killing the
-process at any point leaves CURRENT naming a complete generation; stray directories are removed later.
+process at any point leaves CURRENT naming a complete generation; stray directories are removed by the next
+writer, after its own commit. Reading never deletes anything: a missing or damaged CURRENT makes readers use the
+newest complete generation (one holding a manifest) and leaves every file in place; the next commit repairs it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
 LOCK = "LOCK"
+MANIFEST_NAME = "manifest.json"
 _GEN = re.compile(r"^(?:\.tmp-)?gen-(\d{6})(?:-\d+)?$")
 
 
@@ -38,6 +41,10 @@ class IndexLockedError(Exception):
 
 class IndexNotFoundError(FileNotFoundError):
     """There is no index at this path."""
+
+
+class IndexDamagedError(Exception):
+    """The index directory cannot be read as it is; its files are kept and the message says what to do."""
 
 
 def fsync_path(path: Path) -> None:
@@ -63,25 +70,59 @@ class IndexStore:
         self.root = Path(root)
 
     # ---------------------------------------------------------------- reading
+    def _check_root(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise IndexDamagedError(
+                f"{self.root} is a file, not an index directory; give --index (or POLICYQA_HOME) a directory"
+            )
+
     def exists(self) -> bool:
-        return (self.root / POINTER).is_file()
+        """True when the directory holds an index: a CURRENT pointer or at least one complete generation."""
+        self._check_root()
+        return (self.root / POINTER).is_file() or bool(self.complete_generations())
+
+    def pointer(self) -> str | None:
+        """The generation name CURRENT holds when it is well formed and names an existing directory, else None."""
+        try:
+            name = (self.root / POINTER).read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
+            return None
+        if not _GEN.match(name) or name.startswith(".tmp-") or not (self.root / name).is_dir():
+            return None
+        return name
 
     def current(self) -> Path:
+        """The current generation: the one CURRENT names, or when CURRENT is missing or damaged, the newest
+        complete generation (nothing is deleted or rewritten here; the next commit repairs CURRENT)."""
+        self._check_root()
+        name = self.pointer()
+        if name is not None:
+            return self.root / name
+        complete = self.complete_generations()
         pointer = self.root / POINTER
-        try:
-            name = pointer.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            raise IndexNotFoundError(
-                f"{self.root}: no policyqa index here; create one with `policyqa ingest PATHS`"
-            ) from None
-        if not _GEN.match(name) or name.startswith(".tmp-"):
-            raise ValueError(f"{pointer}: unexpected content {name!r}; {self.root} is not a policyqa index")
-        return self.root / name
+        if complete:
+            logger.warning(
+                "%s: CURRENT is %s; using the newest complete generation %s (the next write repairs CURRENT)",
+                self.root,
+                "damaged" if pointer.exists() else "missing",
+                complete[-1].name,
+            )
+            return complete[-1]
+        if pointer.exists():
+            raise IndexDamagedError(
+                f"{pointer} names no existing generation and {self.root} holds no complete one; the files are "
+                "kept as they are: restore the directory from a backup or rebuild with `policyqa ingest --rebuild PATHS`"
+            )
+        raise IndexNotFoundError(f"{self.root}: no policyqa index here; create one with `policyqa ingest PATHS`")
 
     def generations(self) -> list[Path]:
         if not self.root.is_dir():
             return []
         return sorted(p for p in self.root.iterdir() if p.is_dir() and _GEN.match(p.name))
+
+    def complete_generations(self) -> list[Path]:
+        """Committed generation directories (renamed from their temporary name, manifest present), oldest first."""
+        return [p for p in self.generations() if not p.name.startswith(".tmp-") and (p / MANIFEST_NAME).is_file()]
 
     # ---------------------------------------------------------------- writing
     @contextmanager
@@ -136,29 +177,14 @@ class IndexStore:
         os.replace(pointer_tmp, self.root / POINTER)
         fsync_path(self.root)
         logger.debug("committed %s", final)
-        self.cleanup()
+        self.cleanup(final)
         return final
 
-    def cleanup(self) -> None:
-        """Remove every generation except the current one (call with the write lock held)."""
-        try:
-            keep = self.current().name
-        except IndexNotFoundError:
-            keep = None
+    def cleanup(self, keep: Path) -> None:
+        """After committing `keep`: remove every older generation and every temporary one (write lock held).
+        Only a writer calls this, right after its own commit; opening or searching an index never deletes."""
         for path in self.generations():
-            if path.name != keep:
+            if path.name != keep.name:
                 logger.debug("removing stale generation %s", path)
                 shutil.rmtree(path, ignore_errors=True)
         (self.root / (POINTER + ".tmp")).unlink(missing_ok=True)
-
-    def try_cleanup(self) -> None:
-        """Clean stale generations if no writer is active right now; otherwise leave them for later."""
-        if not self.root.is_dir():
-            return
-        try:
-            with self.write_lock(timeout=0.0):
-                self.cleanup()
-        except IndexLockedError:
-            pass
-        except OSError as exc:  # read-only location: readers still work
-            logger.debug("could not clean %s: %s", self.root, exc)
