@@ -52,6 +52,7 @@ from index.storage.manifest import (
 from index.storage.store import IndexLockedError, IndexNotFoundError, IndexStore
 from index.storage.table import ChunkTable, make_row, row_embed_text, validate_filters
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
+from ingest.dedup import content_key
 from ingest.settings import ChunkingSettings
 from ingest.types import Chunk, Document, IngestError
 
@@ -79,6 +80,27 @@ def fingerprint(path: Path) -> str:
                 h.update(block)
         h.update(b"\0")
     return h.hexdigest()
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path)
+
+
+def _record_file(rec: DocRecord) -> str | None:
+    """The resolved file a document was ingested from: its recorded file, else its source when that is a file."""
+    if rec.file:
+        return rec.file
+    source = Path(rec.source)
+    return _resolved(source) if rec.source and source.is_file() else None
+
+
+def _describe(outcome: FileOutcome, doc: Document) -> None:
+    """Put what the loader found or inferred (title, type, date, language, aliases) on the outcome."""
+    outcome.title, outcome.doc_type, outcome.date, outcome.language = doc.title, doc.doc_type, doc.date, doc.language
+    outcome.aliases = list(doc.metadata.get("aliases") or [])
 
 
 def _normalise_spec(spec: str) -> str:
@@ -319,7 +341,10 @@ class Index:
 
     def documents(self) -> list[DocumentInfo]:
         docs = self._state.manifest.documents
-        return [DocumentInfo(doc_id=d, **docs[d].model_dump(exclude={"file", "fingerprint"})) for d in sorted(docs)]
+        return [
+            DocumentInfo(doc_id=d, **docs[d].model_dump(exclude={"file", "fingerprint", "text_key"}))
+            for d in sorted(docs)
+        ]
 
     def passage(self, chunk_id: str) -> Passage:
         state = self._state
@@ -429,12 +454,20 @@ class Index:
         prune: bool = False,
         rebuild: bool = False,
         on_progress: Progress | None = None,
+        force_duplicates: bool = False,
     ) -> IngestReport:
         """Index the files under `paths`: add new documents, replace changed ones (by content hash), skip
         unchanged ones without loading, chunking or embedding them; `prune` removes documents whose source
         file is gone; `rebuild` drops everything not (re)loaded from `paths`. Per-file IngestErrors become
-        `failed` outcomes (the rest is still indexed); other exceptions propagate and leave the index as it was."""
+        `failed` outcomes (the rest is still indexed); other exceptions propagate and leave the index as it was.
+
+        Files a folder's ignore rules skip are `skipped` (and removed when indexed before); a file with the same
+        normalised text as another document is a `duplicate` and not indexed unless `force_duplicates`. Each file
+        gets an id unique to its path (`ingest.ids`); an indexed file keeps the id it has."""
         import ingest as ingest_pkg
+        from ingest.dedup import content_key
+        from ingest.discovery import find_files
+        from ingest.ids import assign_ids
 
         t0 = time.perf_counter()
         with self._write_mutex, self._store.write_lock():
@@ -442,18 +475,32 @@ class Index:
                 self._refresh_under_lock()
             state = self._state
             docs = {} if rebuild else dict(state.manifest.documents)
-            by_file = {rec.file: doc_id for doc_id, rec in docs.items() if rec.file}
-            files = list(ingest_pkg.discover([Path(p) for p in paths]))
+            known_files = {doc_id: _record_file(rec) for doc_id, rec in docs.items()}
+            by_file = {f: doc_id for doc_id, f in known_files.items() if f}
+            found = find_files([Path(p) for p in paths])
+            files = [f.path for f in found]
+            ids = assign_ids([f.path for f in found if f.ignored is None], known_files)
+            gone = {doc_id for doc_id, f in known_files.items() if f and not Path(f).exists()}
+            # normalised text → (doc id, source) of the documents a new file would duplicate
+            originals = {rec.text_key: (d, rec.source) for d, rec in docs.items() if rec.text_key and d not in gone}
             outcomes: list[FileOutcome] = []
             to_add: list[tuple[Document, FileOutcome]] = []
             seen: dict[str, str] = {}
             files_of: dict[str, str] = {}
             prints_of: dict[str, str] = {}
-            for i, file in enumerate(files):
+            remove: set[str] = set()
+            for i, item in enumerate(found):
                 if on_progress:
                     on_progress("load", i, len(files))
-                file = Path(file)
-                known = by_file.get(str(file.resolve()))
+                file = Path(item.path)
+                known = by_file.get(_resolved(file))
+                if item.ignored is not None:
+                    outcome = FileOutcome(path=str(file), status="skipped", message=f"ignored ({item.ignored})")
+                    if known is not None and known not in seen:
+                        remove.add(known)
+                        outcome.status, outcome.doc_id, outcome.chunks = "removed", known, docs[known].chunks
+                    outcomes.append(outcome)
+                    continue
                 try:
                     fp = fingerprint(file) if file.is_file() else None
                     if (
@@ -468,29 +515,41 @@ class Index:
                             FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
                         )
                         continue
-                    doc = ingest_pkg.load_document(file)
+                    assigned = ids.get(file)
+                    doc = ingest_pkg.load_document(file, default_id=assigned.doc_id if assigned else None)
                 except IngestError as exc:
                     logger.warning("%s", exc)
-                    outcomes.append(FileOutcome(path=str(file), status="failed", message=str(exc)))
+                    outcomes.append(FileOutcome(path=str(file), status="failed", message=exc.reason))
                     continue
                 outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
                 if outcome.status in ("added", "replaced"):
+                    _describe(outcome, doc)
+                    key = content_key(doc.text)
+                    original = originals.get(key)
+                    if original is not None and original[0] != doc.doc_id and not force_duplicates:
+                        outcome.status, outcome.duplicate_of = "duplicate", original[0]
+                        outcome.message = (
+                            f"duplicate of {original[0]} ({original[1]}): the same text, not indexed again "
+                            "(index it anyway with --force-duplicates)"
+                        )
+                        outcomes.append(outcome)
+                        continue
+                    originals.setdefault(key, (doc.doc_id, str(file)))
+                    if assigned is not None and assigned.note and doc.doc_id == assigned.doc_id:
+                        outcome.message = f"{assigned.note}; indexed as {doc.doc_id!r}"
                     to_add.append((doc, outcome))
-                    files_of[doc.doc_id] = str(file.resolve())
+                    files_of[doc.doc_id] = _resolved(file)
                     prints_of[doc.doc_id] = fp
                 outcomes.append(outcome)
             if on_progress:
                 on_progress("load", len(files), len(files))
-            remove: set[str] = set()
             if rebuild:
                 remove = set(state.manifest.documents)
             elif prune:
-                for doc_id, rec in docs.items():
-                    if doc_id not in seen and rec.file and not Path(rec.file).exists():
-                        remove.add(doc_id)
-                        outcomes.append(
-                            FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks)
-                        )
+                for doc_id in sorted(gone - set(seen)):
+                    rec = docs[doc_id]
+                    remove.add(doc_id)
+                    outcomes.append(FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks))
             embedded = self._apply(to_add, remove, outcomes, on_progress, files_of, prints_of, reuse=not rebuild)
         return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
 
@@ -538,8 +597,8 @@ class Index:
                 path=where,
                 doc_id=doc.doc_id,
                 status="failed",
-                message=f"{where}: document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; rename one file "
-                "or give it an `id:` in its front matter",
+                message=f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; give one of them another "
+                "`id:` in its front matter or sidecar",
             )
         seen[doc.doc_id] = where
         rec = known.get(doc.doc_id)
@@ -548,6 +607,7 @@ class Index:
             and rec.content_hash == doc.content_hash
             and rec.chunker == version
             and (rec.title, rec.doc_type, rec.date, rec.language) == (doc.title, doc.doc_type, doc.date, doc.language)
+            and rec.aliases == list(doc.metadata.get("aliases") or [])
         ):
             return FileOutcome(path=where, doc_id=doc.doc_id, status="unchanged", chunks=rec.chunks)
         return FileOutcome(path=where, doc_id=doc.doc_id, status="replaced" if rec is not None else "added")
@@ -580,7 +640,7 @@ class Index:
                 chunks = self._chunk(doc)
             except IngestError as exc:
                 logger.warning("%s", exc)
-                outcome.status, outcome.message = "failed", str(exc)
+                outcome.status, outcome.message = "failed", exc.reason
                 continue
             outcome.chunks = len(chunks)
             new_docs.append((doc, chunks))
@@ -634,6 +694,8 @@ class Index:
                 file=(files_of or {}).get(doc.doc_id),
                 fingerprint=(prints_of or {}).get(doc.doc_id),
                 chunker=self._chunker_version,
+                aliases=list(doc.metadata.get("aliases") or []),
+                text_key=content_key(doc.text),
             )
         manifest.next_id = next_id
         manifest.ann = kind
