@@ -126,6 +126,29 @@ def read_jsonl(path: Path, key: str) -> Iterator[dict]:
 # --------------------------------------------------------------------------------------------- commands
 
 
+def ingest_progress(args: argparse.Namespace):
+    """Bars on a terminal (or with --progress); in a log or a pipe, a line every few seconds on stderr."""
+    if args.progress or (sys.stderr.isatty() and not args.json):
+        return progress_printer(True)
+    from app.progress import LineProgress
+
+    return LineProgress(sys.stderr)
+
+
+def outcome_line(outcome) -> str | None:
+    """One line of the ingest report for a file (None for an unchanged one)."""
+    if outcome.status in ("added", "replaced"):
+        found = ", ".join(x for x in (outcome.doc_type, outcome.date or "no date", outcome.language) if x)
+        aliases = f"; also {', '.join(outcome.aliases)}" if outcome.aliases else ""
+        note = f"  [{outcome.message}]" if outcome.message else ""
+        return f"{outcome.status:<9}{outcome.doc_id}: “{outcome.title}” ({found}{aliases}){note}"
+    if outcome.status in ("skipped", "duplicate"):
+        return f"{outcome.status:<9}{outcome.path}: {outcome.message}"
+    if outcome.status == "removed":
+        return f"removed  {outcome.doc_id}" + (f": {outcome.message}" if outcome.message else "")
+    return None
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = build_settings(args)
     paths = [Path(p) for p in args.paths]
@@ -137,7 +160,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         paths,
         prune=args.prune,
         rebuild=args.rebuild,
-        on_progress=progress_printer(not args.json and sys.stderr.isatty() or args.progress),
+        on_progress=ingest_progress(args),
+        force_duplicates=args.force_duplicates,
     )
     if args.json:
         print(report.model_dump_json())
@@ -145,9 +169,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for outcome in report.outcomes:
             if outcome.status == "failed":
                 print(f"FAILED   {outcome.path}: {outcome.message}", file=sys.stderr)
-            elif outcome.message:
-                print(f"warning  {outcome.path}: {outcome.message}", file=sys.stderr)
-        counts = ", ".join(f"{s} {report.count(s)}" for s in ("added", "replaced", "unchanged", "removed", "failed"))
+            elif (line := outcome_line(outcome)) is not None:
+                print(line)
+        statuses = ("added", "replaced", "unchanged", "removed", "skipped", "duplicate", "failed")
+        counts = ", ".join(
+            f"{s} {report.count(s)}" for s in statuses if report.count(s) or s not in ("skipped", "duplicate")
+        )
         print(
             f"{counts}; {report.embedded_chunks} chunks embedded in {report.seconds:.1f}s; "
             f"index {settings.resolved_index_dir()} has {len(index.documents())} documents, {len(index)} chunks"
@@ -322,6 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="start a new index (e.g. after changing the embedder)")
     p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
     p.add_argument("--progress", action="store_true", help="show progress bars even when not on a terminal")
+    p.add_argument(
+        "--force-duplicates",
+        action="store_true",
+        help="index files whose text duplicates an indexed document (by default reported and skipped)",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = with_index(sub.add_parser("search", help="hybrid search; prints passages with citation labels"))
