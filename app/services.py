@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from app.answer.types import Answer
+from app.library import MetadataEdit
 from app.settings import Settings
 from app.web.api_models import check_filter_values
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport
 from ingest import SUPPORTED_EXTENSIONS
+from ingest.meta import SIDECAR_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -432,8 +434,26 @@ class Services:
             source = Path(known[doc_id].source)
             if self._in_library(source):
                 source.unlink(missing_ok=True)
+                for sidecar in (source.with_name(source.name + suffix) for suffix in SIDECAR_SUFFIXES):
+                    sidecar.unlink(missing_ok=True)
         log.info("removed %s", removed)
         return removed
+
+    def edit_document(self, doc_id: str, edit: MetadataEdit) -> FileOutcome:
+        """Correct a document's title, date, type or aliases (kept in its sidecar, applied by re-indexing it)."""
+        from app.library import NotEditable, edit_document
+
+        index = self._ready_index()
+        with self.write_lock:
+            try:
+                outcome = edit_document(index, doc_id, edit)
+            except KeyError as exc:
+                raise NotFound(f"{exc.args[0]}; GET /documents lists them") from exc
+            except (ValueError, NotEditable) as exc:
+                raise BadRequest(str(exc)) from exc
+            except OSError as exc:
+                raise BadRequest(f"cannot write the metadata sidecar beside {doc_id!r}'s file: {exc}") from exc
+        return outcome
 
     def _in_library(self, path: Path) -> bool:
         try:

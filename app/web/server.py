@@ -17,6 +17,7 @@ from app.services import ServiceError, Services, TooLarge, check_suffix, repo_co
 from app.settings import Settings
 from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
 from app.web.gradio_env import import_gradio, set_offline_env
+from app.web.library_routes import add_library_routes
 from app.web.ui import CSS, build_ui
 from index.types import DocumentInfo, IngestReport
 
@@ -122,6 +123,7 @@ def create_api(services: Services) -> FastAPI:
     def remove(doc_id: str) -> RemoveResponse:
         return RemoveResponse(removed=services.remove(doc_id))
 
+    add_library_routes(api, services, require_token)
     return api
 
 
