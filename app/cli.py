@@ -182,6 +182,46 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_FAILED_FILES if report.failed else EXIT_OK
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from app.progress import LineProgress
+    from app.watch import interrupt_on_sigterm, watch_folders
+
+    settings = build_settings(args)
+    folders = [Path(p) for p in args.folders]
+    bad = [str(p) for p in folders if not p.is_dir()]
+    if bad:
+        raise CliError(f"not a folder: {', '.join(bad)}", EXIT_USAGE)
+    index = open_index(settings, create=True)
+
+    def on_report(report) -> None:
+        if args.json:
+            print(report.model_dump_json(), flush=True)
+            return
+        for outcome in report.outcomes:
+            if outcome.status == "failed":
+                print(f"FAILED   {outcome.path}: {outcome.message}", file=sys.stderr, flush=True)
+            elif (line := outcome_line(outcome)) is not None:
+                print(line, flush=True)
+        changed = ", ".join(f"{s} {report.count(s)}" for s in ("added", "replaced", "removed") if report.count(s))
+        print(f"index has {len(index.documents())} documents ({changed or 'no change'}); watching…", flush=True)
+
+    progress = progress_printer(True) if sys.stderr.isatty() and not args.json else LineProgress(sys.stderr)
+    log.info("watching %s (Ctrl-C to stop)", ", ".join(map(str, folders)))
+    try:
+        with interrupt_on_sigterm():
+            watch_folders(
+                index,
+                folders,
+                on_report=on_report,
+                on_progress=progress,
+                debounce_ms=args.debounce,
+                force_duplicates=args.force_duplicates,
+            )
+    except KeyboardInterrupt:
+        print("stopped; the index holds the last completed ingest", file=sys.stderr)
+    return EXIT_OK
+
+
 def hit_line(hit) -> str:
     p = hit.passage
     snippet = " ".join(p.text.split())[:160]
@@ -355,6 +395,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="index files whose text duplicates an indexed document (by default reported and skipped)",
     )
     p.set_defaults(func=cmd_ingest)
+
+    p = with_index(sub.add_parser("watch", help="keep the index in step with folders as their files change"))
+    p.add_argument("folders", nargs="+", help="folders to watch (ingested first, then after every change)")
+    p.add_argument("--debounce", type=int, default=1600, metavar="MS", help="wait for changes to settle (ms)")
+    p.add_argument("--force-duplicates", action="store_true", help="index files that duplicate indexed documents")
+    p.add_argument("--json", action="store_true", help="one JSON ingest report per line")
+    p.set_defaults(func=cmd_watch)
 
     p = with_index(sub.add_parser("search", help="hybrid search; prints passages with citation labels"))
     p.add_argument("query", nargs="?", help="the query")

@@ -49,6 +49,8 @@ class LineProgress:
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = self.clock()
         if stage != self.stage:
+            if stage == "load" and self.stage is not None:  # the next run (a watcher ingests again and again)
+                self.started, self.files = now, None
             self.stage, self.stage_started, self.stage_first = stage, now, done
         if stage == "load":
             self.files = (done, total)
