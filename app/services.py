@@ -341,10 +341,17 @@ class Services:
 
     # ---- writes ----------------------------------------------------------------------------------------------
 
-    def upload(self, files: Sequence[tuple[str, BinaryIO]], *, on_progress: ProgressFn | None = None) -> IngestReport:
+    def upload(
+        self,
+        files: Sequence[tuple[str, BinaryIO]],
+        *,
+        on_progress: ProgressFn | None = None,
+        force_duplicates: bool = False,
+    ) -> IngestReport:
         """Store uploaded files under <home>/library/ and index them. A file of an unsupported type or one the
-        loader refuses is reported as failed (and not kept); the others are still indexed. A failed upload that
-        replaced a library file of the same name puts the old file back."""
+        loader refuses is reported as failed (and not kept), a duplicate of an indexed document too (unless
+        `force_duplicates`); the others are still indexed. A failed upload that replaced a library file of the
+        same name puts the old file back."""
         if not files:
             raise BadRequest("no files were uploaded")
         index = self._ready_index()
@@ -361,7 +368,7 @@ class Services:
                     continue
                 staged.append((self._stage(name, stream, limit), self.library_dir / safe_filename(name)))
             with self.write_lock:
-                return self._ingest_staged(index, staged, refused, on_progress)
+                return self._ingest_staged(index, staged, refused, on_progress, force_duplicates)
         finally:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
@@ -391,6 +398,7 @@ class Services:
         staged: list[tuple[Path, Path]],
         refused: list[FileOutcome],
         on_progress: ProgressFn | None,
+        force_duplicates: bool = False,
     ) -> IngestReport:
         backups: dict[Path, Path] = {}
         targets: list[Path] = []
@@ -404,14 +412,15 @@ class Services:
             os.replace(tmp, target)
             targets.append(target)
         try:
-            report = index.ingest(targets, on_progress=on_progress) if targets else IngestReport()
+            extra = {"force_duplicates": True} if force_duplicates else {}
+            report = index.ingest(targets, on_progress=on_progress, **extra) if targets else IngestReport()
         except BaseException:
             for target in targets:
                 target.unlink(missing_ok=True)
                 if target in backups:
                     os.replace(backups[target], target)
             raise
-        failed = {Path(o.path).resolve() for o in report.failed}
+        failed = {Path(o.path).resolve() for o in report.outcomes if o.status in ("failed", "duplicate")}
         for target in targets:
             backup = backups.get(target)
             if target.resolve() in failed:

@@ -167,3 +167,36 @@ def test_document_without_a_file_is_not_editable(tmp_path):
     with pytest.raises(NotEditable):
         edit_document(index, "mem", _edit(title="x"))
     assert not any(Path(tmp_path).glob("*.meta.yaml"))
+
+
+def test_an_upload_never_replaces_a_different_document(setup):
+    """`x.md` then `x.txt` (same id slug, different files): both stay indexed, the second under its own id, and
+    the report says why. Uploading `x.md` again replaces that same document (a new version)."""
+    import io
+
+    services, _ = setup
+    note = "# Sanctions note\n\nThe panel of experts reported ship-to-ship transfers.\n"
+    first = services.upload([("x.md", io.BytesIO(note.encode()))])
+    assert [(o.doc_id, o.status) for o in first.outcomes] == [("x", "added")]
+    second = services.upload([("x.txt", io.BytesIO(b"A different note about separated families."))])
+    (outcome,) = second.outcomes
+    assert (outcome.doc_id, outcome.status) == ("x-txt", "added") and "already used by" in (outcome.message or "")
+    docs = {d.doc_id: d for d in services.documents()}
+    assert Path(docs["x"].source).name == "x.md" and Path(docs["x-txt"].source).name == "x.txt"
+    again = services.upload([("x.md", io.BytesIO((note + "\nA later paragraph.\n").encode()))])
+    assert [(o.doc_id, o.status) for o in again.outcomes] == [("x", "replaced")]
+
+
+def test_a_duplicate_upload_is_reported_not_kept_unless_forced(setup):
+
+    services, _ = setup
+    client = TestClient(create_api(services))
+    r = client.post("/documents", files={"files": ("coal-copy.md", ARTICLE.encode(), "text/markdown")})
+    (outcome,) = r.json()["outcomes"]
+    assert (outcome["status"], outcome["duplicate_of"]) == ("duplicate", "coal")
+    assert not (services.library_dir / "coal-copy.md").exists()
+    forced = client.post(
+        "/documents?force_duplicates=true", files={"files": ("coal-copy.md", ARTICLE.encode(), "text/markdown")}
+    )
+    assert forced.json()["outcomes"][0]["status"] == "added"
+    assert (services.library_dir / "coal-copy.md").exists()

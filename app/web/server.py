@@ -104,14 +104,20 @@ def create_api(services: Services) -> FastAPI:
         tags=["library"],
         dependencies=[Depends(require_token)],
     )
-    async def upload(files: Annotated[list[UploadFile], File(description="txt, md, html or pdf files")]):
+    async def upload(
+        files: Annotated[list[UploadFile], File(description="txt, md, html or pdf files")],
+        force_duplicates: bool = False,
+    ):
         """Store the files under <home>/library/ and index them; per-file errors are in the report's outcomes.
-        A request may carry at most `max_upload_mb` MiB (413 beyond); other file types get 415."""
+        A request may carry at most `max_upload_mb` MiB (413 beyond); other file types get 415. A file with the
+        same text as an indexed document is reported as `duplicate` and not kept, unless `force_duplicates`."""
         for f in files:
             check_suffix(f.filename or "")
             if f.size is not None and f.size > upload_limit:
                 raise TooLarge(f"{f.filename}: larger than the {max_mb} MiB upload limit")
-        return await run_in_threadpool(services.upload, [(f.filename or "upload", f.file) for f in files])
+        return await run_in_threadpool(
+            services.upload, [(f.filename or "upload", f.file) for f in files], force_duplicates=force_duplicates
+        )
 
     @api.delete(
         "/documents/{doc_id}",
