@@ -41,8 +41,9 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # names (`ingest.tables`); 4: a title, its date and its venue are not a masthead, bills and UN meeting records
 # titled by their number and symbol, a meeting record is a transcript (`ingest.infer`); 5: page furniture of HTML
 # (related-article lists, share bars, board navigation) dropped (`ingest.html_text`); 6: UN documents titled after
-# their agenda item, Federal Register documents by the line before AGENCY (`ingest.infer`).
-LOADER_VERSION = "loader-6"
+# their agenda item, Federal Register documents by the line before AGENCY (`ingest.infer`); 7: a web page saved as
+# text titled by its own headline, not a teaser of another story above it (`ingest.infer.article_headline`).
+LOADER_VERSION = "loader-7"
 
 # Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
 PAGE_SEPARATOR = "\n\n"

@@ -188,7 +188,6 @@ def test_an_upload_never_replaces_a_different_document(setup):
 
 
 def test_a_duplicate_upload_is_reported_not_kept_unless_forced(setup):
-
     services, _ = setup
     client = TestClient(create_api(services))
     r = client.post("/documents", files={"files": ("coal-copy.md", ARTICLE.encode(), "text/markdown")})
