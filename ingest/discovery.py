@@ -26,7 +26,9 @@ def find_files(
     with the reason in `Found.ignored`. Files named explicitly are kept even with an unsupported extension (so that
     the loader can refuse them with a clear message) and are never ignored."""
     if is_supported is None:
-        from .loaders import supported as is_supported
+        from .loaders import supported
+
+        is_supported = supported
     found: dict[Path, Found] = {}
     for p in paths:
         p = Path(p)

@@ -52,8 +52,8 @@ def assign_ids(files: Sequence[Path], known: Mapping[str, str | None]) -> dict[P
             new.append(f)
     # the file names that want each plain id: the known document's file and the new files
     names: dict[str, list[str]] = {}
-    for doc_id, f in known.items():
-        names.setdefault(doc_id, []).append(Path(f).name.lower() if f else "")
+    for doc_id, known_file in known.items():
+        names.setdefault(doc_id, []).append(Path(known_file).name.lower() if known_file else "")
     for f in new:
         names.setdefault(slugify(f.stem), []).append(f.name.lower())
     pending = [(f, candidate_ids(f, by_extension=names[slugify(f.stem)].count(f.name.lower()) == 1)) for f in new]

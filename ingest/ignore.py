@@ -65,8 +65,9 @@ class IgnoreRules:
                 continue
             result = spec.check_file(sub.as_posix())
             if result.include is not None:
-                where = folder / IGNORE_FILE
-                decision = f"{where} pattern '{spec.patterns[result.index or 0].pattern}'" if result.include else None
+                pattern = spec.patterns[result.index or 0].pattern
+                text = pattern.decode() if isinstance(pattern, bytes) else str(pattern)
+                decision = f"{folder / IGNORE_FILE} pattern '{text}'" if result.include else None
         return decision
 
 
