@@ -222,6 +222,32 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_edit(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from app.library import MetadataEdit, NotEditable, edit_document
+
+    settings = build_settings(args)
+    index = open_index(settings, create=False)
+    try:
+        edit = MetadataEdit(
+            title=args.title,
+            date=args.date,
+            doc_type=args.type,
+            aliases=[] if args.clear_aliases else args.alias,
+        )
+        outcome = edit_document(index, args.doc_id, edit)
+    except KeyError as exc:
+        raise CliError(f"{exc.args[0]}; list them with `policyqa docs`", EXIT_USAGE) from None
+    except (ValueError, ValidationError, NotEditable, OSError) as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    if args.json:
+        print(outcome.model_dump_json())
+    else:
+        print(outcome_line(outcome) or f"{outcome.status} {outcome.doc_id}")
+    return EXIT_OK
+
+
 def hit_line(hit) -> str:
     p = hit.passage
     snippet = " ".join(p.text.split())[:160]
@@ -402,6 +428,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force-duplicates", action="store_true", help="index files that duplicate indexed documents")
     p.add_argument("--json", action="store_true", help="one JSON ingest report per line")
     p.set_defaults(func=cmd_watch)
+
+    p = with_index(
+        sub.add_parser("edit", help="correct a document's title, date, type or aliases (kept in its sidecar)")
+    )
+    p.add_argument("doc_id")
+    p.add_argument("--title", help='the title ("" to infer it again)')
+    p.add_argument("--date", help='YYYY-MM-DD ("" to infer it again)')
+    p.add_argument("--type", help="law, order, transcript, article or other")
+    p.add_argument("--alias", action="append", help="another name of the document (repeatable; replaces the list)")
+    p.add_argument("--clear-aliases", action="store_true", help="remove every alias")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_edit)
 
     p = with_index(sub.add_parser("search", help="hybrid search; prints passages with citation labels"))
     p.add_argument("query", nargs="?", help="the query")

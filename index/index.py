@@ -97,6 +97,27 @@ def _record_file(rec: DocRecord) -> str | None:
     return _resolved(source) if rec.source and source.is_file() else None
 
 
+def _adopt_moved(found: Sequence[Any], docs: dict[str, DocRecord], known_files: dict[str, str | None]) -> None:
+    """A file not indexed under its path whose bytes and plain id are those of an indexed document whose file is
+    gone is that document, moved: it keeps the document's id (`known_files` is updated), so a re-ingest from the
+    new place neither renames nor duplicates it."""
+    from ingest.meta import slugify
+
+    indexed = set(filter(None, known_files.values()))
+    for item in found:
+        path = Path(item.path)
+        doc_id = slugify(path.stem)
+        rec = docs.get(doc_id)
+        if item.ignored is not None or rec is None or _resolved(path) in indexed or not path.is_file():
+            continue
+        old = known_files.get(doc_id)
+        if old and Path(old).exists():  # a copy, not a move: a duplicate when its text is the same
+            continue
+        if hashlib.sha256(path.read_bytes()).hexdigest() == rec.content_hash:
+            known_files[doc_id] = _resolved(path)
+            indexed.add(known_files[doc_id])
+
+
 def _describe(outcome: FileOutcome, doc: Document) -> None:
     """Put what the loader found or inferred (title, type, date, language, aliases) on the outcome."""
     outcome.title, outcome.doc_type, outcome.date, outcome.language = doc.title, doc.doc_type, doc.date, doc.language
@@ -476,13 +497,15 @@ class Index:
             state = self._state
             docs = {} if rebuild else dict(state.manifest.documents)
             known_files = {doc_id: _record_file(rec) for doc_id, rec in docs.items()}
-            by_file = {f: doc_id for doc_id, f in known_files.items() if f}
             found = find_files([Path(p) for p in paths])
             files = [f.path for f in found]
+            _adopt_moved(found, docs, known_files)
+            by_file = {f: doc_id for doc_id, f in known_files.items() if f}
             ids = assign_ids([f.path for f in found if f.ignored is None], known_files)
             gone = {doc_id for doc_id, f in known_files.items() if f and not Path(f).exists()}
             # normalised text → (doc id, source) of the documents a new file would duplicate
             originals = {rec.text_key: (d, rec.source) for d, rec in docs.items() if rec.text_key and d not in gone}
+            same_bytes = {rec.content_hash: (d, rec.source) for d, rec in docs.items() if d not in gone}
             outcomes: list[FileOutcome] = []
             to_add: list[tuple[Document, FileOutcome]] = []
             seen: dict[str, str] = {}
@@ -509,6 +532,7 @@ class Index:
                         and known not in seen
                         and docs[known].fingerprint == fp
                         and docs[known].chunker == self._chunker_version
+                        and docs[known].file == _resolved(file)
                     ):
                         seen[known] = str(file)
                         outcomes.append(
@@ -522,10 +546,13 @@ class Index:
                     outcomes.append(FileOutcome(path=str(file), status="failed", message=exc.reason))
                     continue
                 outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
+                moved_from = docs[doc.doc_id].file if doc.doc_id in docs else None
+                if outcome.status == "unchanged" and moved_from != _resolved(file):  # record the file's new place
+                    outcome.status, outcome.message = "replaced", f"moved from {moved_from or docs[doc.doc_id].source}"
                 if outcome.status in ("added", "replaced"):
                     _describe(outcome, doc)
                     key = content_key(doc.text)
-                    original = originals.get(key)
+                    original = originals.get(key) or same_bytes.get(doc.content_hash)
                     if original is not None and original[0] != doc.doc_id and not force_duplicates:
                         outcome.status, outcome.duplicate_of = "duplicate", original[0]
                         outcome.message = (

@@ -225,3 +225,28 @@ def test_the_report_shows_what_was_inferred(tmp_path, fake):
     (outcome,) = open_index(tmp_path / "idx", fake).ingest([path]).outcomes
     assert outcome.title == "Executive Order 13687" and outcome.doc_type == "order"
     assert (outcome.date, outcome.language) == ("2015-01-02", "en")
+
+
+def test_a_moved_folder_keeps_its_ids_and_a_copy_of_an_old_record_is_a_duplicate(tmp_path, fake):
+    """Migration: records of an older index have no normalised-text key; a folder moved elsewhere keeps its ids
+    (same bytes, old file gone), and a copy beside the original is still found a duplicate by its bytes."""
+    old_root = tmp_path / "old"
+    write_doc(old_root / "law.md", LAW)
+    index = open_index(tmp_path / "idx", fake)
+    index.ingest([old_root])
+    for rec in index._state.manifest.documents.values():
+        rec.text_key = None  # as an index written before the key existed
+    new_root = tmp_path / "new"
+    old_root.rename(new_root)
+    fake.passage_calls.clear()
+    report = index.ingest([new_root], prune=True)
+    assert [(o.doc_id, o.status) for o in report.outcomes] == [("law", "replaced")]  # its new place recorded
+    assert "moved from" in (report.outcomes[0].message or "") and fake.passage_calls == []  # nothing re-embedded
+    again = index.ingest([new_root], prune=True)
+    assert [(o.doc_id, o.status) for o in again.outcomes] == [("law", "unchanged")]
+    write_doc(tmp_path / "copy" / "law.md", LAW)
+    for rec in index._state.manifest.documents.values():
+        rec.text_key = None
+    copied = index.ingest([tmp_path / "copy"])
+    assert [(o.status, o.duplicate_of) for o in copied.outcomes] == [("duplicate", "law")]
+    assert [d.doc_id for d in index.documents()] == ["law"]
