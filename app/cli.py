@@ -141,9 +141,9 @@ def outcome_line(outcome) -> str | None:
         found = ", ".join(x for x in (outcome.doc_type, outcome.date or "no date", outcome.language) if x)
         aliases = f"; also {', '.join(outcome.aliases)}" if outcome.aliases else ""
         note = f"  [{outcome.message}]" if outcome.message else ""
-        return f"{outcome.status:<9}{outcome.doc_id}: “{outcome.title}” ({found}{aliases}){note}"
+        return f"{outcome.status:<9} {outcome.doc_id}: “{outcome.title}” ({found}{aliases}){note}"
     if outcome.status in ("skipped", "duplicate"):
-        return f"{outcome.status:<9}{outcome.path}: {outcome.message}"
+        return f"{outcome.status:<9} {outcome.path}: {outcome.message}"
     if outcome.status == "removed":
         return f"removed  {outcome.doc_id}" + (f": {outcome.message}" if outcome.message else "")
     return None

@@ -68,7 +68,7 @@ class LineProgress:
         parts.append(f"{stage} {done}/{total} {unit}")
         elapsed = now - self.stage_started
         rate = (done - self.stage_first) / elapsed if elapsed > 0 else 0.0
-        if rate > 0:
+        if rate > 0 and done - self.stage_first >= 2:  # one item tells no rate (the first may load a model)
             parts.append(f"{rate:.1f} {unit}/s")
             parts.append(f"ETA {clock_text((total - done) / rate)}" if done < total else "done")
         return "  ".join(parts)
