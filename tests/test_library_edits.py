@@ -199,3 +199,32 @@ def test_a_duplicate_upload_is_reported_not_kept_unless_forced(setup):
     )
     assert forced.json()["outcomes"][0]["status"] == "added"
     assert (services.library_dir / "coal-copy.md").exists()
+
+
+def test_report_markdown_shows_inferred_metadata_skips_and_duplicates():
+    from app.web.render import report_markdown
+    from index.types import FileOutcome, IngestReport
+
+    report = IngestReport(
+        outcomes=[
+            FileOutcome(path="/l/SOURCE.md", status="skipped", message="ignored (default pattern 'source.*')"),
+            FileOutcome(
+                path="/l/copy.md", status="duplicate", duplicate_of="law", message="duplicate of law (/l/law.md)"
+            ),
+            FileOutcome(
+                path="/l/x.txt",
+                doc_id="x-txt",
+                status="added",
+                chunks=3,
+                title="Coal exports",
+                doc_type="article",
+                date=None,
+                language="en",
+                message="id 'x' is already used by /l/x.md; indexed as 'x-txt'",
+            ),
+        ]
+    )
+    text = report_markdown(report)
+    assert "1 added, 1 skipped, 1 duplicate" in text
+    assert "skipped: SOURCE.md: ignored" in text and "duplicate: copy.md: duplicate of law" in text
+    assert "“Coal exports” (article, no date, en)" in text and "already used by" in text
