@@ -140,6 +140,29 @@ def read_jsonl(path: Path, key: str) -> Iterator[dict]:
 # --------------------------------------------------------------------------------------------- commands
 
 
+def ingest_progress(args: argparse.Namespace):
+    """Bars on a terminal (or with --progress); in a log or a pipe, a line every few seconds on stderr."""
+    if args.progress or (sys.stderr.isatty() and not args.json):
+        return progress_printer(True)
+    from app.progress import LineProgress
+
+    return LineProgress(sys.stderr)
+
+
+def outcome_line(outcome) -> str | None:
+    """One line of the ingest report for a file (None for an unchanged one)."""
+    if outcome.status in ("added", "replaced"):
+        found = ", ".join(x for x in (outcome.doc_type, outcome.date or "no date", outcome.language) if x)
+        aliases = f"; also {', '.join(outcome.aliases)}" if outcome.aliases else ""
+        note = f"  [{outcome.message}]" if outcome.message else ""
+        return f"{outcome.status:<9} {outcome.doc_id}: “{outcome.title}” ({found}{aliases}){note}"
+    if outcome.status in ("skipped", "duplicate"):
+        return f"{outcome.status:<9} {outcome.path}: {outcome.message}"
+    if outcome.status == "removed":
+        return f"removed  {outcome.doc_id}" + (f": {outcome.message}" if outcome.message else "")
+    return None
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = build_settings(args)
     paths = [Path(p) for p in args.paths]
@@ -151,7 +174,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         paths,
         prune=args.prune,
         rebuild=args.rebuild,
-        on_progress=progress_printer(not args.json and sys.stderr.isatty() or args.progress),
+        on_progress=ingest_progress(args),
+        force_duplicates=args.force_duplicates,
     )
     if args.json:
         print(report.model_dump_json())
@@ -159,14 +183,83 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for outcome in report.outcomes:
             if outcome.status == "failed":
                 print(f"FAILED   {outcome.path}: {outcome.message}", file=sys.stderr)
-            elif outcome.message:
-                print(f"warning  {outcome.path}: {outcome.message}", file=sys.stderr)
-        counts = ", ".join(f"{s} {report.count(s)}" for s in ("added", "replaced", "unchanged", "removed", "failed"))
+            elif (line := outcome_line(outcome)) is not None:
+                print(line)
+        statuses = ("added", "replaced", "unchanged", "removed", "skipped", "duplicate", "failed")
+        counts = ", ".join(
+            f"{s} {report.count(s)}" for s in statuses if report.count(s) or s not in ("skipped", "duplicate")
+        )
         print(
             f"{counts}; {report.embedded_chunks} chunks embedded in {report.seconds:.1f}s; "
             f"index {settings.resolved_index_dir()} has {len(index.documents())} documents, {len(index)} chunks"
         )
     return EXIT_FAILED_FILES if report.failed else EXIT_OK
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from app.progress import LineProgress
+    from app.watch import interrupt_on_sigterm, watch_folders
+
+    settings = build_settings(args)
+    folders = [Path(p) for p in args.folders]
+    bad = [str(p) for p in folders if not p.is_dir()]
+    if bad:
+        raise CliError(f"not a folder: {', '.join(bad)}", EXIT_USAGE)
+    index = open_index(settings, create=True)
+
+    def on_report(report) -> None:
+        if args.json:
+            print(report.model_dump_json(), flush=True)
+            return
+        for outcome in report.outcomes:
+            if outcome.status == "failed":
+                print(f"FAILED   {outcome.path}: {outcome.message}", file=sys.stderr, flush=True)
+            elif (line := outcome_line(outcome)) is not None:
+                print(line, flush=True)
+        changed = ", ".join(f"{s} {report.count(s)}" for s in ("added", "replaced", "removed") if report.count(s))
+        print(f"index has {len(index.documents())} documents ({changed or 'no change'}); watching…", flush=True)
+
+    progress = progress_printer(True) if sys.stderr.isatty() and not args.json else LineProgress(sys.stderr)
+    log.info("watching %s (Ctrl-C to stop)", ", ".join(map(str, folders)))
+    try:
+        with interrupt_on_sigterm():
+            watch_folders(
+                index,
+                folders,
+                on_report=on_report,
+                on_progress=progress,
+                debounce_ms=args.debounce,
+                force_duplicates=args.force_duplicates,
+            )
+    except KeyboardInterrupt:
+        print("stopped; the index holds the last completed ingest", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from app.library import MetadataEdit, NotEditable, edit_document
+
+    settings = build_settings(args)
+    index = open_index(settings, create=False)
+    try:
+        edit = MetadataEdit(
+            title=args.title,
+            date=args.date,
+            doc_type=args.type,
+            aliases=[] if args.clear_aliases else args.alias,
+        )
+        outcome = edit_document(index, args.doc_id, edit)
+    except KeyError as exc:
+        raise CliError(f"{exc.args[0]}; list them with `policyqa docs`", EXIT_USAGE) from None
+    except (ValueError, ValidationError, NotEditable, OSError) as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    if args.json:
+        print(outcome.model_dump_json())
+    else:
+        print(outcome_line(outcome) or f"{outcome.status} {outcome.doc_id}")
+    return EXIT_OK
 
 
 def hit_line(hit) -> str:
@@ -338,7 +431,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="start a new index (e.g. after changing the embedder)")
     p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
     p.add_argument("--progress", action="store_true", help="show progress bars even when not on a terminal")
+    p.add_argument(
+        "--force-duplicates",
+        action="store_true",
+        help="index files whose text duplicates an indexed document (by default reported and skipped)",
+    )
     p.set_defaults(func=cmd_ingest)
+
+    p = with_index(sub.add_parser("watch", help="keep the index in step with folders as their files change"))
+    p.add_argument("folders", nargs="+", help="folders to watch (ingested first, then after every change)")
+    p.add_argument("--debounce", type=int, default=1600, metavar="MS", help="wait for changes to settle (ms)")
+    p.add_argument("--force-duplicates", action="store_true", help="index files that duplicate indexed documents")
+    p.add_argument("--json", action="store_true", help="one JSON ingest report per line")
+    p.set_defaults(func=cmd_watch)
+
+    p = with_index(
+        sub.add_parser("edit", help="correct a document's title, date, type or aliases (kept in its sidecar)")
+    )
+    p.add_argument("doc_id")
+    p.add_argument("--title", help='the title ("" to infer it again)')
+    p.add_argument("--date", help='YYYY-MM-DD ("" to infer it again)')
+    p.add_argument("--type", help="law, order, transcript, article or other")
+    p.add_argument("--alias", action="append", help="another name of the document (repeatable; replaces the list)")
+    p.add_argument("--clear-aliases", action="store_true", help="remove every alias")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_edit)
 
     p = with_index(sub.add_parser("search", help="hybrid search; prints passages with citation labels"))
     p.add_argument("query", nargs="?", help="the query")

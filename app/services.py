@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 
 from app.answer.ports import SearchIndex
 from app.answer.types import Answer
+from app.library import MetadataEdit
 from app.public_paths import redact, with_public_sources
 from app.settings import Settings
 from app.web.api_models import check_filter_values
@@ -25,6 +26,7 @@ from app.web.limits import MAX_FILENAME_BYTES
 from app.web.security import NO_TOKEN_HINT, is_loopback
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport
 from ingest import SUPPORTED_EXTENSIONS
+from ingest.meta import SIDECAR_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -383,10 +385,17 @@ class Services:
 
     # ---- writes ----------------------------------------------------------------------------------------------
 
-    def upload(self, files: Sequence[tuple[str, BinaryIO]], *, on_progress: ProgressFn | None = None) -> IngestReport:
+    def upload(
+        self,
+        files: Sequence[tuple[str, BinaryIO]],
+        *,
+        on_progress: ProgressFn | None = None,
+        force_duplicates: bool = False,
+    ) -> IngestReport:
         """Store uploaded files under <home>/library/ and index them. A file of an unsupported type or one the
-        loader refuses is reported as failed (and not kept); the others are still indexed. A failed upload that
-        replaced a library file of the same name puts the old file back."""
+        loader refuses is reported as failed (and not kept), a duplicate of an indexed document too (unless
+        `force_duplicates`); the others are still indexed. A failed upload that replaced a library file of the
+        same name puts the old file back."""
         if not files:
             raise BadRequest("no files were uploaded")
         index = self._ready_index()
@@ -410,7 +419,7 @@ class Services:
             if not staged:
                 raise UnsupportedType("; ".join(o.message or o.path for o in refused))
             with self.write_lock:
-                return self.public(self._ingest_staged(index, staged, refused, on_progress))
+                return self.public(self._ingest_staged(index, staged, refused, on_progress, force_duplicates))
         finally:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
@@ -440,6 +449,7 @@ class Services:
         staged: list[tuple[Path, Path]],
         refused: list[FileOutcome],
         on_progress: ProgressFn | None,
+        force_duplicates: bool = False,
     ) -> IngestReport:
         backups: dict[Path, Path] = {}
         targets: list[Path] = []
@@ -453,14 +463,15 @@ class Services:
             os.replace(tmp, target)
             targets.append(target)
         try:
-            report = index.ingest(targets, on_progress=on_progress) if targets else IngestReport()
+            extra = {"force_duplicates": True} if force_duplicates else {}
+            report = index.ingest(targets, on_progress=on_progress, **extra) if targets else IngestReport()
         except BaseException:
             for target in targets:
                 target.unlink(missing_ok=True)
                 if target in backups:
                     os.replace(backups[target], target)
             raise
-        failed = {Path(o.path).resolve() for o in report.failed}
+        failed = {Path(o.path).resolve() for o in report.outcomes if o.status in ("failed", "duplicate")}
         for target in targets:
             backup = backups.get(target)
             if target.resolve() in failed:
@@ -483,8 +494,26 @@ class Services:
             source = Path(known[doc_id].source)
             if self._in_library(source):
                 source.unlink(missing_ok=True)
+                for sidecar in (source.with_name(source.name + suffix) for suffix in SIDECAR_SUFFIXES):
+                    sidecar.unlink(missing_ok=True)
         log.info("removed %s", removed)
         return removed
+
+    def edit_document(self, doc_id: str, edit: MetadataEdit) -> FileOutcome:
+        """Correct a document's title, date, type or aliases (kept in its sidecar, applied by re-indexing it)."""
+        from app.library import NotEditable, edit_document
+
+        index = self._ready_index()
+        with self.write_lock:
+            try:
+                outcome = edit_document(index, doc_id, edit)
+            except KeyError as exc:
+                raise NotFound(f"{exc.args[0]}; GET /documents lists them") from exc
+            except (ValueError, NotEditable) as exc:
+                raise BadRequest(str(exc)) from exc
+            except OSError as exc:
+                raise BadRequest(f"cannot write the metadata sidecar beside {doc_id!r}'s file: {exc}") from exc
+        return self.public(outcome)
 
     def _in_library(self, path: Path) -> bool:
         try:

@@ -52,6 +52,7 @@ from index.storage.manifest import (
 from index.storage.store import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexStore
 from index.storage.table import ChunkTable, make_row, row_embed_text, validate_filters
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
+from ingest.dedup import content_key
 from ingest.settings import ChunkingSettings
 from ingest.types import Chunk, Document, IngestError
 
@@ -90,15 +91,71 @@ def damaged(directory: Path, exc: BaseException | None = None) -> IndexDamagedEr
     )
 
 
-def _load_one(file: Path) -> Document | FileOutcome:
+def _load_one(file: Path, default_id: str | None = None) -> Document | FileOutcome:
     """The file's document, or its failed outcome (every exception of the loader is this file's error)."""
     from ingest.guarded import load_file
 
     try:
-        return load_file(file)
+        return load_file(file, default_id=default_id)
     except IngestError as exc:
         logger.warning("%s", exc)
-        return FileOutcome(path=str(file), status="failed", message=str(exc))
+        return FileOutcome(path=str(file), status="failed", message=exc.reason)
+
+
+def _plan_ids(
+    found: Sequence[Any], docs: dict[str, DocRecord]
+) -> tuple[dict[str, str | None], dict[str, str], dict[Path, Any]]:
+    """Against the indexed `docs`: each document's file (moved files adopted), file → document id, and the id each
+    file not ignored gets (`ingest.ids`)."""
+    from ingest.ids import assign_ids
+
+    known_files = {doc_id: _record_file(rec) for doc_id, rec in docs.items()}
+    _adopt_moved(found, docs, known_files)
+    by_file = {f: doc_id for doc_id, f in known_files.items() if f}
+    ids = assign_ids([f.path for f in found if f.ignored is None], known_files)
+    return known_files, by_file, ids
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path)
+
+
+def _record_file(rec: DocRecord) -> str | None:
+    """The resolved file a document was ingested from: its recorded file, else its source when that is a file."""
+    if rec.file:
+        return rec.file
+    source = Path(rec.source)
+    return _resolved(source) if rec.source and source.is_file() else None
+
+
+def _adopt_moved(found: Sequence[Any], docs: dict[str, DocRecord], known_files: dict[str, str | None]) -> None:
+    """A file not indexed under its path whose bytes and plain id are those of an indexed document whose file is
+    gone is that document, moved: it keeps the document's id (`known_files` is updated), so a re-ingest from the
+    new place neither renames nor duplicates it."""
+    from ingest.meta import slugify
+
+    indexed = set(filter(None, known_files.values()))
+    for item in found:
+        path = Path(item.path)
+        doc_id = slugify(path.stem)
+        rec = docs.get(doc_id)
+        if item.ignored is not None or rec is None or _resolved(path) in indexed or not path.is_file():
+            continue
+        old = known_files.get(doc_id)
+        if old and Path(old).exists():  # a copy, not a move: a duplicate when its text is the same
+            continue
+        if hashlib.sha256(path.read_bytes()).hexdigest() == rec.content_hash:
+            known_files[doc_id] = _resolved(path)
+            indexed.add(known_files[doc_id])
+
+
+def _describe(outcome: FileOutcome, doc: Document) -> None:
+    """Put what the loader found or inferred (title, type, date, language, aliases) on the outcome."""
+    outcome.title, outcome.doc_type, outcome.date, outcome.language = doc.title, doc.doc_type, doc.date, doc.language
+    outcome.aliases = list(doc.metadata.get("aliases") or [])
 
 
 def _normalise_spec(spec: str) -> str:
@@ -347,7 +404,10 @@ class Index:
 
     def documents(self) -> list[DocumentInfo]:
         docs = self._state.manifest.documents
-        return [DocumentInfo(doc_id=d, **docs[d].model_dump(exclude={"file", "fingerprint"})) for d in sorted(docs)]
+        return [
+            DocumentInfo(doc_id=d, **docs[d].model_dump(exclude={"file", "fingerprint", "text_key"}))
+            for d in sorted(docs)
+        ]
 
     def passage(self, chunk_id: str) -> Passage:
         state = self._state
@@ -457,70 +517,108 @@ class Index:
         prune: bool = False,
         rebuild: bool = False,
         on_progress: Progress | None = None,
+        force_duplicates: bool = False,
     ) -> IngestReport:
         """Index the files under `paths`: add new documents, replace changed ones (by content hash), skip
         unchanged ones without loading, chunking or embedding them; `prune` removes documents whose source
         file is gone; `rebuild` drops everything not (re)loaded from `paths`. Per-file IngestErrors become
-        `failed` outcomes (the rest is still indexed); other exceptions propagate and leave the index as it was."""
-        import ingest as ingest_pkg
+        `failed` outcomes (the rest is still indexed); other exceptions propagate and leave the index as it was.
+
+        Files a folder's ignore rules skip are `skipped` (and removed when indexed before); a file with the same
+        normalised text as another document is a `duplicate` and not indexed unless `force_duplicates`. Each file
+        gets an id unique to its path (`ingest.ids`); an indexed file keeps the id it has."""
+        from ingest.discovery import find_files
 
         t0 = time.perf_counter()
-        files = [Path(f) for f in ingest_pkg.discover([Path(p) for p in paths])]
+        found = find_files([Path(p) for p in paths])
+        files = [f.path for f in found]
         # Files are read and parsed before the write lock is taken (a slow or hostile file never blocks other
         # writers); the lock then only decides, against the generation current at that moment, what changes.
         if not rebuild:
             self._refresh_unlocked()
         snapshot = {} if rebuild else dict(self._state.manifest.documents)
-        prepared = self._load_files(files, snapshot, on_progress)
+        prepared = self._load_files(found, snapshot, on_progress)
         with self._write_mutex, self._store.write_lock():
             if not rebuild:
                 self._refresh_under_lock()
             state = self._state
             docs = {} if rebuild else dict(state.manifest.documents)
-            by_file = {rec.file: doc_id for doc_id, rec in docs.items() if rec.file}
+            known_files, by_file, ids = _plan_ids(found, docs)
+            gone = {doc_id for doc_id, f in known_files.items() if f and not Path(f).exists()}
+            # normalised text → (doc id, source) of the documents a new file would duplicate
+            originals = {rec.text_key: (d, rec.source) for d, rec in docs.items() if rec.text_key and d not in gone}
+            same_bytes = {rec.content_hash: (d, rec.source) for d, rec in docs.items() if d not in gone}
             outcomes: list[FileOutcome] = []
             to_add: list[tuple[Document, FileOutcome]] = []
             seen: dict[str, str] = {}
             files_of: dict[str, str] = {}
             prints_of: dict[str, str] = {}
-            for file, fp, loaded in prepared:
-                known = by_file.get(str(file.resolve()))
+            remove: set[str] = set()
+            for item in found:
+                file = Path(item.path)
+                known = by_file.get(_resolved(file))
+                if item.ignored is not None:
+                    outcome = FileOutcome(path=str(file), status="skipped", message=f"ignored ({item.ignored})")
+                    if known is not None and known not in seen:
+                        remove.add(known)
+                        outcome.status, outcome.doc_id, outcome.chunks = "removed", known, docs[known].chunks
+                    outcomes.append(outcome)
+                    continue
+                fp, loaded_as, loaded = prepared[file]
                 if (
                     fp is not None
                     and known is not None
                     and known not in seen
                     and docs[known].fingerprint == fp
                     and docs[known].chunker == self._chunker_version
+                    and docs[known].file == _resolved(file)
                 ):
                     seen[known] = str(file)
                     outcomes.append(
                         FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
                     )
                     continue
-                if loaded is None:  # judged unchanged before the lock, changed since: read it now
-                    loaded = _load_one(file)
+                assigned = ids.get(file)
+                default_id = assigned.doc_id if assigned else None
+                if loaded is None or (not isinstance(loaded, FileOutcome) and loaded_as != default_id):
+                    # judged unchanged before the lock, or another writer changed the ids since: read it now
+                    loaded = _load_one(file, default_id)
                 if isinstance(loaded, FileOutcome):
                     outcomes.append(loaded)
                     continue
                 doc = loaded
                 outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
+                moved_from = docs[doc.doc_id].file if doc.doc_id in docs else None
+                if outcome.status == "unchanged" and moved_from != _resolved(file):  # record the file's new place
+                    outcome.status, outcome.message = "replaced", f"moved from {moved_from or docs[doc.doc_id].source}"
                 if outcome.status in ("added", "replaced"):
+                    _describe(outcome, doc)
+                    key = content_key(doc.text)
+                    original = originals.get(key) or same_bytes.get(doc.content_hash)
+                    if original is not None and original[0] != doc.doc_id and not force_duplicates:
+                        outcome.status, outcome.duplicate_of = "duplicate", original[0]
+                        outcome.message = (
+                            f"duplicate of {original[0]} ({original[1]}): the same text, not indexed again "
+                            "(index it anyway with --force-duplicates)"
+                        )
+                        outcomes.append(outcome)
+                        continue
+                    originals.setdefault(key, (doc.doc_id, str(file)))
+                    if assigned is not None and assigned.note and doc.doc_id == assigned.doc_id:
+                        outcome.message = f"{assigned.note}; indexed as {doc.doc_id!r}"
                     to_add.append((doc, outcome))
-                    files_of[doc.doc_id] = str(file.resolve())
+                    files_of[doc.doc_id] = _resolved(file)
                     prints_of[doc.doc_id] = fp
                 outcomes.append(outcome)
             if on_progress:
                 on_progress("load", len(files), len(files))
-            remove: set[str] = set()
             if rebuild:
                 remove = set(state.manifest.documents)
             elif prune:
-                for doc_id, rec in docs.items():
-                    if doc_id not in seen and rec.file and not Path(rec.file).exists():
-                        remove.add(doc_id)
-                        outcomes.append(
-                            FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks)
-                        )
+                for doc_id in sorted(gone - set(seen)):
+                    rec = docs[doc_id]
+                    remove.add(doc_id)
+                    outcomes.append(FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks))
             embedded = self._apply(to_add, remove, outcomes, on_progress, files_of, prints_of, reuse=not rebuild)
         return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
 
@@ -552,27 +650,38 @@ class Index:
 
     # ------------------------------------------------------------------ internals
     def _load_files(
-        self, files: list[Path], docs: dict[str, DocRecord], on_progress: Progress | None
-    ) -> list[tuple[Path, str | None, Document | FileOutcome | None]]:
-        """(file, fingerprint, document or failed outcome) per file; None instead of a document when the file is
-        unchanged against `docs` (it is then not read). Every per-file exception becomes a failed outcome."""
-        by_file = {rec.file: doc_id for doc_id, rec in docs.items() if rec.file}
-        out: list[tuple[Path, str | None, Document | FileOutcome | None]] = []
-        for i, file in enumerate(files):
+        self, found: Sequence[Any], docs: dict[str, DocRecord], on_progress: Progress | None
+    ) -> dict[Path, tuple[str | None, str | None, Document | FileOutcome | None]]:
+        """Per file not ignored: (fingerprint, the default id it was loaded with, document or failed outcome); None
+        instead of a document when the file is unchanged against `docs` (it is then not read). Every per-file
+        exception becomes a failed outcome."""
+        _, by_file, ids = _plan_ids(found, docs)
+        out: dict[Path, tuple[str | None, str | None, Document | FileOutcome | None]] = {}
+        for i, item in enumerate(found):
             if on_progress:
-                on_progress("load", i, len(files))
+                on_progress("load", i, len(found))
+            if item.ignored is not None:
+                continue
+            file = Path(item.path)
             try:
                 fp = fingerprint(file) if file.is_file() else None
             except OSError as exc:
-                fp = None
-                out.append((file, None, FileOutcome(path=str(file), status="failed", message=f"{file}: {exc}")))
+                out[file] = (None, None, FileOutcome(path=str(file), status="failed", message=f"{file}: {exc}"))
                 continue
-            known = by_file.get(str(file.resolve()))
+            known = by_file.get(_resolved(file))
             rec = docs.get(known) if known is not None else None
-            if fp is not None and rec is not None and rec.fingerprint == fp and rec.chunker == self._chunker_version:
-                out.append((file, fp, None))
+            if (
+                fp is not None
+                and rec is not None
+                and rec.fingerprint == fp
+                and rec.chunker == self._chunker_version
+                and rec.file == _resolved(file)
+            ):
+                out[file] = (fp, None, None)
                 continue
-            out.append((file, fp, _load_one(file)))
+            assigned = ids.get(file)
+            default_id = assigned.doc_id if assigned else None
+            out[file] = (fp, default_id, _load_one(file, default_id))
         return out
 
     def _refresh_unlocked(self) -> None:
@@ -598,8 +707,8 @@ class Index:
                 path=where,
                 doc_id=doc.doc_id,
                 status="failed",
-                message=f"{where}: document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; rename one file "
-                "or give it an `id:` in its front matter",
+                message=f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; give one of them another "
+                "`id:` in its front matter or sidecar",
             )
         seen[doc.doc_id] = where
         rec = known.get(doc.doc_id)
@@ -608,6 +717,7 @@ class Index:
             and rec.content_hash == doc.content_hash
             and rec.chunker == version
             and (rec.title, rec.doc_type, rec.date, rec.language) == (doc.title, doc.doc_type, doc.date, doc.language)
+            and rec.aliases == list(doc.metadata.get("aliases") or [])
         ):
             return FileOutcome(path=where, doc_id=doc.doc_id, status="unchanged", chunks=rec.chunks)
         return FileOutcome(path=where, doc_id=doc.doc_id, status="replaced" if rec is not None else "added")
@@ -640,7 +750,7 @@ class Index:
                 chunks = self._chunk(doc)
             except IngestError as exc:
                 logger.warning("%s", exc)
-                outcome.status, outcome.message = "failed", str(exc)
+                outcome.status, outcome.message = "failed", exc.reason
                 continue
             except (ValueError, RecursionError, MemoryError, IndexError, KeyError, TypeError) as exc:
                 logger.warning("%s: chunking failed", doc.source, exc_info=True)
@@ -699,6 +809,8 @@ class Index:
                 file=(files_of or {}).get(doc.doc_id),
                 fingerprint=(prints_of or {}).get(doc.doc_id),
                 chunker=self._chunker_version,
+                aliases=list(doc.metadata.get("aliases") or []),
+                text_key=content_key(doc.text),
             )
         manifest.next_id = next_id
         manifest.ann = kind

@@ -78,14 +78,25 @@ class DocumentInfo(BaseModel):
     chunks: int
     content_hash: str
     indexed_at: str = Field(description="ISO timestamp (UTC) of when this version was indexed")
+    aliases: list[str] = Field(default_factory=list, description="Other names of the document, searched and matched")
 
 
 class FileOutcome(BaseModel):
+    """What an ingest did with one file. `skipped`: ignored (`.policyqaignore` or a default pattern, see
+    `message`); `duplicate`: the same text as an indexed document (`duplicate_of`), not indexed again. For an added
+    or replaced document, `title`, `doc_type`, `date`, `language` and `aliases` show what the loader inferred."""
+
     path: str
     doc_id: str | None = None
-    status: Literal["added", "replaced", "unchanged", "failed", "removed"]
+    status: Literal["added", "replaced", "unchanged", "failed", "removed", "skipped", "duplicate"]
     chunks: int = 0
     message: str | None = None
+    duplicate_of: str | None = None
+    title: str | None = None
+    doc_type: str | None = None
+    date: str | None = None
+    language: str | None = None
+    aliases: list[str] = Field(default_factory=list)
 
 
 class IngestReport(BaseModel):

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 
 from .language import detect_language
 from .leadins import LeadIn, active, find_leadins, plain, trim_leadin
+from .meta import aliases_of
 from .sentences import segment, split_to_budget
 from .settings import ChunkingSettings
 from .structure import (
@@ -86,6 +87,9 @@ class _Chunker:
             base = meta.get("citation_prefix") or meta.get("short_title") or doc.title
         self.base = clean_inline(str(base))
         self.title_line = clean_inline(doc.title)
+        # The context's first line: the title, with the document's other names (`aliases`) for search to match
+        aliases = [a for a in aliases_of(meta) if a != self.title_line]
+        self.title_context = f"{self.title_line} ({'; '.join(aliases)})" if aliases else self.title_line
         # A single H1 is the document's title: it is left out of label paths and context prefixes.
         h1 = [n for n in self.root.children if n.kind == "heading" and n.level == 1]
         self.title_node = h1[0] if len(h1) == 1 else None
@@ -143,7 +147,7 @@ class _Chunker:
             for n in node.ancestors() + [node]
             if n.heading and n.start < start and n.heading != self.title_line and n is not self.title_node
         ]
-        lines = [self.title_line] + heads
+        lines = [self.title_context] + heads
         limit = self.s.max_tokens // 3
         while len(lines) > 2 and self.count_cached("\n".join(lines)) > limit:
             del lines[1]

@@ -12,10 +12,10 @@ from .types import Document, IngestError
 logger = logging.getLogger(__name__)
 
 
-def load_file(path: Path) -> Document:
+def load_file(path: Path, *, default_id: str | None = None) -> Document:
     """Load one file; raises only `IngestError` (the message names the file and what went wrong)."""
     try:
-        return load_document(path)
+        return load_document(path, default_id=default_id)
     except IngestError:
         raise
     except MemoryError:

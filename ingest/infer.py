@@ -547,16 +547,102 @@ def _headline_after_masthead(lines: list[str], max_chars: int) -> str | None:
     return candidate
 
 
+# A web page saved as text often opens with teasers of other stories (a headline, then its one-sentence summary,
+# again and again) above the article's own headline, which the page may repeat or prefix with its section
+# ("North Korea | Kim visits …", "WORLD: …", or a section line of its own).
+TEASER_WINDOW = 60  # non-empty lines searched for teasers and the article's headline
+_SECTION_PREFIX = re.compile(r"^(?P<section>[^|:›»/–—]{2,40}?)\s*(?:\||:|›|»|/|–|—)\s+(?P<rest>\S.*)$")
+_BYLINE = re.compile(r"^(?:by|written by|posted by|reporting by)\s+\S|^\S+\s*(?:기자|특파원)(?:\s|$)|기자\s*$", re.I)
+_SENTENCE_END = re.compile(r"(?:[.!?…]|다|요)[\"'”’)]*$")
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _is_headline(line: str, max_chars: int) -> bool:
+    """A line that reads as a headline: a few words, no sentence end, not a date, byline, speaker or layout."""
+    return (
+        3 <= _words(line) <= 25
+        and len(line) <= max_chars
+        and not line.endswith((".", ",", ";", ":", "다"))
+        and not is_running_head(line)
+        and not is_layout_line(line)
+        and not _BYLINE.search(line)
+        and not _SPEAKER.match(line)
+        and not _BODY_START.match(line)
+    )
+
+
+def _is_summary(line: str) -> bool:
+    """A teaser's summary: one or two sentences of body text."""
+    return _words(line) >= 6 and len(line) <= 400 and bool(_SENTENCE_END.search(line))
+
+
+def _unprefixed(line: str, headlines: set[str]) -> str:
+    """`line` without a section prefix ("World | Headline" → "Headline") when the rest is a known headline or
+    the prefix is a short section name."""
+    m = _SECTION_PREFIX.match(line)
+    if m and (m.group("rest") in headlines or _words(m.group("section")) <= 3) and _words(m.group("rest")) >= 3:
+        return m.group("rest").strip()
+    return line
+
+
+def article_headline(lines: list[str], *, max_chars: int = 150) -> str | None:
+    """The article's own headline on a page whose top holds teasers of other stories (`TEASER_WINDOW`): None
+    unless the page opens with a headline + summary pair. The headline is the one the page repeats (as it is or
+    behind a section prefix), else the headline after the run of teaser pairs when it is marked as the article's:
+    by a section prefix ("Economy | …"), a section line above it, or a byline or date in the three lines after
+    it. A report whose sections are a heading and one sentence each has no such mark and keeps its first line."""
+    head = lines[:TEASER_WINDOW]
+    if len(head) < 4 or not (_is_headline(head[0], max_chars) and _is_summary(head[1])):
+        return None
+    headlines = [ln for ln in head if _is_headline(ln, max_chars)]
+    plain = {_unprefixed(ln, set()) for ln in headlines}
+    counts = Counter(_norm(_unprefixed(ln, plain)) for ln in headlines)
+    for ln in reversed(headlines):  # the article's headline is the last repeated one above its body
+        if counts[_norm(_unprefixed(ln, plain))] > 1:
+            return _unprefixed(ln, plain)
+    k, pairs = 0, 0
+    while (
+        k + 2 < len(head)
+        and _is_headline(head[k], max_chars)
+        and _is_summary(head[k + 1])
+        and (_is_headline(head[k + 2], max_chars) or _is_section_line(head[k + 2]))
+    ):
+        k, pairs = k + 2, pairs + 1
+    if pairs == 0 or k >= len(head):
+        return None
+    if _is_section_line(head[k]) and k + 1 < len(head) and _is_headline(head[k + 1], max_chars):
+        return head[k + 1]
+    if not _is_headline(head[k], max_chars):
+        return None
+    after = head[k + 1 : k + 4]
+    marked = _unprefixed(head[k], plain) != head[k] or any(_BYLINE.search(ln) or _is_dateline(ln) for ln in after)
+    return _unprefixed(head[k], plain) if marked else None
+
+
+def _is_dateline(line: str) -> bool:
+    """A short line giving a date: "August 19, 2025", "Updated Aug. 19, 2025 10:32 KST", "2025.08.19 14:02"."""
+    return is_running_head(line) or (_words(line) <= 10 and bool(find_dates(line)))
+
+
+def _is_section_line(line: str) -> bool:
+    """A section label on its own line above a headline ("NORTH KOREA", "World", "정치")."""
+    return 1 <= _words(line) <= 3 and len(line) <= 30 and not _SENTENCE_END.search(line) and not parse_date(line)
+
+
 def first_line_title(text: str, *, max_chars: int = 150) -> str | None:
     """A plain text's title: its first line that is not a running head (page number, URL, bare date), markdown
     '#' removed; None if that line is longer than `max_chars` (body text). A first line that is a site's name
     run into the heading the next line repeats ("Foreign Policy Research Institute … Of Course North Korea
     Wants Sanctions Relief, But What Kind?" then "Of Course North Korea Wants …") gives the repeated heading; a
-    masthead block ending in a release label or dateline gives the headline after it (`_headline_after_masthead`).
+    masthead block ending in a release label or dateline gives the headline after it (`_headline_after_masthead`);
+    a page whose top holds teasers of other stories gives the article's own headline (`article_headline`).
     A law.go.kr statute title loses its "( 약칭: … )" (the short name is the citation prefix, `korean_short_title`)."""
     lines = [ln.strip().lstrip("#").strip() for ln in text.splitlines()[:50]]
     lines = [ln for ln in lines if ln]
-    headline = _headline_after_masthead(lines, max_chars)
+    headline = _headline_after_masthead(lines, max_chars) or article_headline(lines, max_chars=max_chars)
     if headline is not None:
         return headline
     while lines and (is_running_head(lines[0]) or is_layout_line(lines[0])):

@@ -41,8 +41,9 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # names (`ingest.tables`); 4: a title, its date and its venue are not a masthead, bills and UN meeting records
 # titled by their number and symbol, a meeting record is a transcript (`ingest.infer`); 5: page furniture of HTML
 # (related-article lists, share bars, board navigation) dropped (`ingest.html_text`); 6: UN documents titled after
-# their agenda item, Federal Register documents by the line before AGENCY (`ingest.infer`).
-LOADER_VERSION = "loader-6"
+# their agenda item, Federal Register documents by the line before AGENCY (`ingest.infer`); 7: a web page saved as
+# text titled by its own headline, not a teaser of another story above it (`ingest.infer.article_headline`).
+LOADER_VERSION = "loader-7"
 
 # Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
 PAGE_SEPARATOR = "\n\n"
@@ -59,22 +60,13 @@ def supported(path: Path) -> bool:
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders recursively to supported files; sorted, de-duplicated. Hidden files and folders and
-    metadata sidecars (``*.meta.yaml``/``*.meta.json``) are skipped. Files named explicitly are kept even with
-    an unsupported extension so that `load_document` can refuse them with a clear message."""
-    found: set[Path] = set()
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            for f in p.rglob("*"):
-                rel = f.relative_to(p).parts
-                if any(part.startswith(".") for part in rel) or not f.is_file():
-                    continue
-                if supported(f) and not m.is_sidecar(f):
-                    found.add(f)
-        elif not m.is_sidecar(p):
-            found.add(p)
-    return sorted(found)
+    """Expand folders recursively to supported files; sorted, de-duplicated. Hidden files and folders, metadata
+    sidecars (``*.meta.yaml``/``*.meta.json``) and files a folder's ignore rules skip (`ingest.ignore`) are left
+    out. Files named explicitly are kept even with an unsupported extension so that `load_document` can refuse
+    them with a clear message."""
+    from .discovery import find_files
+
+    return [f.path for f in find_files(paths) if f.ignored is None]
 
 
 def _title_case(s: str) -> str:
@@ -146,8 +138,12 @@ def build_document(
         date = infer.infer_date(text, html_meta=html_meta)
     language = _language_value(m.pick(meta, m.LANGUAGE_KEYS)) or detect_language(text)
 
-    metadata = {str(k): m.plain_value(v) for k, v in meta.items() if str(k).lower() not in m.TITLE_KEYS + m.ID_KEYS}
+    skip = m.TITLE_KEYS + m.ID_KEYS + m.ALIAS_KEYS
+    metadata = {str(k): m.plain_value(v) for k, v in meta.items() if str(k).lower() not in skip}
     metadata.update(extra or {})
+    aliases = m.aliases_of(meta)
+    if aliases:
+        metadata["aliases"] = aliases
     kr_header = infer.korean_statute_header(text)
     if kr_header is not None:  # the law.go.kr header's fields, under the keys described statutes use
         for key, value in kr_header.as_metadata().items():
@@ -233,9 +229,12 @@ def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
     return normalise_text(decoded.text)
 
 
-def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def load_document(
+    path: Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, default_id: str | None = None
+) -> Document:
     """Load one file into a `Document`. Raises `IngestError` (message names the file and the fix) for
-    unsupported types, empty, binary, over-size, corrupt, encrypted and image-only files."""
+    unsupported types, empty, binary, over-size, corrupt, encrypted and image-only files. The id is `doc_id`,
+    else an ``id:`` of the sidecar or front matter, else `default_id`, else the slug of the file name."""
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in SUPPORTED_EXTENSIONS:
@@ -309,8 +308,8 @@ def load_document(path: Path, *, doc_id: str | None = None, max_bytes: int = DEF
         raise IngestError(str(path), "no text to index (the file has only whitespace, markup or metadata)")
     if _language_value(meta.get("language")) is None:
         meta.pop("language", None)
-    explicit_id = doc_id or m.pick(sidecar_meta, m.ID_KEYS)
-    doc_id = str(explicit_id) if explicit_id else m.slugify(path.stem)
+    explicit_id = doc_id or m.pick(meta, m.ID_KEYS)
+    doc_id = str(explicit_id).strip() if explicit_id else default_id or m.slugify(path.stem)
     if "encoding" not in extra and any("decoded as" in w for w in warnings):
         extra["encoding_converted"] = True
     for w in warnings:

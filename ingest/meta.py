@@ -27,6 +27,8 @@ TYPE_KEYS = ("doc_type", "type", "법령구분", "kind")
 DATE_KEYS = ("date", "공포일자", "시행일자", "published", "issued")
 LANGUAGE_KEYS = ("language", "lang")
 ID_KEYS = ("doc_id", "id")
+# Other names of the document (the English name of a Korean statute, an acronym): searched and matched as its name
+ALIAS_KEYS = ("aliases", "alias", "also_known_as", "별칭")
 
 _TYPE_WORDS: dict[str, DocType] = {
     "law": "law",
@@ -136,6 +138,13 @@ def pick(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
         if v not in (None, "", []):
             return v
     return None
+
+
+def aliases_of(meta: dict[str, Any]) -> list[str]:
+    """The document's other names from `ALIAS_KEYS`: a list, or one string (several separated by ';')."""
+    value = pick(meta, ALIAS_KEYS)
+    items = value if isinstance(value, (list, tuple)) else str(value or "").split(";")
+    return list(dict.fromkeys(" ".join(str(a).split()) for a in items if a is not None and str(a).strip()))
 
 
 def doc_type_from_value(value: Any) -> DocType | None:

@@ -4,7 +4,7 @@ that the real-server test (test_http_api.py) cannot reach cheaply — 503 while 
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
+from local_client import local_client
 from test_services import StandInIndex, stand_in_answer
 
 from app.services import Services
@@ -19,7 +19,7 @@ def settings(tmp_path) -> Settings:
 
 def test_not_ready_is_503_and_health_says_building(settings):
     services = Services(settings, open_index=lambda s: StandInIndex())
-    client = TestClient(create_api(services))
+    client = local_client(create_api(services))
     assert client.get("/health").json()["status"] == "building"
     r = client.post("/search", json={"query": "sanctions"})
     assert r.status_code == 503 and "not ready" in r.json()["detail"]
@@ -32,9 +32,9 @@ def test_unexpected_errors_are_json_500(settings, tmp_path):
 
     services = Services(settings, open_index=lambda s: StandInIndex(), answer_fn=broken_answer)
     services.open(None)
-    client = TestClient(create_api(services), raise_server_exceptions=False)
+    client = local_client(create_api(services), raise_server_exceptions=False)
     r = client.post("/ask", json={"question": "anything?"})
-    assert r.status_code == 500 and r.json() == {"detail": "internal error: RuntimeError: the answerer broke"}
+    assert r.status_code == 500 and r.json() == {"detail": "internal error (RuntimeError); see the server log"}
 
 
 def test_oversized_upload_is_refused_from_its_content_length(settings):
@@ -42,7 +42,7 @@ def test_oversized_upload_is_refused_from_its_content_length(settings):
     index = StandInIndex()
     services = Services(small, open_index=lambda s: index, answer_fn=stand_in_answer)
     services.open(None)
-    client = TestClient(create_api(services))
+    client = local_client(create_api(services))
     r = client.post("/documents", files={"files": ("big.txt", b"x" * (2 * 1024 * 1024), "text/plain")})
     assert r.status_code == 413 and "1 MiB" in r.json()["detail"]
     assert index.ingest_calls == []

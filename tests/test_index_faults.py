@@ -37,6 +37,8 @@ CHILD = textwrap.dedent("""
 
     index_dir, home, work, start = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
     settings = Settings(home=home, index_dir=index_dir)
+    server = settings.server.model_copy(update={{"api_token": "t" * 32, "reindex_roots": [work]}})
+    settings = settings.model_copy(update={{"server": server}})
     services = Services(
         settings,
         open_index=lambda s: Index.open_or_create(index_dir, embedder=FakeEmbedder(delay=0.02)),
@@ -44,7 +46,7 @@ CHILD = textwrap.dedent("""
     )
     services.open()
     print("READY", flush=True)
-    for i in range(start, start + 60):
+    for i in range(start, start + 100_000):  # runs until killed
         print(f"BEGIN {{i}}", flush=True)
         kind, name = {plan}(i)
         text = f"Report {{name}} on sanctions.\\n\\nIts second paragraph on exemptions for case {{i}}.\\n\\n" * 3

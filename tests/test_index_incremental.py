@@ -189,15 +189,16 @@ def test_failed_file_is_reported_and_the_rest_indexed(tmp_path, corpus, fake):
     report = index.ingest([corpus])
     failed = {Path(o.path).name: o.message for o in report.failed}
     assert set(failed) == {"empty.txt", "binary.txt"}
-    assert "empty.txt" in failed["empty.txt"]
+    assert "empty file" in failed["empty.txt"] and "empty.txt" not in failed["empty.txt"]  # the path is o.path
     assert report.count("added") == 3 and len(index) > 0
 
 
-def test_duplicate_doc_id_is_a_per_file_failure(tmp_path, corpus, fake):
-    write_doc(tmp_path / "other" / "law.md", "A different law with the same file stem.")
+def test_duplicate_explicit_doc_id_is_a_per_file_failure(tmp_path, corpus, fake):
+    write_doc(tmp_path / "other" / "statute.md", "---\nid: law\n---\nA different law given the same id.")
     index = open_index(tmp_path / "idx", fake)
     report = index.ingest([corpus, tmp_path / "other"])
     assert len(report.failed) == 1 and "also used by" in report.failed[0].message
+    assert str(tmp_path / "other") not in report.failed[0].message.split("also used by")[0]
 
 
 def test_rebuild_re_embeds_everything_and_drops_what_is_not_given(tmp_path, corpus, fake):

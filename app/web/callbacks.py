@@ -188,3 +188,49 @@ def gradio_progress(progress: Any) -> ProgressFn:
         progress((done, max(total, 1)), desc=stage)
 
     return on_progress
+
+
+def metadata_fields(services: Services, doc_id: str | None) -> tuple[str, str, str | None, str]:
+    """The Library tab's metadata editor for a picked document: (title, date, type, aliases separated by ';')."""
+    if not doc_id:
+        return "", "", None, ""
+    try:
+        doc = next((d for d in services.documents() if d.doc_id == doc_id), None)
+    except ServiceError:
+        doc = None
+    if doc is None:
+        return "", "", None, ""
+    return doc.title, doc.date or "", doc.doc_type, "; ".join(doc.aliases)
+
+
+def save_metadata(
+    services: Services,
+    doc_id: str | None,
+    title: str | None,
+    date_value: str | None,
+    doc_type: str | None,
+    aliases: str | None,
+    token: str | None,
+) -> str:
+    """Save the editor's corrections (kept in the document's sidecar); returns a message for the report."""
+    from pydantic import ValidationError
+
+    from app.library import MetadataEdit
+
+    if not doc_id:
+        return "Pick a document to edit."
+    try:
+        services.check_token(token)
+        edit = MetadataEdit(
+            title=title,
+            date=date_value,
+            doc_type=doc_type or None,
+            aliases=[a for a in (aliases or "").split(";")] if aliases is not None else None,
+        )
+        outcome = services.edit_document(doc_id, edit)
+    except ValidationError as exc:
+        return f"**⚠ {esc(exc.errors()[0]['msg'])}**"
+    except ServiceError as exc:
+        return f"**⚠ {esc(str(exc))}**"
+    found = ", ".join(x for x in (outcome.doc_type, outcome.date or "no date", outcome.language) if x)
+    return f"Saved {esc(doc_id)}: “{esc(outcome.title or '')}” ({esc(found)})."

@@ -113,12 +113,10 @@ def error_html(message: str) -> str:
 
 
 def report_markdown(report: IngestReport) -> str:
-    """A plain summary of an ingest: counts, then one line per failed file with its reason."""
-    counts = [
-        f"{report.count(status)} {status}"
-        for status in ("added", "replaced", "unchanged", "removed", "failed")
-        if report.count(status)
-    ]
+    """A plain summary of an ingest: counts, then one line per file: failures with their reason first, then what
+    was inferred for each added or replaced document (title, type, date, language), skipped files and duplicates."""
+    statuses = ("added", "replaced", "unchanged", "removed", "skipped", "duplicate", "failed")
+    counts = [f"{report.count(status)} {status}" for status in statuses if report.count(status)]
     lines = [f"**Indexed:** {', '.join(counts) or 'nothing to do'} ({report.seconds:.1f} s)", ""]
     for outcome in sorted(report.outcomes, key=lambda o: o.status != "failed"):
         name = esc(Path(outcome.path).name or outcome.path)
@@ -127,9 +125,17 @@ def report_markdown(report: IngestReport) -> str:
             if outcome.path and message.startswith(outcome.path):  # loader messages start with the full path
                 message = message[len(outcome.path) :].lstrip(": ")
             lines.append(f"- **FAILED** {name}: {esc(message)}")
+        elif outcome.status in ("skipped", "duplicate"):
+            lines.append(f"- {outcome.status}: {name}: {esc(outcome.message or '')}")
         else:
             chunks = f", {outcome.chunks} chunks" if outcome.chunks else ""
-            lines.append(f"- {outcome.status}: {name} → {esc(outcome.doc_id or '')}{chunks}")
+            line = f"- {outcome.status}: {name} → {esc(outcome.doc_id or '')}{chunks}"
+            if outcome.title is not None:
+                found = ", ".join(x for x in (outcome.doc_type, outcome.date or "no date", outcome.language) if x)
+                line += f" — “{esc(outcome.title)}” ({esc(found)})"
+            if outcome.message:
+                line += f" ({esc(outcome.message)})"
+            lines.append(line)
     return "\n".join(lines)
 
 

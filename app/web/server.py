@@ -16,6 +16,7 @@ from app.runtime import configure_process
 from app.services import ServiceError, Services, TooLarge, repo_corpus_dir
 from app.settings import Settings
 from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
+from app.web.library_routes import add_library_routes
 from app.web.security import add_request_guard, with_bind_host
 from app.web.ui import CSS, build_ui
 from index.types import DocumentInfo, IngestReport
@@ -80,13 +81,19 @@ def create_api(services: Services) -> FastAPI:
         tags=["library"],
         dependencies=[Depends(require_token)],
     )
-    async def upload(files: Annotated[list[UploadFile], File(description="txt, md, html or pdf files")]):
+    async def upload(
+        files: Annotated[list[UploadFile], File(description="txt, md, html or pdf files")],
+        force_duplicates: bool = False,
+    ):
         """Store the files under <home>/library/ and index them; per-file errors are in the report's outcomes.
-        A request may carry at most `max_upload_mb` MiB (413 beyond); other file types get 415."""
+        A request may carry at most `max_upload_mb` MiB (413 beyond); other file types get 415. A file with the
+        same text as an indexed document is reported as `duplicate` and not kept, unless `force_duplicates`."""
         for f in files:
             if f.size is not None and f.size > upload_limit:
                 raise TooLarge(f"{f.filename}: larger than the {max_mb} MiB upload limit")
-        return await run_in_threadpool(services.upload, [(f.filename or "upload", f.file) for f in files])
+        return await run_in_threadpool(
+            services.upload, [(f.filename or "upload", f.file) for f in files], force_duplicates=force_duplicates
+        )
 
     @api.delete(
         "/documents/{doc_id}",
@@ -98,6 +105,7 @@ def create_api(services: Services) -> FastAPI:
     def remove(doc_id: str) -> RemoveResponse:
         return RemoveResponse(removed=services.remove(doc_id))
 
+    add_library_routes(api, services, require_token)
     return api
 
 

@@ -122,6 +122,17 @@ def build_ui(services: Services) -> gr.Blocks:
                     with gr.Row():
                         remove_pick = gr.Dropdown([], label="Remove a document", elem_id="pqa-remove-pick", scale=3)
                         remove = gr.Button("Remove", variant="stop", elem_id="pqa-remove-btn", scale=1)
+            with gr.Accordion("Correct a document's metadata", open=False, elem_id="pqa-edit"):
+                with gr.Row():
+                    edit_pick = gr.Dropdown([], label="Document", elem_id="pqa-edit-pick", scale=2)
+                    edit_title = gr.Textbox(label="Title", elem_id="pqa-edit-title", scale=3)
+                with gr.Row():
+                    edit_date = gr.Textbox(label="Date", placeholder="YYYY-MM-DD", elem_id="pqa-edit-date")
+                    edit_type = gr.Dropdown(list(DOC_TYPES), label="Type", elem_id="pqa-edit-type")
+                    edit_aliases = gr.Textbox(
+                        label="Aliases (other names, separated by ;)", elem_id="pqa-edit-aliases", scale=2
+                    )
+                edit_save = gr.Button("Save metadata", elem_id="pqa-edit-save")
             report = gr.Markdown(elem_id="pqa-report")
             table = gr.Dataframe(
                 headers=list(DOCUMENT_COLUMNS),
@@ -136,16 +147,17 @@ def build_ui(services: Services) -> gr.Blocks:
 
         # ---- wiring --------------------------------------------------------------------------------------------
 
-        def refresh() -> tuple[Any, Any, Any, Any]:
+        def refresh() -> tuple[Any, ...]:
             rows, choices = cb.library_view(services)
             return (
                 cb.status_markdown(services),
                 rows,
                 gr.Dropdown(choices=choices, value=None),
                 gr.Dropdown(choices=choices),
+                gr.Dropdown(choices=choices),
             )
 
-        library_outputs = [status, table, remove_pick, f_docs]
+        library_outputs = [status, table, remove_pick, f_docs, edit_pick]
 
         def tick() -> tuple[Any, ...]:
             done = services.status().state in ("ok", "error")
@@ -179,8 +191,29 @@ def build_ui(services: Services) -> gr.Blocks:
             message = cb.reindex_folder(services, path, prune_value, token_value, cb.gradio_progress(progress), client)
             return (message, *refresh())
 
-        upload.click(upload_fn, [files, token], [report, files, *library_outputs])
-        remove.click(remove_fn, [remove_pick, token], [report, *library_outputs])
-        reindex.click(reindex_fn, [folder, prune, token], [report, *library_outputs])
+        # progress shows on the report line only, never over the documents table
+        upload.click(upload_fn, [files, token], [report, files, *library_outputs], show_progress_on=[report])
+        remove.click(remove_fn, [remove_pick, token], [report, *library_outputs], show_progress_on=[report])
+        reindex.click(reindex_fn, [folder, prune, token], [report, *library_outputs], show_progress_on=[report])
+
+        def save_fn(doc_id, title_value, date_value, type_value, aliases_value, token_value):
+            message = cb.save_metadata(
+                services, doc_id, title_value, date_value, type_value, aliases_value, token_value
+            )
+            rows, _ = cb.library_view(services)
+            return message, rows
+
+        edit_pick.change(
+            lambda doc_id: cb.metadata_fields(services, doc_id),
+            [edit_pick],
+            [edit_title, edit_date, edit_type, edit_aliases],
+            show_progress="hidden",
+        )
+        edit_save.click(
+            save_fn,
+            [edit_pick, edit_title, edit_date, edit_type, edit_aliases, token],
+            [report, table],
+            show_progress_on=[report],
+        )
 
     return demo

@@ -47,6 +47,10 @@ class DocRecord(BaseModel):
         "custom chunker's `version`); a document recorded under another version is reloaded and re-chunked on the "
         "next ingest",
     )
+    aliases: list[str] = Field(default_factory=list, description="Other names of the document (`aliases`)")
+    text_key: str | None = Field(
+        None, description="Hash of its normalised text (`ingest.dedup.content_key`): equal means a duplicate"
+    )
 
 
 class Manifest(BaseModel):

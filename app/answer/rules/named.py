@@ -4,7 +4,8 @@ found by the words of the indexed documents' names (pure functions).
 A researcher who names a source wants that source's answer, not the same topic in another document: "how many
 containers, according to the State Department spokesperson?" is answered by the briefing (10,000), not by the
 interview (13,000); "how many members, in the Liberation Day address?" is not answered by a statute's committee
-of 20. A document's name is its title and its file name ("state-department-press-briefing-2024-03-28.txt").
+of 20. A document's name is its title, its aliases and its file name
+("state-department-press-briefing-2024-03-28.txt").
 A document is named by a word of its kind ("the interview", "경축사") or by two words of its name standing
 together ("State Department"), each in no other document's name and no other retrieved passage (see
 `named_documents`); words in the names of several documents ("North Korea", "Act", "법률") or in the other
@@ -22,10 +23,11 @@ from app.answer.vocabulary import alternation, words
 _SEPARATORS = re.compile(r"[-_.]+")
 
 
-def document_name(title: str, source: str) -> str:
-    """What a document is called: its title and its file name without extension, separators as spaces."""
+def document_name(title: str, source: str, aliases: Iterable[str] = ()) -> str:
+    """What a document is called: its title, its other names (`aliases`, e.g. a Korean statute's English name)
+    and its file name without extension, separators as spaces."""
     stem = PurePath(source).stem if source else ""
-    return f"{title} {_SEPARATORS.sub(' ', stem)}".strip()
+    return " ".join([title, *aliases, _SEPARATORS.sub(" ", stem)]).strip()
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -66,5 +68,9 @@ def named_documents(
 
 
 def index_names(documents: Iterable[object], tokenize: Callable[[str], list[str]]) -> dict[str, set[str]]:
-    """doc_id → tokens of its name, for `Index.documents()` records (anything with doc_id, title, source)."""
-    return {d.doc_id: set(tokenize(document_name(d.title, d.source))) for d in documents}  # type: ignore[attr-defined]
+    """doc_id → tokens of its name, for `Index.documents()` records (anything with doc_id, title, source and
+    optionally aliases)."""
+    return {
+        d.doc_id: set(tokenize(document_name(d.title, d.source, getattr(d, "aliases", None) or ())))  # type: ignore[attr-defined]
+        for d in documents
+    }

@@ -1,0 +1,77 @@
+"""The Library tab in headless Debian Chromium: a document's metadata corrected in the editor shows in the table,
+and the progress of an upload shows on the report line while the documents table stays uncovered."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from live_server import REPO_ROOT, start_server
+from test_ui_browser import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the Python playwright package (test extra)")
+if not CHROMIUM.exists():
+    pytest.skip(f"needs Debian chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
+
+TIMEOUT_MS = 120_000
+NOTE = "# Orchard quota note\n\nThe annual apple export quota is 4,321 tonnes, reviewed every two years.\n" * 3
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("corpus")
+    for doc in (REPO_ROOT / "corpus").glob("*.md"):
+        shutil.copy(doc, corpus / doc.name)
+    live = start_server(tmp_path_factory.mktemp("home"), corpus)
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(live.url + "/")
+        sync_api.expect(pg.locator("#pqa-status")).to_contain_text("Index ready", timeout=TIMEOUT_MS)
+        pg.get_by_role("tab", name="Library").click()
+        yield pg
+        context.close()
+    live.stop()
+
+
+def test_metadata_editor_corrects_the_title(page):
+    page.get_by_text("Correct a document's metadata").click()
+    picker = page.locator("#pqa-edit-pick input")
+    picker.click()
+    picker.fill("seminar")
+    page.get_by_role("option").filter(has_text="seminar-sanctions-exemptions-2025").first.click()
+    title = page.locator("#pqa-edit-title textarea, #pqa-edit-title input").first
+    sync_api.expect(title).not_to_have_value("")
+    title.fill("Seminar on Sanctions Exemptions (corrected)")
+    page.locator("#pqa-edit-aliases textarea, #pqa-edit-aliases input").first.fill("Humanitarian exemptions seminar")
+    page.click("#pqa-edit-save")
+    sync_api.expect(page.locator("#pqa-report")).to_contain_text(
+        "Saved seminar-sanctions-exemptions-2025", timeout=TIMEOUT_MS
+    )
+    sync_api.expect(page.locator("#pqa-docs")).to_contain_text("Seminar on Sanctions Exemptions (corrected)")
+
+
+def test_upload_progress_does_not_cover_the_table(page, tmp_path):
+    upload = tmp_path / "orchard-quota-note.md"
+    upload.write_text(NOTE, encoding="utf-8")
+    page.set_input_files("#pqa-upload input[type=file]", [str(upload)])
+    sync_api.expect(page.locator("#pqa-upload a[href$='/orchard-quota-note.md']")).to_have_count(1)
+    page.click("#pqa-upload-btn")
+    covered = []
+    for _ in range(200):  # while the upload runs: the table never shows a loading overlay
+        covered.append(page.locator("#pqa-docs .eta-bar, #pqa-docs .progress-text, #pqa-docs .progress-bar").count())
+        if "added" in (page.locator("#pqa-report").text_content() or ""):
+            break
+        page.wait_for_timeout(100)
+    sync_api.expect(page.locator("#pqa-report")).to_contain_text("1 added", timeout=TIMEOUT_MS)
+    assert not any(covered)
+    sync_api.expect(page.locator("#pqa-docs")).to_contain_text("Orchard quota note")
