@@ -72,9 +72,9 @@ def test_encrypted_pdf_with_empty_user_password_opens(tmp_path):
     assert "second page" in doc.text and len(doc.page_spans) == 3
 
 
-def test_image_only_pdf_says_ocr():
-    err = _error(TEST_DATA / "scanned.pdf")
-    assert "no extractable text" in err.reason and "OCR" in err.reason
+def test_image_only_pdf_without_legible_text_says_ocr_found_nothing():
+    err = _error(TEST_DATA / "scanned.pdf")  # two blank pages: no text layer, and nothing for OCR to read
+    assert "no text" in err.reason and "OCR" in err.reason
 
 
 def test_missing_file(tmp_path):

@@ -1,0 +1,131 @@
+"""OCR of PDF pages without a text layer: each such page is rasterised with pypdfium2 and read by Tesseract
+(through pytesseract) in Korean and English.
+
+A page is OCR'd when its text layer has fewer than `MIN_PAGE_CHARS` non-space characters (a scanned page, or a
+blank one); the OCR text replaces the text layer only when it has more characters. Other pages keep their text
+layer, so a PDF mixing text and scanned pages is OCR'd only where it needs to be. Pages keep their numbers.
+
+Tesseract is a system program: on Debian/Ubuntu ``apt-get install tesseract-ocr tesseract-ocr-eng
+tesseract-ocr-kor``; the Python side is the ``ocr`` extra (``pip install 'policyqa[ocr]'``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MIN_PAGE_CHARS = 20  # a page whose text layer has fewer non-space characters than this is OCR'd
+OCR_LANGUAGES = ("kor", "eng")  # Tesseract language data used together on every page
+OCR_DPI = 300  # rendering resolution: Tesseract reads 10-12 pt Hangul reliably from 300 dpi
+INSTALL_HINT = (
+    "install Tesseract with its Korean and English data (Debian/Ubuntu: "
+    "`apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor`) and `pip install 'policyqa[ocr]'`"
+)
+
+
+class OcrUnavailable(RuntimeError):
+    """OCR cannot run here; the message says what to install."""
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    pages: list[str]  # every page's text, OCR'd pages replaced
+    ocr_pages: tuple[int, ...]  # 1-based numbers of the pages whose text came from OCR
+    skipped: tuple[int, ...]  # 1-based numbers of pages that needed OCR but could not get it (OCR unavailable)
+    problem: str | None  # why those pages were skipped
+
+
+def non_space_chars(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def pages_needing_ocr(pages: Sequence[str]) -> list[int]:
+    """1-based numbers of the pages whose text layer is (nearly) empty."""
+    return [i for i, page in enumerate(pages, start=1) if non_space_chars(page) < MIN_PAGE_CHARS]
+
+
+def check_tesseract(languages: Sequence[str] = OCR_LANGUAGES) -> None:
+    """Raise `OcrUnavailable` (saying what to install) unless pytesseract, pypdfium2, the tesseract program and
+    the language data are all present."""
+    try:
+        import pypdfium2  # noqa: F401
+        import pytesseract
+    except ImportError as e:
+        raise OcrUnavailable(f"OCR needs the Python packages pytesseract and pypdfium2 ({e}); {INSTALL_HINT}") from e
+    try:
+        installed = set(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, OSError) as e:
+        raise OcrUnavailable(f"the tesseract program is not installed; {INSTALL_HINT}") from e
+    missing = [lang for lang in languages if lang not in installed]
+    if missing:
+        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
+        raise OcrUnavailable(f"Tesseract lacks the language data {missing}; install `{packages}`")
+
+
+def render_page(pdf: Any, number: int, dpi: int = OCR_DPI) -> Any:
+    """Page `number` (1-based) of an open `pypdfium2.PdfDocument` as a greyscale PIL image."""
+    page = pdf[number - 1]
+    try:
+        return page.render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        page.close()
+
+
+def ocr_image(image: Any, languages: Sequence[str] = OCR_LANGUAGES) -> str:
+    """The text Tesseract reads in `image` (automatic page segmentation)."""
+    import pytesseract
+
+    return str(pytesseract.image_to_string(image, lang="+".join(languages)))
+
+
+def ocr_pdf_pages(
+    path: Path,
+    numbers: Sequence[int],
+    *,
+    languages: Sequence[str] = OCR_LANGUAGES,
+    dpi: int = OCR_DPI,
+    on_page: Callable[[int, int], None] | None = None,
+) -> dict[int, str]:
+    """OCR text of the given 1-based pages of the PDF at `path`. Raises `OcrUnavailable`; `on_page(done, total)`
+    is called after each page."""
+    check_tesseract(languages)
+    import pypdfium2
+
+    out: dict[int, str] = {}
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        for done, number in enumerate(numbers, start=1):
+            out[number] = ocr_image(render_page(pdf, number, dpi), languages)
+            logger.info("%s: OCR of page %d (%d/%d)", path, number, done, len(numbers))
+            if on_page:
+                on_page(done, len(numbers))
+    finally:
+        pdf.close()
+    return out
+
+
+def fill_missing_pages(path: Path, pages: Sequence[str], *, languages: Sequence[str] = OCR_LANGUAGES) -> OcrResult:
+    """`pages` with the pages that have no text layer OCR'd. When OCR is unavailable the pages stay as they are,
+    listed in `skipped` with the reason in `problem`."""
+    numbers = pages_needing_ocr(pages)
+    out = list(pages)
+    if not numbers:
+        return OcrResult(out, (), (), None)
+    try:
+        texts = ocr_pdf_pages(path, numbers, languages=languages)
+    except OcrUnavailable as e:
+        return OcrResult(out, (), tuple(numbers), str(e))
+    except Exception as e:  # noqa: BLE001 - pdfium and tesseract fail in many ways on damaged pages; keep the rest
+        logger.warning("%s: OCR failed: %s", path, e)
+        return OcrResult(out, (), tuple(numbers), f"OCR failed ({type(e).__name__}: {e})")
+    used = []
+    for number, text in texts.items():
+        if non_space_chars(text) > non_space_chars(out[number - 1]):
+            out[number - 1] = text
+            used.append(number)
+    return OcrResult(out, tuple(used), (), None)
