@@ -1,17 +1,20 @@
-"""OCR of PDF pages without a text layer: each such page is rasterised with pypdfium2 and read by Tesseract
-(through pytesseract) in Korean and English.
+"""OCR of PDF pages without a text layer: each such page is rasterised with pypdfium2 and read by the Tesseract
+program in Korean and English.
 
 A page is OCR'd when its text layer has fewer than `MIN_PAGE_CHARS` non-space characters (a scanned page, or a
 blank one); the OCR text replaces the text layer only when it has more characters. Other pages keep their text
 layer, so a PDF mixing text and scanned pages is OCR'd only where it needs to be. Pages keep their numbers.
 
 Tesseract is a system program: on Debian/Ubuntu ``apt-get install tesseract-ocr tesseract-ocr-eng
-tesseract-ocr-kor``; the Python side is the ``ocr`` extra (``pip install 'policyqa[ocr]'``).
+tesseract-ocr-kor``; the Python side (pypdfium2) is the ``ocr`` extra (``pip install 'policyqa[ocr]'``).
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,9 @@ logger = logging.getLogger(__name__)
 MIN_PAGE_CHARS = 20  # a page whose text layer has fewer non-space characters than this is OCR'd
 OCR_LANGUAGES = ("kor", "eng")  # Tesseract language data used together on every page
 OCR_DPI = 300  # rendering resolution: Tesseract reads 10-12 pt Hangul reliably from 300 dpi
+PSM_AUTO, PSM_BLOCK = 3, 6  # Tesseract page segmentation: automatic layout; one uniform block of text
+RETRY_CONFIDENCE = 75.0  # below this mean word confidence the page is read again as one block (`ocr_image`)
+OCR_TIMEOUT = 300  # seconds for one Tesseract run over one page
 INSTALL_HINT = (
     "install Tesseract with its Korean and English data (Debian/Ubuntu: "
     "`apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor`) and `pip install 'policyqa[ocr]'`"
@@ -40,6 +46,13 @@ class OcrResult:
     problem: str | None  # why those pages were skipped
 
 
+@dataclass(frozen=True)
+class OcrText:
+    text: str
+    confidence: float  # Tesseract's mean word confidence, 0-100, weighted by word length (0 when nothing read)
+    psm: int  # the page segmentation mode that read it
+
+
 def non_space_chars(text: str) -> int:
     return len("".join(text.split()))
 
@@ -49,22 +62,29 @@ def pages_needing_ocr(pages: Sequence[str]) -> list[int]:
     return [i for i, page in enumerate(pages, start=1) if non_space_chars(page) < MIN_PAGE_CHARS]
 
 
-def check_tesseract(languages: Sequence[str] = OCR_LANGUAGES) -> None:
-    """Raise `OcrUnavailable` (saying what to install) unless pytesseract, pypdfium2, the tesseract program and
-    the language data are all present."""
+def tesseract_program() -> str:
+    """The path of the tesseract program. Raises `OcrUnavailable`."""
+    program = shutil.which("tesseract")
+    if program is None:
+        raise OcrUnavailable(f"the tesseract program is not installed; {INSTALL_HINT}")
+    return program
+
+
+def check_tesseract(languages: Sequence[str] = OCR_LANGUAGES) -> str:
+    """The tesseract program's path; raises `OcrUnavailable` (saying what to install) unless pypdfium2, the
+    program and its language data are all present."""
     try:
         import pypdfium2  # noqa: F401
-        import pytesseract
     except ImportError as e:
-        raise OcrUnavailable(f"OCR needs the Python packages pytesseract and pypdfium2 ({e}); {INSTALL_HINT}") from e
-    try:
-        installed = set(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractNotFoundError, OSError) as e:
-        raise OcrUnavailable(f"the tesseract program is not installed; {INSTALL_HINT}") from e
+        raise OcrUnavailable(f"OCR needs the Python package pypdfium2 ({e}); {INSTALL_HINT}") from e
+    program = tesseract_program()
+    listed = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=60, check=False)
+    installed = {line.strip() for line in (listed.stdout + listed.stderr).splitlines()[1:]}
     missing = [lang for lang in languages if lang not in installed]
     if missing:
         packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
         raise OcrUnavailable(f"Tesseract lacks the language data {missing}; install `{packages}`")
+    return program
 
 
 def render_page(pdf: Any, number: int, dpi: int = OCR_DPI) -> Any:
@@ -76,11 +96,49 @@ def render_page(pdf: Any, number: int, dpi: int = OCR_DPI) -> Any:
         page.close()
 
 
-def ocr_image(image: Any, languages: Sequence[str] = OCR_LANGUAGES) -> str:
-    """The text Tesseract reads in `image` (automatic page segmentation)."""
-    import pytesseract
+def tsv_confidence(tsv: str) -> float:
+    """Mean word confidence of Tesseract's TSV output, weighted by word length."""
+    total = weight = 0.0
+    for line in tsv.splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        try:
+            conf = float(cols[10])
+        except ValueError:
+            continue
+        if conf >= 0:
+            total += conf * len(cols[11].strip())
+            weight += len(cols[11].strip())
+    return total / weight if weight else 0.0
 
-    return str(pytesseract.image_to_string(image, lang="+".join(languages)))
+
+def run_tesseract(image: Any, *, languages: Sequence[str], psm: int, dpi: int, program: str) -> OcrText:
+    """One Tesseract run over `image` in page segmentation mode `psm`: its text and confidence."""
+    with tempfile.TemporaryDirectory(prefix="policyqa-ocr-") as tmp:
+        png, base = Path(tmp) / "page.png", Path(tmp) / "out"
+        image.save(png)
+        cmd = [program, str(png), str(base), "-l", "+".join(languages), "--psm", str(psm), "--dpi", str(dpi)]
+        done = subprocess.run([*cmd, "txt", "tsv"], capture_output=True, text=True, timeout=OCR_TIMEOUT, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"tesseract failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+        text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
+        tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
+    return OcrText(text, tsv_confidence(tsv), psm)
+
+
+def ocr_image(
+    image: Any, languages: Sequence[str] = OCR_LANGUAGES, *, dpi: int = OCR_DPI, program: str | None = None
+) -> OcrText:
+    """The text Tesseract reads in `image`: automatic page segmentation first (keeps columns apart); when Tesseract
+    is not confident of that reading (below `RETRY_CONFIDENCE`, as happens when its layout analysis takes Hangul
+    lines for pictures), the page is read again as one block of text and the more confident reading is kept."""
+    program = program or tesseract_program()
+    first = run_tesseract(image, languages=languages, psm=PSM_AUTO, dpi=dpi, program=program)
+    if first.confidence >= RETRY_CONFIDENCE:
+        return first
+    second = run_tesseract(image, languages=languages, psm=PSM_BLOCK, dpi=dpi, program=program)
+    return second if second.confidence > first.confidence else first
 
 
 def ocr_pdf_pages(
@@ -93,14 +151,14 @@ def ocr_pdf_pages(
 ) -> dict[int, str]:
     """OCR text of the given 1-based pages of the PDF at `path`. Raises `OcrUnavailable`; `on_page(done, total)`
     is called after each page."""
-    check_tesseract(languages)
+    program = check_tesseract(languages)
     import pypdfium2
 
     out: dict[int, str] = {}
     pdf = pypdfium2.PdfDocument(str(path))
     try:
         for done, number in enumerate(numbers, start=1):
-            out[number] = ocr_image(render_page(pdf, number, dpi), languages)
+            out[number] = ocr_image(render_page(pdf, number, dpi), languages, dpi=dpi, program=program).text
             logger.info("%s: OCR of page %d (%d/%d)", path, number, done, len(numbers))
             if on_page:
                 on_page(done, len(numbers))
