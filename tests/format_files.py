@@ -33,7 +33,9 @@ def _hwpx_table(rows: Sequence[Sequence[str]]) -> str:
     return f'<hp:p styleIDRef="0"><hp:run><hp:tbl rowCnt="{len(rows)}">{trs}</hp:tbl></hp:run></hp:p>'
 
 
-def make_hwpx(path: Path, sections: Sequence[Sequence[str | tuple[str, int] | list[list[str]]]], title: str = "") -> Path:
+def make_hwpx(
+    path: Path, sections: Sequence[Sequence[str | tuple[str, int] | list[list[str]]]], title: str = ""
+) -> Path:
     """An .hwpx file. Each section is a list of blocks: a paragraph (str), a styled paragraph (text, style id: 1-3
     are "개요 1"-"개요 3"), or a table (list of rows, the first row the column names)."""
     header = (
