@@ -26,7 +26,8 @@ MIN_PAGE_CHARS = 20  # a page whose text layer has fewer non-space characters th
 OCR_LANGUAGES = ("kor", "eng")  # Tesseract language data used together on every page
 OCR_DPI = 300  # rendering resolution: Tesseract reads 10-12 pt Hangul reliably from 300 dpi
 PSM_AUTO, PSM_BLOCK = 3, 6  # Tesseract page segmentation: automatic layout; one uniform block of text
-RETRY_CONFIDENCE = 75.0  # below this mean word confidence the page is read again as one block (`ocr_image`)
+SURE_CONFIDENCE = 90.0  # a first reading this confident is kept; below it the page is read again (`ocr_image`)
+LAYOUT_PREFERENCE = 0.9  # the automatic layout's reading is kept while it has this share of the block reading's score
 OCR_TIMEOUT = 300  # seconds for one Tesseract run over one page
 INSTALL_HINT = (
     "install Tesseract with its Korean and English data (Debian/Ubuntu: "
@@ -51,6 +52,11 @@ class OcrText:
     text: str
     confidence: float  # Tesseract's mean word confidence, 0-100, weighted by word length (0 when nothing read)
     psm: int  # the page segmentation mode that read it
+
+    @property
+    def score(self) -> float:
+        """Confidence times characters read: how much text was read how surely."""
+        return self.confidence * non_space_chars(self.text)
 
 
 def non_space_chars(text: str) -> int:
@@ -130,15 +136,16 @@ def run_tesseract(image: Any, *, languages: Sequence[str], psm: int, dpi: int, p
 def ocr_image(
     image: Any, languages: Sequence[str] = OCR_LANGUAGES, *, dpi: int = OCR_DPI, program: str | None = None
 ) -> OcrText:
-    """The text Tesseract reads in `image`: automatic page segmentation first (keeps columns apart); when Tesseract
-    is not confident of that reading (below `RETRY_CONFIDENCE`, as happens when its layout analysis takes Hangul
-    lines for pictures), the page is read again as one block of text and the more confident reading is kept."""
+    """The text Tesseract reads in `image`: automatic page segmentation first (it keeps columns apart). Unless that
+    reading is sure (`SURE_CONFIDENCE`), the page is read again as one block of text, and the reading with more
+    text read more surely (`OcrText.score`) is kept, the automatic one on a near tie (`LAYOUT_PREFERENCE`). Tesseract's
+    layout analysis can take whole Hangul lines for pictures and drop them, with a fair confidence in what is left."""
     program = program or tesseract_program()
     first = run_tesseract(image, languages=languages, psm=PSM_AUTO, dpi=dpi, program=program)
-    if first.confidence >= RETRY_CONFIDENCE:
+    if first.confidence >= SURE_CONFIDENCE:
         return first
     second = run_tesseract(image, languages=languages, psm=PSM_BLOCK, dpi=dpi, program=program)
-    return second if second.confidence > first.confidence else first
+    return first if first.score >= LAYOUT_PREFERENCE * second.score else second
 
 
 def ocr_pdf_pages(

@@ -20,11 +20,11 @@ def _error(path, **kw) -> IngestError:
 
 
 def test_unsupported_extension_lists_supported(tmp_path):
-    p = tmp_path / "memo.docx"
+    p = tmp_path / "budget.xlsx"
     p.write_bytes(b"PK\x03\x04 not really")
     err = _error(p)
-    assert "unsupported file type '.docx'" in err.reason
-    for ext in (".txt", ".md", ".markdown", ".html", ".htm", ".pdf"):
+    assert "unsupported file type '.xlsx'" in err.reason
+    for ext in (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".hwp"):
         assert ext in err.reason
 
 
