@@ -158,7 +158,7 @@ def _val(el: Any | None) -> str | None:
 
 
 def _style_chain(style: Any) -> list[Any]:
-    out = []
+    out: list[Any] = []
     while style is not None and len(out) < 10:
         out.append(style)
         style = style.base_style
