@@ -21,14 +21,27 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[app]'
 	touch $@
 
-setup: $(VENV)/.installed
+# OCR of scanned PDFs: Debian tesseract-ocr with its English and Korean language data.
+$(VENV)/.installed-ocr: $(VENV)/.installed
+	@tesseract --list-langs 2>/dev/null | grep -qx kor || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor >/dev/null; \
+	  else echo "tesseract (with kor) missing and not root: scanned PDFs will not be OCR'd;" \
+	    "install tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor"; fi; }
+	touch $@
 
-# Test-only tools that are not Python wheels: Debian chromium (browser test) and the llama.cpp server (LLM test).
-$(VENV)/.installed-test-tools: $(VENV)/.installed pyproject.toml
+setup: $(VENV)/.installed $(VENV)/.installed-ocr
+
+# Test-only tools that are not Python wheels: Debian chromium (browser test), a Hangul font (scanned pages the OCR
+# tests render) and the llama.cpp server (LLM test).
+$(VENV)/.installed-test-tools: $(VENV)/.installed $(VENV)/.installed-ocr pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and not root: the browser test will be skipped"; fi; }
+	@test -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null; \
+	  else echo "fonts-nanum missing and not root: the OCR tests will be skipped"; fi; }
 	$(BIN)/python -c "import llama_cpp" 2>/dev/null || \
 	  CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q 'llama-cpp-python[server]' || \
 	  echo "llama-cpp-python did not build: the LLM server test will be skipped"

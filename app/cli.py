@@ -363,7 +363,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if shown:
         print("\nClosest passages:" if result.abstained else "\nSources:")
     for c in shown:
-        where = ", ".join(x for x in (c.date, f"p. {c.page}" if c.page else None) if x)
+        where = ", ".join(x for x in (c.date, f"p. {c.page}" if c.page else None, "OCR" if c.ocr else None) if x)
         print(f"[{c.n}] {c.label} — {c.title}" + (f" ({where})" if where else ""))
         print(f"    “{' '.join(c.span.split())[:300]}”")
     return EXIT_OK

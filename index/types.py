@@ -26,6 +26,7 @@ class Passage(BaseModel):
     start: int = Field(description="Character offset of the passage in the document text")
     end: int
     text: str
+    ocr: bool = Field(False, description="The passage's text (all or part) was read by OCR from a scanned page")
 
 
 class Hit(BaseModel):

@@ -501,9 +501,19 @@ def chunk_document(doc: Document, settings: ChunkingSettings, count_tokens: Call
                 language=detect_language(text),
                 context=ch.context(p),
                 lead_in_chunk=_holder(doc.doc_id, pieces, piece_starts, ch.leadin_start(p.node, p.start), p.start),
+                ocr=_from_ocr(doc, page_starts, p.start, p.end),
             )
         )
     return chunks
+
+
+def _from_ocr(doc: Document, page_starts: list[int], start: int, end: int) -> bool:
+    """Whether ``doc.text[start:end]`` overlaps a page whose text came from OCR."""
+    if not doc.ocr_pages:
+        return False
+    first = max(bisect.bisect_right(page_starts, start), 1)
+    last = max(bisect.bisect_right(page_starts, max(end - 1, start)), 1)
+    return any(n in doc.ocr_pages for n in range(first, last + 1))
 
 
 def _holder(doc_id: str, pieces: list[Piece], starts: list[int], pos: int | None, own: int) -> str | None:

@@ -21,7 +21,9 @@ from . import infer
 from . import meta as m
 from .html_text import html_to_text
 from .language import detect_language
-from .pdf_text import PdfProblem, read_pdf
+from .ocr import MIN_PAGE_CHARS, fill_missing_pages
+from .office import OFFICE_EXTENSIONS, OfficeProblem, read_office
+from .pdf_text import MIN_TEXT_CHARS, PdfProblem, read_pdf
 from .tables import markdown_tables_as_rows
 from .textnorm import NotText, decode_bytes, normalise_text
 from .types import DocType, Document, IngestError, Language
@@ -32,7 +34,9 @@ TEXT_EXTENSIONS = (".txt",)
 MARKDOWN_EXTENSIONS = (".md", ".markdown")
 HTML_EXTENSIONS = (".html", ".htm")
 PDF_EXTENSIONS = (".pdf",)
-SUPPORTED_EXTENSIONS: tuple[str, ...] = TEXT_EXTENSIONS + MARKDOWN_EXTENSIONS + HTML_EXTENSIONS + PDF_EXTENSIONS
+SUPPORTED_EXTENSIONS: tuple[str, ...] = (
+    TEXT_EXTENSIONS + MARKDOWN_EXTENSIONS + HTML_EXTENSIONS + PDF_EXTENSIONS + OFFICE_EXTENSIONS
+)
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # Bumped whenever the loader reads the same file into a different Document (text or inferred title, type, date):
 # with `ingest.CHUNKER_VERSION` it makes the version an index records per document (`ingest.pipeline_version`), so
@@ -42,8 +46,9 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # titled by their number and symbol, a meeting record is a transcript (`ingest.infer`); 5: page furniture of HTML
 # (related-article lists, share bars, board navigation) dropped (`ingest.html_text`); 6: UN documents titled after
 # their agenda item, Federal Register documents by the line before AGENCY (`ingest.infer`); 7: a web page saved as
-# text titled by its own headline, not a teaser of another story above it (`ingest.infer.article_headline`).
-LOADER_VERSION = "loader-7"
+# text titled by its own headline, not a teaser of another story above it (`ingest.infer.article_headline`); 8: PDF
+# pages without a text layer OCR'd (`ingest.ocr`).
+LOADER_VERSION = "loader-8"
 
 # Separator between PDF pages in `Document.text`; `Document.page_spans` records where each page is.
 PAGE_SEPARATOR = "\n\n"
@@ -107,6 +112,7 @@ def build_document(
     warnings: Iterable[str] = (),
     extra: dict[str, Any] | None = None,
     html_meta: dict[str, str] | None = None,
+    ocr_pages: tuple[int, ...] = (),
 ) -> Document:
     """Resolve title, type, date and language from explicit metadata first, then from the text itself
     (`ingest.infer`; `title_hint` is the file format's own title, `html_meta` an HTML page's meta tags)."""
@@ -171,6 +177,7 @@ def build_document(
         page_spans=page_spans,
         metadata=metadata,
         warnings=tuple(warnings),
+        ocr_pages=ocr_pages,
     )
 
 
@@ -275,21 +282,33 @@ def load_document(
     title_hint = None
     html_meta: dict[str, str] | None = None
     page_spans: tuple[tuple[int, int], ...] = ()
+    ocr_pages: tuple[int, ...] = ()
     extra: dict[str, Any] = {"format": ext.lstrip(".")}
 
     if ext in PDF_EXTENSIONS:
         try:
-            pages, info = read_pdf(path)
+            pages, info = read_pdf(path, image_only_ok=True)
         except PdfProblem as e:
             raise IngestError(str(path), str(e)) from e
+        pages, ocr_pages, not_ocrd = _ocr_scanned_pages(path, pages, warnings)
         text, page_spans, empty = _join_pages(pages)
+        empty = [n for n in empty if n not in not_ocrd]
         if empty:
-            warnings.append(f"no extractable text on page(s) {', '.join(map(str, empty))} (scanned? OCR them)")
+            warnings.append(f"no text on page(s) {', '.join(map(str, empty))}, also not by OCR")
         # a PDF's /Title when it names the document, else its first lines ("untitled" → "Public Law 116-92 …")
         info_title = info.get("title")
         first_page = next((text[s:e] for s, e in page_spans if text[s:e].strip()), text)  # after a blank cover
         title_hint = info_title if not infer.is_placeholder_title(info_title) else infer.first_lines_title(first_page)
         extra["pages"] = len(pages)
+        if ocr_pages:
+            extra["ocr_pages"] = list(ocr_pages)
+    elif ext in OFFICE_EXTENSIONS:
+        try:
+            office = read_office(path)
+        except OfficeProblem as e:
+            raise IngestError(str(path), str(e)) from e
+        text = normalise_text(office.text)
+        title_hint = office.title if not infer.is_placeholder_title(office.title) else None
     elif ext in HTML_EXTENSIONS:
         page = html_to_text(_decode(path, data, warnings))
         text, title_hint, html_meta = page.text, infer.html_title(page.title, page.h1, page.meta), page.meta
@@ -325,7 +344,33 @@ def load_document(
         warnings=warnings,
         extra=extra,
         html_meta=html_meta,
+        ocr_pages=ocr_pages,
     )
+
+
+def _ocr_scanned_pages(
+    path: Path, pages: list[str], warnings: list[str]
+) -> tuple[list[str], tuple[int, ...], tuple[int, ...]]:
+    """`pages` with the pages that have no text layer OCR'd (`ingest.ocr`), the numbers of the pages OCR'd and of
+    those that needed OCR but could not get it (the reason is added to `warnings`). Raises
+    `IngestError` when the PDF has no text at all and OCR cannot run or finds none."""
+    result = fill_missing_pages(path, pages)
+    if result.skipped:
+        numbers = ", ".join(map(str, result.skipped))
+        if sum(len("".join(p.split())) for p in result.pages) < MIN_TEXT_CHARS:
+            raise IngestError(
+                str(path),
+                f"no text layer in {len(pages)} page(s): it is scanned or image-only and needs OCR, "
+                f"but {result.problem}",
+            )
+        warnings.append(f"page(s) {numbers} have no text layer and were not OCR'd: {result.problem}")
+    elif sum(len("".join(p.split())) for p in result.pages) < MIN_TEXT_CHARS:
+        raise IngestError(
+            str(path),
+            f"no text in {len(pages)} page(s), also not by OCR (fewer than {MIN_PAGE_CHARS} characters read "
+            "per page); check that the scan is legible and upright",
+        )
+    return result.pages, result.ocr_pages, result.skipped
 
 
 def _join_pages(pages: list[str]) -> tuple[str, tuple[tuple[int, int], ...], list[int]]:

@@ -15,8 +15,9 @@ class PdfProblem(ValueError):
     """A PDF that cannot be turned into text; the message says why and what to do."""
 
 
-def read_pdf(path: Path) -> tuple[list[str], dict[str, str]]:
-    """(page texts, document info such as /Title). Raises `PdfProblem`."""
+def read_pdf(path: Path, *, image_only_ok: bool = False) -> tuple[list[str], dict[str, str]]:
+    """(page texts, document info such as /Title). Raises `PdfProblem`, also for a PDF without a text layer
+    unless `image_only_ok` (the caller OCRs it)."""
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
 
@@ -63,7 +64,7 @@ def read_pdf(path: Path) -> tuple[list[str], dict[str, str]]:
         ) from e
     if not pages:
         raise PdfProblem("the PDF has no pages")
-    if sum(len("".join(p.split())) for p in pages) < MIN_TEXT_CHARS:
+    if not image_only_ok and sum(len("".join(p.split())) for p in pages) < MIN_TEXT_CHARS:
         raise PdfProblem(
             f"no extractable text in {len(pages)} page(s): it is probably scanned or image-only; "
             "OCR it first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the result"

@@ -40,6 +40,7 @@ class Document:
     page_spans: tuple[tuple[int, int], ...] = ()
     metadata: dict = field(default_factory=dict)  # other front-matter fields (str/int/list values)
     warnings: tuple[str, ...] = ()  # non-fatal problems found while loading (e.g. encoding converted)
+    ocr_pages: tuple[int, ...] = ()  # 1-based PDF pages whose text came from OCR (scanned pages)
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,4 @@ class Chunk:
     # The chunk holding the lead-in of the list this chunk continues ("… shall be fined or imprisoned: … (3) …"),
     # when that lead-in is in another chunk: what an answer quoting an item may also need.
     lead_in_chunk: str | None = None
+    ocr: bool = False  # the chunk's text (all or part) came from OCR of a scanned page

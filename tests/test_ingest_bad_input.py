@@ -20,11 +20,11 @@ def _error(path, **kw) -> IngestError:
 
 
 def test_unsupported_extension_lists_supported(tmp_path):
-    p = tmp_path / "memo.docx"
+    p = tmp_path / "budget.xlsx"
     p.write_bytes(b"PK\x03\x04 not really")
     err = _error(p)
-    assert "unsupported file type '.docx'" in err.reason
-    for ext in (".txt", ".md", ".markdown", ".html", ".htm", ".pdf"):
+    assert "unsupported file type '.xlsx'" in err.reason
+    for ext in (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".hwp"):
         assert ext in err.reason
 
 
@@ -72,9 +72,9 @@ def test_encrypted_pdf_with_empty_user_password_opens(tmp_path):
     assert "second page" in doc.text and len(doc.page_spans) == 3
 
 
-def test_image_only_pdf_says_ocr():
-    err = _error(TEST_DATA / "scanned.pdf")
-    assert "no extractable text" in err.reason and "OCR" in err.reason
+def test_image_only_pdf_without_legible_text_says_ocr_found_nothing():
+    err = _error(TEST_DATA / "scanned.pdf")  # two blank pages: no text layer, and nothing for OCR to read
+    assert "no text" in err.reason and "OCR" in err.reason
 
 
 def test_missing_file(tmp_path):

@@ -143,12 +143,12 @@ def test_discover_expands_folders_and_skips_hidden_and_sidecars(tmp_path):
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "d.txt").write_text("x")
     (tmp_path / ".e.txt").write_text("x")
-    (tmp_path / "f.docx").write_bytes(b"x")
+    (tmp_path / "f.xlsx").write_bytes(b"x")
     (tmp_path / "g.markdown").write_text("x")
     found = discover([tmp_path])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.md", "g.markdown", "sub/b.PDF", "sub/c.htm"]
     # a file named explicitly is kept (load_document then explains why it is refused)
-    assert discover([tmp_path / "f.docx", tmp_path / "a.md"]) == sorted([tmp_path / "f.docx", tmp_path / "a.md"])
+    assert discover([tmp_path / "f.xlsx", tmp_path / "a.md"]) == sorted([tmp_path / "f.xlsx", tmp_path / "a.md"])
 
 
 @pytest.mark.parametrize(

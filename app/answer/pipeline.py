@@ -171,6 +171,7 @@ def to_citation(n: int, hit: Hit, span: tuple[int, int]) -> Citation:
         span_start=start,
         span_end=end,
         span=p.text[start:end],
+        ocr=p.ocr,
     )
 
 

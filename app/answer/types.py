@@ -24,6 +24,7 @@ class Citation(BaseModel):
     span_start: int = Field(description="Start of the supporting span within `text`")
     span_end: int
     span: str = Field(description="text[span_start:span_end]")
+    ocr: bool = Field(False, description="The passage was read by OCR from a scanned page (check the original)")
 
 
 class AnswerSentence(BaseModel):

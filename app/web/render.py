@@ -55,6 +55,8 @@ def citation_meta(c: Citation) -> str:
         parts.append(f"p. {c.page}")
     if c.section and c.section not in c.label:
         parts.append(c.section)
+    if c.ocr:
+        parts.append("text read by OCR from a scanned page")
     return " · ".join(parts)
 
 

@@ -52,11 +52,14 @@ def make_row(chunk: Chunk, doc: Document, row_id: int) -> dict[str, Any]:
         row["context"] = embedded
     if getattr(chunk, "lead_in_chunk", None):
         row["lead_in_chunk"] = chunk.lead_in_chunk
+    if getattr(chunk, "ocr", False):
+        row["ocr"] = True
     return row
 
 
 def row_passage(row: dict[str, Any]) -> Passage:
-    return Passage(**{k: row[k] for k in PASSAGE_FIELDS})
+    """The passage of a row; optional fields an older row does not have take their defaults."""
+    return Passage(**{k: row[k] for k in PASSAGE_FIELDS if k in row})
 
 
 def row_embed_text(row: dict[str, Any]) -> str:
