@@ -163,7 +163,13 @@ class Index:
         spec = embedder.name
         chunking = chunking or ChunkingSettings()
         manifest = Manifest(
-            embedder=EmbedderInfo(name=embedder.name, dim=embedder.dim, spec=spec),
+            embedder=EmbedderInfo(
+                name=embedder.name,
+                dim=embedder.dim,
+                spec=spec,
+                backend=getattr(embedder, "backend", None),
+                backend_sha256=getattr(embedder, "backend_sha256", None),
+            ),
             chunking=chunking.model_dump(mode="json"),
             tokenizer=TOKENIZER_VERSION,
         )
@@ -207,7 +213,13 @@ class Index:
         state, fresh_tokens = cls._load_current(store, tokenizer)
         manifest = state.manifest
         if embedder is not None:
-            check_embedder(manifest, name=embedder.name, dim=embedder.dim, where=store.root)
+            check_embedder(
+                manifest,
+                name=embedder.name,
+                dim=embedder.dim,
+                where=store.root,
+                backend=getattr(embedder, "backend", None),
+            )
             spec = embedder.name
         else:
             spec = _normalise_spec(settings.embedder)
@@ -264,14 +276,16 @@ class Index:
         return cls.create(path, **kwargs)
 
     @staticmethod
-    def _load_embedder(settings: IndexSettings, home: Path | None) -> Embedder:
+    def _load_embedder(settings: IndexSettings, home: Path | None, built_with: str | None = None) -> Embedder:
         from index.models.embedders import load_embedder
 
         if home is None:
             from index.settings import default_home
 
             home = default_home()
-        return load_embedder(settings.embedder, home=home, bf16=settings.bf16)
+        return load_embedder(
+            settings.embedder, home=home, bf16=settings.bf16, backend=settings.backend, built_with=built_with
+        )
 
     @staticmethod
     def _load_current(
@@ -300,8 +314,15 @@ class Index:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            embedder = self._load_embedder(self.settings, self._home)
-            check_embedder(self._state.manifest, name=embedder.name, dim=embedder.dim, where=self.path)
+            built = self._state.manifest.embedder
+            embedder = self._load_embedder(self.settings, self._home, built.backend or "torch-fp32")
+            check_embedder(
+                self._state.manifest,
+                name=embedder.name,
+                dim=embedder.dim,
+                where=self.path,
+                backend=getattr(embedder, "backend", None),
+            )
             self._embedder = embedder
         return self._embedder
 
@@ -374,6 +395,7 @@ class Index:
             name=self._state.manifest.embedder.name,
             dim=self._state.manifest.embedder.dim,
             where=self.path,
+            backend=getattr(self._embedder, "backend", None),
         )
         self._state = state
         return True
