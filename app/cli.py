@@ -70,7 +70,7 @@ def progress_printer(enabled: bool):
 
     def on_progress(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
-        if bar is None:
+        if bar is None or bar.disable:  # new, or closed and now resumed (loading and embedding overlap)
             for other in bars.values():
                 other.close()
             bar = bars[stage] = tqdm(total=total, desc=stage, unit="item", file=sys.stderr, leave=False)

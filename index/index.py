@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from index.models.embedding import Embedder
+from index.pipeline import EmbedAhead, Prefetcher, files_to_load
 from index.retrieval.dense import DenseIndex, choose_kind
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.rerank import Reranker, load_reranker
@@ -459,13 +460,15 @@ class Index:
         import ingest as ingest_pkg
 
         t0 = time.perf_counter()
-        with self._write_mutex, self._store.write_lock():
+        with Prefetcher() as prefetch, self._write_mutex, self._store.write_lock():
             if not rebuild:
                 self._refresh_under_lock()
             state = self._state
             docs = {} if rebuild else dict(state.manifest.documents)
             by_file = {rec.file: doc_id for doc_id, rec in docs.items() if rec.file}
             files = list(ingest_pkg.discover([Path(p) for p in paths]))
+            prefetch.start(files_to_load(files, docs, by_file, self._chunker_version, fingerprint))
+            ahead = self._embed_ahead(state if not rebuild else None, on_progress)
             outcomes: list[FileOutcome] = []
             to_add: list[tuple[Document, FileOutcome]] = []
             seen: dict[str, str] = {}
@@ -490,7 +493,7 @@ class Index:
                             FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
                         )
                         continue
-                    doc = ingest_pkg.load_document(file)
+                    doc = prefetch.load(file)
                 except IngestError as exc:
                     logger.warning("%s", exc)
                     outcomes.append(FileOutcome(path=str(file), status="failed", message=str(exc)))
@@ -498,6 +501,7 @@ class Index:
                 outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
                 if outcome.status in ("added", "replaced"):
                     to_add.append((doc, outcome))
+                    ahead.add(doc)
                     files_of[doc.doc_id] = str(file.resolve())
                     prints_of[doc.doc_id] = fp
                 outcomes.append(outcome)
@@ -513,8 +517,25 @@ class Index:
                         outcomes.append(
                             FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks)
                         )
-            embedded = self._apply(to_add, remove, outcomes, on_progress, files_of, prints_of, reuse=not rebuild)
+            embedded = self._apply(
+                to_add, remove, outcomes, on_progress, files_of, prints_of, reuse=not rebuild, ahead=ahead
+            )
         return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
+
+    def _embed_ahead(self, state: State | None, on_progress: Progress | None) -> EmbedAhead:
+        """Chunks and embeds loaded documents while the worker loads the next ones (texts already in `state`
+        keep their vectors)."""
+        known = {r["hash"] for r in state.table.rows} if state is not None else set()
+        return EmbedAhead(
+            chunk=self._chunk,
+            rows=lambda doc, chunks: [make_row(c, doc, 0) for c in chunks],
+            text_of=row_embed_text,
+            embed=lambda texts: self.embedder.encode_passages(texts, batch_size=self.settings.batch_size),
+            known=known.__contains__,
+            window=self.settings.batch_size * 4,
+            batch_size=self.settings.batch_size,
+            on_progress=on_progress,
+        )
 
     def add_documents(self, docs: Iterable[Document], on_progress: Progress | None = None) -> IngestReport:
         """Index in-memory documents (e.g. for benchmarks) with the same add/replace/skip rules as `ingest`."""
@@ -587,6 +608,7 @@ class Index:
         files_of: dict[str, str] | None = None,
         prints_of: dict[str, str] | None = None,
         reuse: bool = True,
+        ahead: EmbedAhead | None = None,
     ) -> int:
         """Build, write and commit the next generation: drop `remove` and the old versions of `to_add`, add
         `to_add`. Returns how many chunk texts were embedded. Call with the write lock held."""
@@ -599,7 +621,7 @@ class Index:
             if on_progress:
                 on_progress("chunk", i, len(to_add))
             try:
-                chunks = self._chunk(doc)
+                chunks = (ahead.chunks(doc) if ahead else None) or self._chunk(doc)
             except IngestError as exc:
                 logger.warning("%s", exc)
                 outcome.status, outcome.message = "failed", str(exc)
@@ -622,7 +644,7 @@ class Index:
                 new_rows.append(make_row(chunk, doc, next_id))
                 next_id += 1
 
-        new_vectors, embedded = self._embed(state, new_rows, on_progress, reuse=reuse)
+        new_vectors, embedded = self._embed(state, new_rows, on_progress, reuse=reuse, ahead=ahead)
 
         # BM25 tokens: cached per text hash from the current generation, computed for new texts only
         tokens = self._tokens(state, keep, new_rows, on_progress, use_cache=reuse)
@@ -667,7 +689,12 @@ class Index:
         return embedded
 
     def _embed(
-        self, state: State, new_rows: list[dict[str, Any]], on_progress: Progress | None, reuse: bool = True
+        self,
+        state: State,
+        new_rows: list[dict[str, Any]],
+        on_progress: Progress | None,
+        reuse: bool = True,
+        ahead: EmbedAhead | None = None,
     ) -> tuple[np.ndarray, int]:
         """Vectors for the new rows: an identical text (same hash) already in the index or earlier in this batch
         is embedded once; the rest goes to the embedder in batches. Returns (vectors, texts embedded)."""
@@ -675,9 +702,13 @@ class Index:
         vectors = np.zeros((len(new_rows), dim), dtype=np.float32)
         reuse_row = {r["hash"]: i for i, r in enumerate(state.table.rows)} if reuse else {}
         first: dict[str, int] = {}  # hash -> first new row with that text
+        embedded_ahead: set[str] = set()  # texts the overlapped pipeline embedded during loading
         for j, r in enumerate(new_rows):
             if r["hash"] in reuse_row:
                 vectors[j] = state.vectors[reuse_row[r["hash"]]]
+            elif ahead is not None and r["hash"] in ahead.vectors:
+                vectors[j] = ahead.vectors[r["hash"]]
+                embedded_ahead.add(r["hash"])
             else:
                 first.setdefault(r["hash"], j)
         # Longest texts first across the whole ingest, so each batch holds texts of similar length: a batch is
@@ -685,9 +716,10 @@ class Index:
         # The raw `encode_passages` ceiling (`policyqa eval ingest`) sorts the same way.
         need = sorted(first.values(), key=lambda j: -len(row_embed_text(new_rows[j])))
         batch = self.settings.batch_size
+        done = len(embedded_ahead)  # progress counts what the overlapped pipeline embedded already
         for start in range(0, len(need), batch):
             if on_progress:
-                on_progress("embed", start, len(need))
+                on_progress("embed", done + start, done + len(need))
             part = need[start : start + batch]
             vecs = np.asarray(
                 self.embedder.encode_passages([row_embed_text(new_rows[j]) for j in part], batch_size=batch),
@@ -699,12 +731,12 @@ class Index:
                 )
             vectors[part] = vecs
         if on_progress:
-            on_progress("embed", len(need), len(need))
+            on_progress("embed", done + len(need), done + len(need))
         for j, r in enumerate(new_rows):
             f = first.get(r["hash"])
             if f is not None and f != j:
                 vectors[j] = vectors[f]
-        return vectors, len(need)
+        return vectors, len(need) + len(embedded_ahead)
 
     def _tokens(
         self,
