@@ -9,7 +9,19 @@ from pathlib import Path
 
 from bench.paths import data_dir
 
-BENCHMARKS = ("beir", "bilingual", "qa", "unseen", "followups", "policyqa", "ingest", "latency", "embedders", "int8")
+BENCHMARKS = (
+    "beir",
+    "bilingual",
+    "qa",
+    "unseen",
+    "followups",
+    "policyqa",
+    "ingest",
+    "latency",
+    "embedders",
+    "int8",
+    "scale",
+)
 ANSWER_SETS = ("all", "main", "heldout", "unseen", "unseen2", "unseen3", "unseen4")
 UNSEEN_SETS = ("unseen", "unseen2", "unseen3", "unseen4")
 
@@ -66,6 +78,10 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         from bench.latency import main as run_latency
 
         return run_latency(settings=settings, out_dir=out, sizes=args.sizes)
+    if args.what == "scale":
+        from bench.scale import main as run_scale
+
+        return run_scale(settings=settings, out_dir=out, sizes=args.sizes)
     if args.what == "int8":
         from bench.int8_quality import main as run_int8
 
@@ -103,7 +119,7 @@ def register(
     p.add_argument(
         "--limit", type=int, default=1000, help="policyqa: how many test questions (a seeded random sample; 0 = all)"
     )
-    p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
+    p.add_argument("--sizes", nargs="+", type=int, help="latency, scale: index sizes in chunks")
     p.add_argument(
         "--set",
         default="all",

@@ -401,6 +401,16 @@ class Index:
         self._state = state
         return True
 
+    def warm_up(self) -> float:
+        """Load what the first query would otherwise wait for (the embedder and the Korean analyser, ~2 s) and
+        run one search; returns the seconds spent. Servers call it once at start."""
+        started = time.perf_counter()
+        self.embedder.encode_queries(["warm up"])
+        self._tokenizer.tokenize_many(["warm up", "준비 운동"])
+        if len(self):
+            self.search("warm up", k=1)
+        return time.perf_counter() - started
+
     # ------------------------------------------------------------------ search
     def search(
         self,
