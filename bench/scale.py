@@ -115,7 +115,8 @@ def passage_chunker(doc: Document, chunking, count_tokens) -> list[Chunk]:
     """One chunk per blank-line-separated passage (the passages are already cut to size)."""
     from ingest.language import detect_language
 
-    chunks, start = [], 0
+    chunks: list[Chunk] = []
+    start = 0
     for text in doc.text.split("\n\n"):
         end = start + len(text)
         chunks.append(

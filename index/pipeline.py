@@ -112,7 +112,7 @@ class Prefetcher:
         must not hold: a forked worker inherits the open file descriptors of the moment it starts."""
         # fork where it exists: spawn would re-run an unguarded user script's top level in the worker
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-        ctx = mp.get_context(method)
+        ctx: Any = mp.get_context(method)
         self._tasks = ctx.Queue(maxsize=1)
         self._queue = ctx.Queue(maxsize=self._depth)
         self._process = ctx.Process(
