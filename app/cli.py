@@ -48,11 +48,11 @@ def build_settings(args: argparse.Namespace):
     return settings.model_copy(update=updates) if updates else settings
 
 
-def open_index(settings, *, create: bool, rebuild: bool = False):
+def open_index(settings, *, create: bool, rebuild: bool = False, embedder=None):
     from index.index import Index
 
     path = settings.resolved_index_dir()
-    kwargs = dict(settings=settings.index, chunking=settings.chunking, home=settings.home)
+    kwargs = dict(settings=settings.index, chunking=settings.chunking, home=settings.home, embedder=embedder)
     if create:
         return Index.open_or_create(path, rebuild=rebuild, **kwargs)
     if not path.exists():
@@ -132,7 +132,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise CliError(f"not found: {', '.join(missing)}", EXIT_USAGE)
-    index = open_index(settings, create=True, rebuild=args.rebuild)
+    embedder = None
+    if args.ray:
+        from index.distributed import RayEmbedderError, ray_embedder
+
+        try:
+            embedder = ray_embedder(settings.index, settings.home, args.ray)
+            embedder.connect()
+        except RayEmbedderError as exc:
+            raise CliError(str(exc)) from exc
+    index = open_index(settings, create=True, rebuild=args.rebuild, embedder=embedder)
     report = index.ingest(
         paths,
         prune=args.prune,
@@ -322,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="start a new index (e.g. after changing the embedder)")
     p.add_argument("--json", action="store_true", help="print the ingest report as JSON")
     p.add_argument("--progress", action="store_true", help="show progress bars even when not on a terminal")
+    p.add_argument(
+        "--ray", metavar="ADDRESS", help="embed the passages on the Ray cluster at ADDRESS (host:port or auto)"
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = with_index(sub.add_parser("search", help="hybrid search; prints passages with citation labels"))

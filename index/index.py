@@ -542,7 +542,7 @@ class Index:
             text_of=row_embed_text,
             embed=lambda texts: self.embedder.encode_passages(texts, batch_size=self.settings.batch_size),
             known=known.__contains__,
-            window=self.settings.batch_size * 4,
+            window=getattr(self.embedder, "window", self.settings.batch_size * 4),
             batch_size=self.settings.batch_size,
             on_progress=on_progress,
         )
