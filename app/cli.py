@@ -62,11 +62,11 @@ def build_settings(args: argparse.Namespace):
     return settings.model_copy(update=updates) if updates else settings
 
 
-def open_index(settings, *, create: bool, rebuild: bool = False):
+def open_index(settings, *, create: bool, rebuild: bool = False, embedder=None):
     from index.index import Index
 
     path = settings.resolved_index_dir()
-    kwargs = dict(settings=settings.index, chunking=settings.chunking, home=settings.home)
+    kwargs = dict(settings=settings.index, chunking=settings.chunking, home=settings.home, embedder=embedder)
     if create:
         return Index.open_or_create(path, rebuild=rebuild, **kwargs)
     if not path.exists():
@@ -84,7 +84,7 @@ def progress_printer(enabled: bool):
 
     def on_progress(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
-        if bar is None:
+        if bar is None or bar.disable:  # new, or closed and now resumed (loading and embedding overlap)
             for other in bars.values():
                 other.close()
             bar = bars[stage] = tqdm(total=total, desc=stage, unit="item", file=sys.stderr, leave=False)
@@ -169,7 +169,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise CliError(f"not found: {', '.join(missing)}", EXIT_USAGE)
-    index = open_index(settings, create=True, rebuild=args.rebuild)
+    embedder = None
+    if args.ray:
+        from index.distributed import RayEmbedderError, ray_embedder
+
+        try:
+            embedder = ray_embedder(settings.index, settings.home, args.ray)
+            embedder.connect()
+        except RayEmbedderError as exc:
+            raise CliError(str(exc)) from exc
+    index = open_index(settings, create=True, rebuild=args.rebuild, embedder=embedder)
     report = index.ingest(
         paths,
         prune=args.prune,
@@ -435,6 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--force-duplicates",
         action="store_true",
         help="index files whose text duplicates an indexed document (by default reported and skipped)",
+    )
+    p.add_argument(
+        "--ray", metavar="ADDRESS", help="embed the passages on the Ray cluster at ADDRESS (host:port or auto)"
     )
     p.set_defaults(func=cmd_ingest)
 

@@ -266,7 +266,9 @@ def open_bench_index(data: BeirData, settings, embedder_name: str):
 
     index_settings = settings.index.model_copy(update={"embedder": embedder_name})
     key = hashlib.sha256(settings.chunking.model_dump_json().encode()).hexdigest()[:8]
-    path = settings.home / "bench" / f"scifact-{embedder_name.replace('/', '_')}-{key}"
+    backend = settings.index.backend
+    suffix = f"-{backend}" if backend.startswith("onnx") else ""  # int8/ONNX vectors are cached apart
+    path = settings.home / "bench" / f"scifact-{embedder_name.replace('/', '_')}{suffix}-{key}"
     index = Index.open_or_create(path, settings=index_settings, chunking=settings.chunking, home=settings.home)
     # Idempotent: unchanged abstracts are skipped; a new chunker version re-chunks them (same texts keep vectors)
     started = time.perf_counter()

@@ -9,7 +9,19 @@ from pathlib import Path
 
 from bench.paths import data_dir
 
-BENCHMARKS = ("beir", "bilingual", "qa", "unseen", "followups", "policyqa", "ingest", "latency", "embedders")
+BENCHMARKS = (
+    "beir",
+    "bilingual",
+    "qa",
+    "unseen",
+    "followups",
+    "policyqa",
+    "ingest",
+    "latency",
+    "embedders",
+    "int8",
+    "scale",
+)
 ANSWER_SETS = ("all", "main", "heldout", "unseen", "unseen2", "unseen3", "unseen4", "unseen5")
 UNSEEN_SETS = ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
 
@@ -66,9 +78,24 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         from bench.latency import main as run_latency
 
         return run_latency(settings=settings, out_dir=out, sizes=args.sizes)
-    from bench.embedders import main as run_embedders
+    if args.what == "scale":
+        from bench.scale import main as run_scale
 
-    return run_embedders(settings=settings, out_dir=out)
+        return run_scale(settings=settings, out_dir=out, sizes=args.sizes)
+    if args.what == "int8":
+        from bench.int8_quality import main as run_int8
+
+        scifact = Path(args.path) if args.path else data_dir() / "beir_scifact"
+        return run_int8(
+            settings=settings,
+            out_dir=out,
+            scifact=None if args.scifact_docs < 0 else scifact,
+            embedders=args.embedders,
+            scifact_docs=max(args.scifact_docs, 0),
+        )
+    from bench.backends import main as run_backends
+
+    return run_backends(settings=settings, out_dir=out, embedders=args.embedders, as_json=args.json)
 
 
 def register(
@@ -92,7 +119,7 @@ def register(
     p.add_argument(
         "--limit", type=int, default=1000, help="policyqa: how many test questions (a seeded random sample; 0 = all)"
     )
-    p.add_argument("--sizes", nargs="+", type=int, help="latency: index sizes in chunks")
+    p.add_argument("--sizes", nargs="+", type=int, help="latency, scale: index sizes in chunks")
     p.add_argument(
         "--set",
         default="all",
@@ -101,5 +128,12 @@ def register(
         "unseen: which unseen-documents set (unseen, unseen2, unseen3, unseen4, unseen5); "
         "all prints one table per development set (blind sets run only by name)",
     )
+    p.add_argument(
+        "--scifact-docs",
+        type=int,
+        default=0,
+        help="int8: index only the judged SciFact documents plus random others up to N (0 = all, -1 = skip SciFact)",
+    )
+    p.add_argument("--json", action="store_true", help="embedders: one JSON object per embedder and backend")
     p.add_argument("--out", default="bench-results", help="where JSON results go")
     p.set_defaults(func=lambda args: cmd_eval(args, build_settings(args)))

@@ -16,9 +16,12 @@ from bench.paths import data_dir, sample_corpus_dir
 logger = logging.getLogger(__name__)
 
 
-def bench_dir(home: Path, embedder: str) -> Path:
-    """`<home>/bench/<embedder>`; a model directory spec becomes a safe folder name."""
+def bench_dir(home: Path, embedder: str, backend: str = "auto") -> Path:
+    """`<home>/bench/<embedder>` (`<embedder>-<backend>` for an explicit ONNX backend, whose vectors are kept
+    apart); a model directory spec becomes a safe folder name."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", embedder.strip("/")) or "embedder"
+    if backend.startswith("onnx"):
+        name += f"-{backend}"
     return Path(home) / "bench" / name
 
 
@@ -62,7 +65,7 @@ def bench_index(
     the question sets cite) did not get indexed."""
     files = corpus_files(data_dir(shared_data), corpus_dir or sample_corpus_dir())
     index_settings = settings.index.model_copy(update={"embedder": embedder})
-    path = bench_dir(settings.home, embedder)
+    path = bench_dir(settings.home, embedder, backend=settings.index.backend)
     index = open_cached_index(path, settings, index_settings)
     report = index.ingest(sorted(files.values()), prune=True, on_progress=on_progress or _log_progress())
     if report.failed:

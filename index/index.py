@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from index.models.embedding import Embedder
+from index.pipeline import EmbedAhead, Prefetcher
 from index.retrieval.dense import DenseIndex, choose_kind
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.rerank import Reranker, load_reranker
@@ -91,15 +92,12 @@ def damaged(directory: Path, exc: BaseException | None = None) -> IndexDamagedEr
     )
 
 
-def _load_one(file: Path, default_id: str | None = None) -> Document | FileOutcome:
-    """The file's document, or its failed outcome (every exception of the loader is this file's error)."""
-    from ingest.guarded import load_file
-
+def _fingerprint_or_none(file: Path) -> str | None:
+    """The file's fingerprint; None when it is not a readable file (loading it then reports why)."""
     try:
-        return load_file(file, default_id=default_id)
-    except IngestError as exc:
-        logger.warning("%s", exc)
-        return FileOutcome(path=str(file), status="failed", message=exc.reason)
+        return fingerprint(file) if file.is_file() else None
+    except OSError:
+        return None
 
 
 def _plan_ids(
@@ -240,7 +238,13 @@ class Index:
         spec = embedder.name
         chunking = chunking or ChunkingSettings()
         manifest = Manifest(
-            embedder=EmbedderInfo(name=embedder.name, dim=embedder.dim, spec=spec),
+            embedder=EmbedderInfo(
+                name=embedder.name,
+                dim=embedder.dim,
+                spec=spec,
+                backend=getattr(embedder, "backend", None),
+                backend_sha256=getattr(embedder, "backend_sha256", None),
+            ),
             chunking=chunking.model_dump(mode="json"),
             tokenizer=TOKENIZER_VERSION,
         )
@@ -285,7 +289,13 @@ class Index:
         state, fresh_tokens = cls._load_current(store, tokenizer)
         manifest = state.manifest
         if embedder is not None:
-            check_embedder(manifest, name=embedder.name, dim=embedder.dim, where=store.root)
+            check_embedder(
+                manifest,
+                name=embedder.name,
+                dim=embedder.dim,
+                where=store.root,
+                backend=getattr(embedder, "backend", None),
+            )
             spec = embedder.name
         else:
             spec = _normalise_spec(settings.embedder)
@@ -345,14 +355,16 @@ class Index:
             return cls.open(path, **kwargs)
 
     @staticmethod
-    def _load_embedder(settings: IndexSettings, home: Path | None) -> Embedder:
+    def _load_embedder(settings: IndexSettings, home: Path | None, built_with: str | None = None) -> Embedder:
         from index.models.embedders import load_embedder
 
         if home is None:
             from index.settings import default_home
 
             home = default_home()
-        return load_embedder(settings.embedder, home=home, bf16=settings.bf16)
+        return load_embedder(
+            settings.embedder, home=home, bf16=settings.bf16, backend=settings.backend, built_with=built_with
+        )
 
     @staticmethod
     def _load_current(
@@ -385,8 +397,15 @@ class Index:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            embedder = self._load_embedder(self.settings, self._home)
-            check_embedder(self._state.manifest, name=embedder.name, dim=embedder.dim, where=self.path)
+            built = self._state.manifest.embedder
+            embedder = self._load_embedder(self.settings, self._home, built.backend or "torch-fp32")
+            check_embedder(
+                self._state.manifest,
+                name=embedder.name,
+                dim=embedder.dim,
+                where=self.path,
+                backend=getattr(embedder, "backend", None),
+            )
             self._embedder = embedder
         return self._embedder
 
@@ -462,9 +481,20 @@ class Index:
             name=self._state.manifest.embedder.name,
             dim=self._state.manifest.embedder.dim,
             where=self.path,
+            backend=getattr(self._embedder, "backend", None),
         )
         self._state = state
         return True
+
+    def warm_up(self) -> float:
+        """Load what the first query would otherwise wait for (the embedder and the Korean analyser, ~2 s) and
+        run one search; returns the seconds spent. Servers call it once at start."""
+        started = time.perf_counter()
+        self.embedder.encode_queries(["warm up"])
+        self._tokenizer.tokenize_many(["warm up", "준비 운동"])
+        if len(self):
+            self.search("warm up", k=1)
+        return time.perf_counter() - started
 
     # ------------------------------------------------------------------ search
     def search(
@@ -532,13 +562,7 @@ class Index:
         t0 = time.perf_counter()
         found = find_files([Path(p) for p in paths])
         files = [f.path for f in found]
-        # Files are read and parsed before the write lock is taken (a slow or hostile file never blocks other
-        # writers); the lock then only decides, against the generation current at that moment, what changes.
-        if not rebuild:
-            self._refresh_unlocked()
-        snapshot = {} if rebuild else dict(self._state.manifest.documents)
-        prepared = self._load_files(found, snapshot, on_progress)
-        with self._write_mutex, self._store.write_lock():
+        with Prefetcher() as prefetch, self._write_mutex, self._store.write_lock():
             if not rebuild:
                 self._refresh_under_lock()
             state = self._state
@@ -548,13 +572,24 @@ class Index:
             # normalised text → (doc id, source) of the documents a new file would duplicate
             originals = {rec.text_key: (d, rec.source) for d, rec in docs.items() if rec.text_key and d not in gone}
             same_bytes = {rec.content_hash: (d, rec.source) for d, rec in docs.items() if d not in gone}
+            prints = {Path(f.path): _fingerprint_or_none(Path(f.path)) for f in found if f.ignored is None}
+            default_ids = {file: (a.doc_id if (a := ids.get(file)) else None) for file in prints}
+            to_load = [
+                file
+                for file in prints
+                if self._unchanged_id(file, prints[file], by_file.get(_resolved(file)), docs) is None
+            ]
+            prefetch.start(to_load, default_ids)
+            ahead = self._embed_ahead(state if not rebuild else None, on_progress)
             outcomes: list[FileOutcome] = []
             to_add: list[tuple[Document, FileOutcome]] = []
             seen: dict[str, str] = {}
             files_of: dict[str, str] = {}
-            prints_of: dict[str, str] = {}
+            prints_of: dict[str, str | None] = {}
             remove: set[str] = set()
-            for item in found:
+            for i, item in enumerate(found):
+                if on_progress:
+                    on_progress("load", i, len(found))
                 file = Path(item.path)
                 known = by_file.get(_resolved(file))
                 if item.ignored is not None:
@@ -564,29 +599,21 @@ class Index:
                         outcome.status, outcome.doc_id, outcome.chunks = "removed", known, docs[known].chunks
                     outcomes.append(outcome)
                     continue
-                fp, loaded_as, loaded = prepared[file]
-                if (
-                    fp is not None
-                    and known is not None
-                    and known not in seen
-                    and docs[known].fingerprint == fp
-                    and docs[known].chunker == self._chunker_version
-                    and docs[known].file == _resolved(file)
-                ):
+                fp = prints[file]
+                if known not in seen and self._unchanged_id(file, fp, known, docs) is not None:
+                    assert known is not None
                     seen[known] = str(file)
                     outcomes.append(
                         FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
                     )
                     continue
                 assigned = ids.get(file)
-                default_id = assigned.doc_id if assigned else None
-                if loaded is None or (not isinstance(loaded, FileOutcome) and loaded_as != default_id):
-                    # judged unchanged before the lock, or another writer changed the ids since: read it now
-                    loaded = _load_one(file, default_id)
-                if isinstance(loaded, FileOutcome):
-                    outcomes.append(loaded)
+                try:
+                    doc = prefetch.load(file, default_ids[file])
+                except IngestError as exc:
+                    logger.warning("%s", exc)
+                    outcomes.append(FileOutcome(path=str(file), status="failed", message=exc.reason))
                     continue
-                doc = loaded
                 outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
                 moved_from = docs[doc.doc_id].file if doc.doc_id in docs else None
                 if outcome.status == "unchanged" and moved_from != _resolved(file):  # record the file's new place
@@ -607,6 +634,7 @@ class Index:
                     if assigned is not None and assigned.note and doc.doc_id == assigned.doc_id:
                         outcome.message = f"{assigned.note}; indexed as {doc.doc_id!r}"
                     to_add.append((doc, outcome))
+                    ahead.add(doc)
                     files_of[doc.doc_id] = _resolved(file)
                     prints_of[doc.doc_id] = fp
                 outcomes.append(outcome)
@@ -619,8 +647,25 @@ class Index:
                     rec = docs[doc_id]
                     remove.add(doc_id)
                     outcomes.append(FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks))
-            embedded = self._apply(to_add, remove, outcomes, on_progress, files_of, prints_of, reuse=not rebuild)
+            embedded = self._apply(
+                to_add, remove, outcomes, on_progress, files_of, prints_of, reuse=not rebuild, ahead=ahead
+            )
         return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
+
+    def _embed_ahead(self, state: State | None, on_progress: Progress | None) -> EmbedAhead:
+        """Chunks and embeds loaded documents while the worker loads the next ones (texts already in `state`
+        keep their vectors)."""
+        known = {r["hash"] for r in state.table.rows} if state is not None else set()
+        return EmbedAhead(
+            chunk=self._chunk,
+            rows=lambda doc, chunks: [make_row(c, doc, 0) for c in chunks],
+            text_of=row_embed_text,
+            embed=lambda texts: self.embedder.encode_passages(texts, batch_size=self.settings.batch_size),
+            known=known.__contains__,
+            window=getattr(self.embedder, "window", self.settings.batch_size * 4),
+            batch_size=self.settings.batch_size,
+            on_progress=on_progress,
+        )
 
     def add_documents(self, docs: Iterable[Document], on_progress: Progress | None = None) -> IngestReport:
         """Index in-memory documents (e.g. for benchmarks) with the same add/replace/skip rules as `ingest`."""
@@ -649,46 +694,13 @@ class Index:
         return present
 
     # ------------------------------------------------------------------ internals
-    def _load_files(
-        self, found: Sequence[Any], docs: dict[str, DocRecord], on_progress: Progress | None
-    ) -> dict[Path, tuple[str | None, str | None, Document | FileOutcome | None]]:
-        """Per file not ignored: (fingerprint, the default id it was loaded with, document or failed outcome); None
-        instead of a document when the file is unchanged against `docs` (it is then not read). Every per-file
-        exception becomes a failed outcome."""
-        _, by_file, ids = _plan_ids(found, docs)
-        out: dict[Path, tuple[str | None, str | None, Document | FileOutcome | None]] = {}
-        for i, item in enumerate(found):
-            if on_progress:
-                on_progress("load", i, len(found))
-            if item.ignored is not None:
-                continue
-            file = Path(item.path)
-            try:
-                fp = fingerprint(file) if file.is_file() else None
-            except OSError as exc:
-                out[file] = (None, None, FileOutcome(path=str(file), status="failed", message=f"{file}: {exc}"))
-                continue
-            known = by_file.get(_resolved(file))
-            rec = docs.get(known) if known is not None else None
-            if (
-                fp is not None
-                and rec is not None
-                and rec.fingerprint == fp
-                and rec.chunker == self._chunker_version
-                and rec.file == _resolved(file)
-            ):
-                out[file] = (fp, None, None)
-                continue
-            assigned = ids.get(file)
-            default_id = assigned.doc_id if assigned else None
-            out[file] = (fp, default_id, _load_one(file, default_id))
-        return out
-
-    def _refresh_unlocked(self) -> None:
-        try:
-            self._refresh_under_lock()
-        except Exception as exc:  # the locked refresh that follows reports real problems
-            logger.debug("%s: refresh before loading failed: %s", self.path, exc)
+    def _unchanged_id(self, file: Path, fp: str | None, known: str | None, docs: dict[str, DocRecord]) -> str | None:
+        """The id of the indexed document `file` still is (same bytes, same chunker, same place), else None."""
+        if fp is None or known is None:
+            return None
+        rec = docs[known]
+        unchanged = rec.fingerprint == fp and rec.chunker == self._chunker_version and rec.file == _resolved(file)
+        return known if unchanged else None
 
     def _refresh_under_lock(self) -> None:
         if self._state.directory is not None and self._store.exists():
@@ -733,8 +745,9 @@ class Index:
         outcomes: list[FileOutcome],
         on_progress: Progress | None,
         files_of: dict[str, str] | None = None,
-        prints_of: dict[str, str] | None = None,
+        prints_of: dict[str, str | None] | None = None,
         reuse: bool = True,
+        ahead: EmbedAhead | None = None,
     ) -> int:
         """Build, write and commit the next generation: drop `remove` and the old versions of `to_add`, add
         `to_add`. Returns how many chunk texts were embedded. Call with the write lock held."""
@@ -747,7 +760,7 @@ class Index:
             if on_progress:
                 on_progress("chunk", i, len(to_add))
             try:
-                chunks = self._chunk(doc)
+                chunks = (ahead.chunks(doc) if ahead else None) or self._chunk(doc)
             except IngestError as exc:
                 logger.warning("%s", exc)
                 outcome.status, outcome.message = "failed", exc.reason
@@ -775,7 +788,7 @@ class Index:
                 new_rows.append(make_row(chunk, doc, next_id))
                 next_id += 1
 
-        new_vectors, embedded = self._embed(state, new_rows, on_progress, reuse=reuse)
+        new_vectors, embedded = self._embed(state, new_rows, on_progress, reuse=reuse, ahead=ahead)
 
         # BM25 tokens: cached per text hash from the current generation, computed for new texts only
         tokens = self._tokens(state, keep, new_rows, on_progress, use_cache=reuse)
@@ -822,7 +835,12 @@ class Index:
         return embedded
 
     def _embed(
-        self, state: State, new_rows: list[dict[str, Any]], on_progress: Progress | None, reuse: bool = True
+        self,
+        state: State,
+        new_rows: list[dict[str, Any]],
+        on_progress: Progress | None,
+        reuse: bool = True,
+        ahead: EmbedAhead | None = None,
     ) -> tuple[np.ndarray, int]:
         """Vectors for the new rows: an identical text (same hash) already in the index or earlier in this batch
         is embedded once; the rest goes to the embedder in batches. Returns (vectors, texts embedded)."""
@@ -830,9 +848,13 @@ class Index:
         vectors = np.zeros((len(new_rows), dim), dtype=np.float32)
         reuse_row = {r["hash"]: i for i, r in enumerate(state.table.rows)} if reuse else {}
         first: dict[str, int] = {}  # hash -> first new row with that text
+        embedded_ahead: set[str] = set()  # texts the overlapped pipeline embedded during loading
         for j, r in enumerate(new_rows):
             if r["hash"] in reuse_row:
                 vectors[j] = state.vectors[reuse_row[r["hash"]]]
+            elif ahead is not None and r["hash"] in ahead.vectors:
+                vectors[j] = ahead.vectors[r["hash"]]
+                embedded_ahead.add(r["hash"])
             else:
                 first.setdefault(r["hash"], j)
         # Longest texts first across the whole ingest, so each batch holds texts of similar length: a batch is
@@ -840,9 +862,10 @@ class Index:
         # The raw `encode_passages` ceiling (`policyqa eval ingest`) sorts the same way.
         need = sorted(first.values(), key=lambda j: -len(row_embed_text(new_rows[j])))
         batch = self.settings.batch_size
+        done = len(embedded_ahead)  # progress counts what the overlapped pipeline embedded already
         for start in range(0, len(need), batch):
             if on_progress:
-                on_progress("embed", start, len(need))
+                on_progress("embed", done + start, done + len(need))
             part = need[start : start + batch]
             vecs = np.asarray(
                 self.embedder.encode_passages([row_embed_text(new_rows[j]) for j in part], batch_size=batch),
@@ -854,12 +877,12 @@ class Index:
                 )
             vectors[part] = vecs
         if on_progress:
-            on_progress("embed", len(need), len(need))
+            on_progress("embed", done + len(need), done + len(need))
         for j, r in enumerate(new_rows):
             f = first.get(r["hash"])
             if f is not None and f != j:
                 vectors[j] = vectors[f]
-        return vectors, len(need)
+        return vectors, len(need) + len(embedded_ahead)
 
     def _tokens(
         self,

@@ -29,6 +29,13 @@ class IndexSettings(BaseModel):
     bf16: Literal["auto", "on", "off"] = Field(
         "auto", description="Run the embedder under bfloat16 autocast when the CPU supports it natively"
     )
+    backend: Literal["auto", "torch", "onnx-int8", "onnx-fp32"] = Field(
+        "auto",
+        description="Engine that runs the embedder: 'torch' (PyTorch, precision per `bf16`), 'onnx-fp32' / "
+        "'onnx-int8' (ONNX Runtime on an export made under the policyqa home, needs the [onnx] extra), or 'auto': "
+        "keeps an existing index's vectors; else torch under bf16 on CPUs with native bf16, ONNX Runtime otherwise "
+        "(int8 only for embedders whose int8 retrieval quality was measured within 0.005 of fp32)",
+    )
     batch_size: int = Field(32, ge=1, le=512, description="Passages per embedder batch during ingest")
     ann_threshold: int = Field(
         150_000,

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.models.bf16 import Bf16Mode, autocast, resolve_bf16
+from index.models.backends import choose_backend
+from index.models.bf16 import Bf16Mode, autocast, bf16_supported, cpu_flags, resolve_bf16
+from index.models.onnx_embedder import OnnxEmbedder, OnnxEmbedderError
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ class SentenceTransformerEmbedder:
         self.name = name
         self.max_tokens = int(max_tokens)
         self.bf16 = bool(bf16)
+        self.backend = "torch-bf16" if self.bf16 else "torch-fp32"
+        self.backend_sha256: str | None = None
         dim = model.get_embedding_dimension()
         if not dim:
             raise EmbedderError(f"{name}: the model does not report an embedding dimension")
@@ -147,15 +151,26 @@ def load_embedder(
     *,
     home: Path,
     bf16: Bf16Mode = "auto",
+    backend: str = "torch",
+    built_with: str | None = None,
     on_progress=None,
-) -> SentenceTransformerEmbedder:
+) -> SentenceTransformerEmbedder | OnnxEmbedder:
     """Load the embedder named by `spec` ("minilm", "e5-small" or a directory) from local files only.
 
-    `home` is the policyqa home (the converted e5-small lives in `<home>/models/`); `bf16` runs the model under
-    bfloat16 autocast ("auto": when the CPU supports it natively); `on_progress(stage, done, total)` reports the
-    one-off e5-small conversion.
+    `home` is the policyqa home (the converted e5-small and the ONNX exports live in `<home>/models/`); `backend` is
+    "torch", "onnx-fp32", "onnx-int8" or "auto" (see `index.models.backends.choose_backend`; `built_with` is the
+    backend recorded by the index being opened, which `auto` keeps); `bf16` runs torch under bfloat16 autocast
+    ("auto": when the CPU supports it natively); `on_progress(stage, done, total)` reports the one-off e5-small
+    conversion.
     """
     name, directory = resolve_spec(spec, Path(home), on_progress=on_progress)
+    engine = choose_backend(
+        backend, cpu_flags=running_cpu_flags(), embedder=name, onnx_available=onnx_available(), built_with=built_with
+    )
+    if engine != "torch":
+        return load_onnx_embedder(
+            name, directory, home=Path(home), precision="int8" if engine == "onnx-int8" else "fp32"
+        )
     use_bf16 = resolve_bf16(bf16)
     configure_threads()
     from sentence_transformers import SentenceTransformer
@@ -182,3 +197,33 @@ def load_embedder(
     max_tokens = int(model.max_seq_length or 512)
     logger.info("loaded embedder %s from %s (max %d tokens, bf16 %s)", name, directory, max_tokens, use_bf16)
     return SentenceTransformerEmbedder(model, name=name, max_tokens=max_tokens, bf16=use_bf16)
+
+
+def running_cpu_flags(cpuinfo_path: Path = Path("/proc/cpuinfo")) -> set[str]:
+    """This machine's CPU feature flags (empty when /proc/cpuinfo cannot be read)."""
+    try:
+        flags = cpu_flags(cpuinfo_path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        flags = set()
+    if not flags and bf16_supported(cpuinfo_path):  # no /proc/cpuinfo: torch's own probe found native bf16
+        flags.add("avx512_bf16")
+    return flags
+
+
+def onnx_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("onnxruntime") is not None
+
+
+def load_onnx_embedder(name: str, directory: Path, *, home: Path, precision: str) -> OnnxEmbedder:
+    """The ONNX Runtime embedder for `directory`, exporting (and quantising) it under `home` on first use."""
+    from index.models.onnx_export import OnnxExportError, ensure_onnx
+
+    try:
+        onnx = ensure_onnx(directory, home=home, name=name, precision=precision)  # type: ignore[arg-type]
+        embedder = OnnxEmbedder(directory, onnx, name=name)
+    except (OnnxExportError, OnnxEmbedderError) as exc:
+        raise EmbedderError(f"embedder {name!r}, backend onnx-{precision}: {exc}") from exc
+    logger.info("loaded embedder %s (%s, %s)", name, embedder.backend, onnx.path)
+    return embedder

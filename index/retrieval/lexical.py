@@ -152,13 +152,14 @@ class LexicalIndex:
     def load(cls, directory: Path, rows: int) -> LexicalIndex:
         if rows == 0:
             return cls(None, 0)
-        bm25 = bm25s.BM25.load(str(directory), mmap=False, allow_pickle=False, load_corpus=False)
+        # memory-mapped: the score matrix stays in the page cache, shared by every process serving the index
+        bm25 = bm25s.BM25.load(str(directory), mmap=True, allow_pickle=False, load_corpus=False)
         num_docs = int(bm25.scores["num_docs"])
         if num_docs != rows:
             raise ValueError(f"{directory}: BM25 state has {num_docs} rows, the chunk table {rows}")
         window, weight = None, 0.0
         if (directory / _WINDOW).is_dir():
-            window = bm25s.BM25.load(str(directory / _WINDOW), mmap=False, allow_pickle=False, load_corpus=False)
+            window = bm25s.BM25.load(str(directory / _WINDOW), mmap=True, allow_pickle=False, load_corpus=False)
             if int(window.scores["num_docs"]) != rows:
                 raise ValueError(
                     f"{directory / _WINDOW}: BM25 window state has {int(window.scores['num_docs'])} "

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from index.models.backends import vector_family
 from ingest.settings import ChunkingSettings
 
 FORMAT_VERSION = 1
@@ -26,6 +27,12 @@ class EmbedderInfo(BaseModel):
     spec: str | None = Field(
         None, description="The setting that loads this embedder ('minilm', 'e5-small', a directory)"
     )
+    backend: str | None = Field(
+        None,
+        description="The engine that computed the vectors: torch-fp32, torch-bf16, onnx-fp32 or onnx-int8 (None: "
+        "an index built before backends were recorded, by torch)",
+    )
+    backend_sha256: str | None = Field(None, description="sha256 of the ONNX model file, for the ONNX backends")
 
 
 class DocRecord(BaseModel):
@@ -81,7 +88,9 @@ class Manifest(BaseModel):
         return cls.model_validate(raw)
 
 
-def check_embedder(manifest: Manifest, *, name: str, dim: int | None, where: Path) -> None:
+def check_embedder(manifest: Manifest, *, name: str, dim: int | None, where: Path, backend: str | None = None) -> None:
+    """Refuse an embedder whose vectors cannot share the index: another model, dimension or vector family
+    (int8 vs float; `backend` None: not known yet, checked when the embedder loads)."""
     built = manifest.embedder
     if name != built.name and name != built.spec:
         raise IndexMismatchError(
@@ -92,6 +101,13 @@ def check_embedder(manifest: Manifest, *, name: str, dim: int | None, where: Pat
         raise IndexMismatchError(
             f"{where}: the index holds {built.dim}-d vectors from {built.name!r} but embedder {name!r} gives "
             f"{dim}-d vectors; {REBUILD_HINT} or set POLICYQA_INDEX__EMBEDDER={built.spec or built.name}"
+        )
+    if backend is not None and vector_family(backend) != vector_family(built.backend):
+        wanted = "onnx-int8" if vector_family(built.backend) == "int8" else "torch (or onnx-fp32)"
+        raise IndexMismatchError(
+            f"{where}: the index holds vectors computed by backend {built.backend or 'torch-fp32'!r} but this process "
+            f"embeds with {backend!r}, whose vectors differ; {REBUILD_HINT} to re-embed everything with {backend!r}, "
+            f"or set POLICYQA_INDEX__BACKEND={wanted.split()[0]} (or auto) to keep the index's {wanted} vectors"
         )
 
 
