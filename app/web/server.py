@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.answer.types import Answer
 from app.services import ServiceError, Services, TooLarge, check_suffix, repo_corpus_dir
 from app.settings import Settings
+from app.web import viewer
 from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
 from app.web.gradio_env import import_gradio, set_offline_env
 from app.web.ui import CSS, build_ui
@@ -122,6 +123,7 @@ def create_api(services: Services) -> FastAPI:
     def remove(doc_id: str) -> RemoveResponse:
         return RemoveResponse(removed=services.remove(doc_id))
 
+    api.include_router(viewer.router(services))
     return api
 
 
