@@ -18,7 +18,7 @@ $(BIN)/python:
 # torch first, from the CPU wheel on disk: anything else would pull a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,mcp]'
 	touch $@
 
 setup: $(VENV)/.installed

@@ -117,5 +117,5 @@ def test_copy_text_has_numbered_references():
         "The President shall designate persons.[1]\n\nReferences:\n[1] Act § 2 — Sanctions Act (2016-02-18, p. 4)"
     )
     html = answer_html(answer)
-    assert 'class="pqa-copy"' in html and "References:&#10;[1] Act § 2" in html and "<div" not in md
+    assert 'class="pqa-copy"' in html and "References:<br>[1] Act § 2" in html and "<div" not in md
     assert 'href="/documents/act/view?chunk=act%401&amp;mark=0-38#cited"' in html

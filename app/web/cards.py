@@ -27,11 +27,6 @@ def _esc(text: str) -> str:
     return re.sub(r"\r?\n", "<br>", escaped)
 
 
-def _attr(text: str) -> str:
-    """Escape for an attribute value that keeps its newlines."""
-    return _esc(text).replace("<br>", "&#10;")
-
-
 def sentence_text(text: str) -> str:
     """An answer sentence without its [n] / [unsupported] markers."""
     return _MARKERS.sub("", text).strip()
@@ -231,8 +226,9 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def copy_button(answer: Answer) -> str:
-    """A button that copies the answer as text with its references (the page's script does the copying)."""
+    """A button that copies the answer as text with its references, and that text in a hidden element (chat
+    messages are sanitised: the page's script reads the text from the element, with <br> as line breaks)."""
     return (
-        f'<button class="pqa-copy" type="button" data-copy="{_attr(answer_markdown(answer))}" '
-        'title="Copy the answer as text with numbered references">Copy answer</button>'
+        '<button class="pqa-copy" type="button" title="Copy the answer as text with numbered references">'
+        f'Copy answer</button><div class="pqa-plain">{_esc(answer_markdown(answer))}</div>'
     )

@@ -15,8 +15,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.answer.types import Answer
 from app.services import ServiceError, Services, TooLarge, check_suffix, repo_corpus_dir
 from app.settings import Settings
-from app.web import viewer
+from app.web import history, viewer
+from app.web.api_docs import add_api_docs
 from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
+from app.web.assets import WORKSPACE_JS
 from app.web.gradio_env import import_gradio, set_offline_env
 from app.web.ui import CSS, build_ui
 from index.types import DocumentInfo, IngestReport
@@ -51,6 +53,8 @@ class UploadLimit:
 def create_api(services: Services) -> FastAPI:
     """The FastAPI app with the API routes only (the Gradio app is mounted by `create_app`)."""
     api = FastAPI(
+        docs_url=None,
+        redoc_url=None,
         title="policyqa",
         version="0.1.0",
         description="Cited answers and hybrid search over policy documents. Mutating routes need "
@@ -124,6 +128,8 @@ def create_api(services: Services) -> FastAPI:
         return RemoveResponse(removed=services.remove(doc_id))
 
     api.include_router(viewer.router(services))
+    api.include_router(history.router(services))
+    add_api_docs(api)
     return api
 
 
@@ -137,6 +143,7 @@ def create_app(services: Services) -> FastAPI:
         blocks,
         path="/",
         css=CSS,
+        js=WORKSPACE_JS,
         footer_links=["api"],
         max_file_size=f"{services.settings.server.max_upload_mb}mb",
         show_error=True,
