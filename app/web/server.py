@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.answer.types import Answer
+from app.mcp_server import mount_mcp
 from app.services import ServiceError, Services, TooLarge, check_suffix, repo_corpus_dir
 from app.settings import Settings
 from app.web import history, viewer
@@ -137,6 +138,7 @@ def create_app(services: Services) -> FastAPI:
     """The API routes with the Gradio app mounted at `/` (routes registered first take precedence)."""
     gr = import_gradio()
     api = create_api(services)
+    mount_mcp(api, services)  # streamable HTTP at /mcp, when the mcp extra is installed
     blocks = build_ui(services)
     return gr.mount_gradio_app(
         api,
