@@ -388,6 +388,18 @@ def cmd_app(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    try:
+        import mcp  # noqa: F401
+
+        from app.mcp_server import run_stdio
+        from app.services import Services
+    except ImportError as exc:
+        raise CliError("the MCP server needs the mcp extra: pip install 'policyqa[mcp]'") from exc
+    run_stdio(Services(build_settings(args)))
+    return EXIT_OK
+
+
 def cmd_models_build(args: argparse.Namespace) -> int:
     from index.models.e5_convert import build_model
 
@@ -504,6 +516,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(func=cmd_app)
+
+    p = with_index(sub.add_parser("mcp", help="serve the library to AI assistants over MCP (stdio)"))
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("models", help="manage local models")
     msub = p.add_subparsers(dest="models_command", required=True)

@@ -24,7 +24,7 @@ from app.settings import Settings
 from app.web.api_models import check_filter_values
 from app.web.limits import MAX_FILENAME_BYTES
 from app.web.security import NO_TOKEN_HINT, is_loopback
-from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport
+from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 from ingest import SUPPORTED_EXTENSIONS
 from ingest.meta import SIDECAR_SUFFIXES
 
@@ -303,6 +303,29 @@ class Services:
     def documents(self) -> list[DocumentInfo]:
         index = self._ready_index()
         return self.public(list(index.documents()))
+
+    def document(self, doc_id: str) -> DocumentInfo:
+        """One indexed document's metadata (NotFound for an unknown id)."""
+        for doc in self.documents():
+            if doc.doc_id == doc_id:
+                return doc
+        raise NotFound(f"no document {doc_id!r}; list them with GET /documents")
+
+    def passages(self, doc_id: str) -> list[Passage]:
+        """Every passage of one document in document order (NotFound for an unknown id)."""
+        index = self._ready_index()
+        try:
+            return list(index.passages(doc_id))
+        except KeyError as exc:
+            raise NotFound(f"no document {doc_id!r}; list them with GET /documents") from exc
+
+    def passage(self, chunk_id: str) -> Passage:
+        """One passage by its chunk id (NotFound for an unknown id)."""
+        index = self._ready_index()
+        try:
+            return index.passage(chunk_id)
+        except KeyError as exc:
+            raise NotFound(f"no passage {chunk_id!r}") from exc
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
         query = query.strip()

@@ -370,7 +370,7 @@ def test_render_escapes_document_text_and_highlights_the_span():
     assert "<mark>The President may designate persons.</mark>" in html
     assert "22 U.S.C. § 9214(b)" in html and "p. 3" in html and "2016-02-18" in html
     assert "\n\n" not in html  # a blank line would end the HTML block in the chat's markdown
-    assert html.count("[1]") == 2  # the sentence's marker (once, not doubled) and the card number
+    assert html.split("pqa-tools")[0].count("[1]") == 2  # the sentence's marker (once, not doubled) and the card number
     assert highlight("abc", 5, 9) == "abc"
 
 
@@ -388,7 +388,7 @@ def test_render_flags_unsupported_sentences_and_abstentions():
     html = answer_html(
         Answer(question="q", query="q", text="The documents do not answer this.", abstained=True, closest=[closest])
     )
-    assert "Closest passages" in html and "do not answer" in html and "<mark>Nearby</mark> text" in html
+    assert "Closest passages" in html and "do not answer" in html and "not an answer" in html
     assert esc("$5 *a* _b_") == "&#36;5 &#42;a&#42; &#95;b&#95;"
 
 

@@ -72,9 +72,11 @@ def ask_turn(
     date_to: str | None = None,
     k: int | None = None,
     answerer: str | None = None,
+    on_answer: Callable[[str, Answer], None] | None = None,
 ) -> Iterator[tuple[list[Message], list[Turn], str]]:
     """One chat turn. Yields (chat messages, this session's history, the question box's new value): the
-    question with a placeholder first, then the growing LLM text, then the answer with its citation cards."""
+    question with a placeholder first, then the growing LLM text, then the answer with its citation cards.
+    `on_answer(question, answer)` is called with the final answer before it is shown (e.g. to save it)."""
     chat = list(chat or [])
     history = list(history or [])
     question = (question or "").strip()
@@ -104,6 +106,11 @@ def ask_turn(
         chat[-1] = {"role": "assistant", "content": error_html(f"answering failed: {exc}")}
         yield chat, history, question
         return
+    if on_answer is not None:
+        try:
+            on_answer(question, final)
+        except Exception:  # the answer is still shown
+            log.exception("could not save the answer to %r", question)
     chat[-1] = {"role": "assistant", "content": answer_html(final)}
     history.append((question, final.text))
     yield chat, history, ""
@@ -112,10 +119,7 @@ def ask_turn(
 def status_markdown(services: Services) -> str:
     health = services.health()
     if health["status"] == "ok":
-        return (
-            f"**Index ready:** {health['documents']} documents, {health['chunks']} passages "
-            f"(embedder `{health['embedder']}`)"
-        )
+        return f"**Index ready:** {health['documents']} documents, {health['chunks']} passages searchable"
     if health["status"] == "error":
         return f"**Index error:** {esc(health['message'] or '')}"
     return f"**Building the index…** {esc(health['message'] or '')}"

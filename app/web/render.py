@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from app.answer.types import Answer, AnswerSentence, Citation
+from app.web import cards
 from index.types import DocumentInfo, IngestReport
 
 _MARKERS = re.compile(r"(?:\s*\[\d+\])+\s*$")
@@ -89,21 +90,17 @@ def sentence_html(s: AnswerSentence) -> str:
 
 def answer_html(answer: Answer) -> str:
     """The chat message for one answer: the text (unsupported sentences flagged) and numbered citation cards,
-    or, when abstaining, the statement and the closest passages."""
+    or, when abstaining, the statement and the closest passages (folded, marked as not an answer); then a button
+    that copies the answer with its references."""
+    tools = f'<div class="pqa-tools">{cards.copy_button(answer)}</div>'
     if answer.abstained:
-        body = f'<div class="pqa-answer pqa-abstained">{esc(answer.text)}</div>'
-        if answer.closest:
-            cards = "".join(citation_card(c, closest=True) for c in answer.closest)
-            body += f'<div class="pqa-cards-title">Closest passages (they do not answer the question)</div>{cards}'
-        return f'<div class="pqa-msg">{body}</div>'
+        body = f'<div class="pqa-answer pqa-abstained">{esc(answer.text)}</div>{cards.closest_html(answer)}'
+        return f'<div class="pqa-msg">{body}{tools}</div>'
     if answer.sentences:
         text = " ".join(sentence_html(s) for s in answer.sentences)
     else:
         text = esc(answer.text)
-    cited = {n for s in answer.sentences for n in s.citations} if answer.sentences else None
-    cards = "".join(citation_card(c) for c in answer.citations if cited is None or c.n in cited)
-    footer = f'<div class="pqa-cards-title">Sources</div>{cards}' if cards else ""
-    return f'<div class="pqa-msg"><div class="pqa-answer">{text}</div>{footer}</div>'
+    return f'<div class="pqa-msg"><div class="pqa-answer">{text}</div>{cards.sources_html(answer)}{tools}</div>'
 
 
 def streaming_html(partial: str) -> str:

@@ -12,10 +12,14 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.answer.types import Answer
+from app.mcp_server import mount_mcp
 from app.runtime import configure_process
 from app.services import ServiceError, Services, TooLarge, repo_corpus_dir
 from app.settings import Settings
+from app.web import history, viewer
+from app.web.api_docs import add_api_docs
 from app.web.api_models import AskRequest, ErrorBody, HealthResponse, RemoveResponse, SearchRequest, SearchResponse
+from app.web.assets import WORKSPACE_JS
 from app.web.library_routes import add_library_routes
 from app.web.security import add_request_guard, with_bind_host
 from app.web.ui import CSS, build_ui
@@ -29,6 +33,8 @@ ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 
 def create_api(services: Services) -> FastAPI:
     """The FastAPI app with the API routes only (the Gradio app is mounted by `create_app`)."""
     api = FastAPI(
+        docs_url=None,
+        redoc_url=None,
         title="policyqa",
         version="0.1.0",
         description="Cited answers and hybrid search over policy documents. Mutating routes need "
@@ -106,6 +112,9 @@ def create_api(services: Services) -> FastAPI:
         return RemoveResponse(removed=services.remove(doc_id))
 
     add_library_routes(api, services, require_token)
+    api.include_router(viewer.router(services))
+    api.include_router(history.router(services))
+    add_api_docs(api)
     return api
 
 
@@ -114,12 +123,14 @@ def create_app(services: Services) -> FastAPI:
     import gradio as gr
 
     api = create_api(services)
+    mount_mcp(api, services)  # streamable HTTP at /mcp, when the mcp extra is installed
     blocks = build_ui(services)
     return gr.mount_gradio_app(
         api,
         blocks,
         path="/",
         css=CSS,
+        js=WORKSPACE_JS,
         footer_links=["api"],
         max_file_size=f"{services.settings.server.max_upload_mb}mb",
         show_error=True,

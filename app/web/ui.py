@@ -7,13 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 from app.services import SUPPORTED_SUFFIXES, Services
 from app.web import callbacks as cb
+from app.web import gradio_api
+from app.web import history as hist_store
+from app.web.assets import WORKSPACE_CSS
+from app.web.overview import first_screen
 from app.web.render import DOCUMENT_COLUMNS
 from ingest.types import DOC_TYPES
 
 if TYPE_CHECKING:
     import gradio as gr
 
-CSS = """
+CSS = (
+    """
 .pqa-msg { line-height: 1.5; }
 .pqa-answer { margin-bottom: 0.6em; }
 .pqa-ref { color: #1d4ed8; font-weight: 600; margin-left: 1px; }
@@ -33,6 +38,8 @@ CSS = """
 .pqa-passage { max-height: 12em; overflow-y: auto; white-space: normal; }
 .pqa-passage mark { background: #fde68a; color: inherit; padding: 0 1px; }
 """
+    + WORKSPACE_CSS
+)
 
 
 def build_ui(services: Services) -> gr.Blocks:
@@ -52,8 +59,18 @@ def build_ui(services: Services) -> gr.Blocks:
 
         with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
             history = gr.State([])
+            browser = gr.BrowserState(
+                {"browser": "", "conversation": ""},
+                storage_key="policyqa-browser",
+                secret=hist_store.browser_secret(settings.home),
+            )
             with gr.Row():
                 with gr.Column(scale=3):
+                    welcome = gr.Markdown("", elem_id="pqa-welcome")
+                    with gr.Row(elem_id="pqa-examples"):
+                        examples = [
+                            gr.Button("", visible=False, size="sm", elem_classes=["pqa-example"]) for _ in range(3)
+                        ]
                     chat = gr.Chatbot(
                         label="Answers with citations",
                         show_label=False,
@@ -62,7 +79,8 @@ def build_ui(services: Services) -> gr.Blocks:
                         latex_delimiters=[],
                         feedback_options=None,
                         sanitize_html=True,
-                        buttons=["copy"],
+                        autoscroll=False,
+                        buttons=[],
                         placeholder="Ask about the indexed documents; every answer cites the passages it quotes.",
                     )
                     with gr.Row():
@@ -77,6 +95,12 @@ def build_ui(services: Services) -> gr.Blocks:
                         ask = gr.Button("Ask", variant="primary", elem_id="pqa-ask", scale=1)
                     clear = gr.Button("New conversation", size="sm", elem_id="pqa-clear")
                 with gr.Column(scale=1, min_width=260):
+                    with gr.Accordion("Saved conversations", open=True, elem_id="pqa-conversations"):
+                        convo_pick = gr.Dropdown([], label="Open or delete", elem_id="pqa-convo-pick")
+                        with gr.Row():
+                            convo_open = gr.Button("Open", size="sm", elem_id="pqa-convo-open")
+                            convo_delete = gr.Button("Delete", size="sm", variant="stop", elem_id="pqa-convo-delete")
+                        export = gr.HTML("", elem_id="pqa-export-links")
                     with gr.Accordion("Filters", open=True):
                         f_types = gr.CheckboxGroup(list(DOC_TYPES), label="Document type", elem_id="pqa-f-type")
                         f_docs = gr.Dropdown([], label="Documents", multiselect=True, elem_id="pqa-f-docs")
@@ -163,19 +187,108 @@ def build_ui(services: Services) -> gr.Blocks:
             done = services.status().state in ("ok", "error")
             return (*refresh(), gr.Timer(active=not done))
 
-        timer.tick(tick, outputs=[*library_outputs, timer], show_progress="hidden", queue=False)
-        demo.load(refresh, outputs=library_outputs, show_progress="hidden")
+        timer.tick(
+            tick, outputs=[*library_outputs, timer], show_progress="hidden", queue=False, api_visibility="private"
+        )
+        demo.load(refresh, outputs=library_outputs, show_progress="hidden", api_visibility="private")
 
-        def ask_fn(q, chat_value, hist, types, docs, langs, dfrom, dto, k_value, answerer_value):
-            yield from cb.ask_turn(
-                services, q, chat_value, hist, types, docs, langs, dfrom, dto, k_value, answerer_value
+        # ---- conversations: saved per owner (signed-in user, else this browser), restored on load ---------------
+        store = hist_store.store_for(services)
+
+        def with_request(fn: Any) -> Any:
+            """Gradio passes the request to a parameter annotated with gr.Request; annotations here are strings."""
+            fn.__annotations__["request"] = gr.Request
+            return fn
+
+        def owner(state: dict, request: gr.Request) -> str | None:
+            return hist_store.owner_of(getattr(request, "username", None), (state or {}).get("browser"))
+
+        def conversations_update(state: dict, request: gr.Request, value: str | None = None) -> Any:
+            who = owner(state, request)
+            listed = hist_store.choices(store.list(who)) if who else []
+            return gr.Dropdown(choices=listed, value=value)
+
+        @with_request
+        def ask_fn(
+            q, chat_value, hist, types, docs, langs, dfrom, dto, k_value, answerer_value, state, request: gr.Request
+        ):
+            state = {"browser": "", "conversation": "", **(state or {})}
+            saved: dict[str, str] = {}
+
+            def save(question_text, answer):
+                who = owner(state, request)
+                if who:
+                    saved["id"] = store.add_turn(who, state["conversation"] or None, question_text, answer)
+
+            for new_chat, new_hist, box in cb.ask_turn(
+                services, q, chat_value, hist, types, docs, langs, dfrom, dto, k_value, answerer_value, save
+            ):
+                yield new_chat, new_hist, box, gr.skip(), gr.skip(), gr.skip()
+            if saved:
+                state["conversation"] = saved["id"]
+                yield (
+                    gr.skip(),
+                    gr.skip(),
+                    gr.skip(),
+                    state,
+                    conversations_update(state, request),
+                    hist_store.export_links(saved["id"]),
+                )
+
+        ask_inputs = [question, chat, history, f_types, f_docs, f_langs, f_from, f_to, k, answerer, browser]
+        ask_outputs = [chat, history, question, browser, convo_pick, export]
+        ask.click(ask_fn, ask_inputs, ask_outputs, concurrency_limit=2, api_visibility="private")
+        question.submit(ask_fn, ask_inputs, ask_outputs, concurrency_limit=2, api_visibility="private")
+
+        @with_request
+        def restore_fn(state, request: gr.Request):
+            state, messages, hist, listed, current = hist_store.restore(
+                store, getattr(request, "username", None), state
             )
+            return state, messages, hist, gr.Dropdown(choices=listed, value=None), hist_store.export_links(current)
 
-        ask_inputs = [question, chat, history, f_types, f_docs, f_langs, f_from, f_to, k, answerer]
-        ask_outputs = [chat, history, question]
-        ask.click(ask_fn, ask_inputs, ask_outputs, concurrency_limit=2)
-        question.submit(ask_fn, ask_inputs, ask_outputs, concurrency_limit=2)
-        clear.click(lambda: ([], []), outputs=[chat, history], queue=False)
+        convo_outputs = [browser, chat, history, convo_pick, export]
+        demo.load(restore_fn, [browser], convo_outputs, show_progress="hidden", api_visibility="private")
+
+        def new_fn(state):
+            return {**(state or {}), "conversation": ""}, [], [], ""
+
+        clear.click(new_fn, [browser], [browser, chat, history, export], queue=False, api_visibility="private")
+
+        @with_request
+        def open_fn(conversation_id, state, request: gr.Request):
+            if not conversation_id:
+                return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return restore_fn({**(state or {}), "conversation": conversation_id}, request)
+
+        @with_request
+        def delete_fn(conversation_id, state, request: gr.Request):
+            state = dict(state or {})
+            who = owner(state, request)
+            if conversation_id and who:
+                store.delete(who, conversation_id)
+            if conversation_id and conversation_id == state.get("conversation"):
+                state["conversation"] = ""
+            return restore_fn(state, request)
+
+        convo_open.click(open_fn, [convo_pick, browser], convo_outputs, api_visibility="private")
+        convo_delete.click(delete_fn, [convo_pick, browser], convo_outputs, api_visibility="private")
+
+        # ---- first screen: what the library holds, example questions from it ------------------------------------
+        def overview_fn():
+            text, questions = first_screen(services, len(examples))
+            buttons = [
+                gr.Button(questions[i], visible=True) if i < len(questions) else gr.Button(visible=False)
+                for i in range(len(examples))
+            ]
+            return (text, *buttons)
+
+        demo.load(overview_fn, outputs=[welcome, *examples], show_progress="hidden", api_visibility="private")
+        timer.tick(
+            overview_fn, outputs=[welcome, *examples], show_progress="hidden", queue=False, api_visibility="private"
+        )
+        for button in examples:
+            button.click(lambda text: text, [button], [question], queue=False, api_visibility="private")
 
         def upload_fn(paths, token_value, request: gr.Request, progress=gr.Progress()):
             client = request.client.host if request and request.client else None
@@ -192,9 +305,12 @@ def build_ui(services: Services) -> gr.Blocks:
             return (message, *refresh())
 
         # progress shows on the report line only, never over the documents table
-        upload.click(upload_fn, [files, token], [report, files, *library_outputs], show_progress_on=[report])
-        remove.click(remove_fn, [remove_pick, token], [report, *library_outputs], show_progress_on=[report])
-        reindex.click(reindex_fn, [folder, prune, token], [report, *library_outputs], show_progress_on=[report])
+        private: dict[str, Any] = {"api_visibility": "private"}
+        upload.click(upload_fn, [files, token], [report, files, *library_outputs], show_progress_on=[report], **private)
+        remove.click(remove_fn, [remove_pick, token], [report, *library_outputs], show_progress_on=[report], **private)
+        reindex.click(
+            reindex_fn, [folder, prune, token], [report, *library_outputs], show_progress_on=[report], **private
+        )
 
         def save_fn(doc_id, title_value, date_value, type_value, aliases_value, token_value):
             message = cb.save_metadata(
@@ -208,12 +324,15 @@ def build_ui(services: Services) -> gr.Blocks:
             [edit_pick],
             [edit_title, edit_date, edit_type, edit_aliases],
             show_progress="hidden",
+            **private,
         )
         edit_save.click(
             save_fn,
             [edit_pick, edit_title, edit_date, edit_type, edit_aliases, token],
             [report, table],
             show_progress_on=[report],
+            **private,
         )
+        gradio_api.register(gr, services)
 
     return demo
