@@ -72,9 +72,11 @@ def ask_turn(
     date_to: str | None = None,
     k: int | None = None,
     answerer: str | None = None,
+    on_answer: Callable[[Answer], None] | None = None,
 ) -> Iterator[tuple[list[Message], list[Turn], str]]:
     """One chat turn. Yields (chat messages, this session's history, the question box's new value): the
-    question with a placeholder first, then the growing LLM text, then the answer with its citation cards."""
+    question with a placeholder first, then the growing LLM text, then the answer with its citation cards.
+    `on_answer` receives the final `Answer` before it is shown (e.g. to show its searched query)."""
     chat = list(chat or [])
     history = list(history or [])
     question = (question or "").strip()
@@ -104,9 +106,16 @@ def ask_turn(
         chat[-1] = {"role": "assistant", "content": error_html(f"answering failed: {exc}")}
         yield chat, history, question
         return
+    if on_answer is not None:
+        on_answer(final)
     chat[-1] = {"role": "assistant", "content": answer_html(final)}
     history.append((question, final.text))
     yield chat, history, ""
+
+
+def searched_query(answer: Answer) -> str:
+    """The query an answer searched (the rewritten follow-up), for the user to edit and search again."""
+    return answer.scope.query if answer.scope is not None else answer.query
 
 
 def status_markdown(services: Services) -> str:

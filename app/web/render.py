@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from app.answer.types import Answer, AnswerSentence, Citation
-from index.types import DocumentInfo, IngestReport
+from app.answer.types import Answer, AnswerSentence, Citation, Scope
+from index.types import DocumentInfo, Filters, IngestReport
 
 _MARKERS = re.compile(r"(?:\s*\[\d+\])+\s*$")
 _UNSUPPORTED_TAG = re.compile(r"\s*\[unsupported\]\s*", re.IGNORECASE)
@@ -85,23 +85,69 @@ def sentence_html(s: AnswerSentence) -> str:
     )
 
 
+LOW_FRAME = "Closest passages; the documents may not answer this."
+
+
+def filters_text(filters: Filters | None) -> str:
+    """The active filters in words ("type law, en · from 2020-01-01"); "none" when nothing is filtered."""
+    if filters is None or filters.is_empty():
+        return "none"
+    parts = []
+    for name, value in (("type", filters.doc_type), ("document", filters.doc_id), ("language", filters.language)):
+        if value:
+            parts.append(f"{name} {', '.join(value)}")
+    if filters.date_from:
+        parts.append(f"from {filters.date_from}")
+    if filters.date_to:
+        parts.append(f"to {filters.date_to}")
+    return " · ".join(parts)
+
+
+def scope_html(scope: Scope | None) -> str:
+    """One line under an answer: the query searched, the active filters and how many documents were searched."""
+    if scope is None:
+        return ""
+    documents = f"{scope.documents} document{'s' if scope.documents != 1 else ''}"
+    return (
+        '<div class="pqa-scope">'
+        f'Searched <span class="pqa-scope-query">“{esc(scope.query)}”</span> in {documents}; '
+        f"filters: {esc(filters_text(scope.filters))}</div>"
+    )
+
+
+def confidence_html(answer: Answer) -> str:
+    """The framing line of an answer: a high one reads as an answer, a medium one says what is missing, a low one
+    says the passages may not answer the question."""
+    if answer.confidence == "high":
+        return '<div class="pqa-confidence pqa-high">High confidence</div>'
+    if answer.confidence == "medium":
+        missing = "; ".join(answer.missing) or "some of the evidence is weak"
+        return f'<div class="pqa-confidence pqa-medium">Medium confidence — {esc(missing)}</div>'
+    return f'<div class="pqa-confidence pqa-low">{esc(LOW_FRAME)}</div>'
+
+
 def answer_html(answer: Answer) -> str:
-    """The chat message for one answer: the text (unsupported sentences flagged) and numbered citation cards,
-    or, when abstaining, the statement and the closest passages."""
+    """The chat message for one answer: its confidence framing, the text (unsupported sentences flagged) and
+    numbered citation cards, or, when abstaining, the statement and the closest passages; then the searched scope."""
     if answer.abstained:
         body = f'<div class="pqa-answer pqa-abstained">{esc(answer.text)}</div>'
         if answer.closest:
             cards = "".join(citation_card(c, closest=True) for c in answer.closest)
             body += f'<div class="pqa-cards-title">Closest passages (they do not answer the question)</div>{cards}'
-        return f'<div class="pqa-msg">{body}</div>'
+        return f'<div class="pqa-msg">{body}{scope_html(answer.scope)}</div>'
     if answer.sentences:
         text = " ".join(sentence_html(s) for s in answer.sentences)
     else:
         text = esc(answer.text)
     cited = {n for s in answer.sentences for n in s.citations} if answer.sentences else None
     cards = "".join(citation_card(c) for c in answer.citations if cited is None or c.n in cited)
-    footer = f'<div class="pqa-cards-title">Sources</div>{cards}' if cards else ""
-    return f'<div class="pqa-msg"><div class="pqa-answer">{text}</div>{footer}</div>'
+
+    low = answer.confidence == "low"
+    title = "Closest passages" if low else "Sources"
+    footer = f'<div class="pqa-cards-title">{title}</div>{cards}' if cards else ""
+    frame = confidence_html(answer)
+    kind = "pqa-answer pqa-answer-low" if low else "pqa-answer"
+    return f'<div class="pqa-msg">{frame}<div class="{kind}">{text}</div>{footer}{scope_html(answer.scope)}</div>'
 
 
 def streaming_html(partial: str) -> str:

@@ -33,6 +33,12 @@ CSS = """
 .pqa-card-meta { font-size: 0.85em; opacity: 0.75; margin-bottom: 0.3em; }
 .pqa-passage { max-height: 12em; overflow-y: auto; white-space: normal; }
 .pqa-passage mark { background: #fde68a; color: inherit; padding: 0 1px; }
+.pqa-confidence { font-size: 0.85em; font-weight: 600; margin-bottom: 0.3em; }
+.pqa-high { color: #15803d; }
+.pqa-medium { color: #b45309; }
+.pqa-low { color: #6b7280; }
+.pqa-answer-low { opacity: 0.8; font-style: italic; }
+.pqa-scope { font-size: 0.8em; opacity: 0.7; margin-top: 0.5em; }
 """
 
 
@@ -75,6 +81,14 @@ def build_ui(services: Services) -> gr.Blocks:
                             max_lines=4,
                         )
                         ask = gr.Button("Ask", variant="primary", elem_id="pqa-ask", scale=1)
+                    with gr.Row():
+                        searched = gr.Textbox(
+                            label="Searched query (edit it and search again)",
+                            elem_id="pqa-query",
+                            scale=5,
+                            lines=1,
+                        )
+                        requery = gr.Button("Search this query", elem_id="pqa-requery", scale=1)
                     clear = gr.Button("New conversation", size="sm", elem_id="pqa-clear")
                 with gr.Column(scale=1, min_width=260):
                     with gr.Accordion("Filters", open=True):
@@ -155,14 +169,33 @@ def build_ui(services: Services) -> gr.Blocks:
         demo.load(refresh, outputs=library_outputs, show_progress="hidden")
 
         def ask_fn(q, chat_value, hist, types, docs, langs, dfrom, dto, k_value, answerer_value):
-            yield from cb.ask_turn(
-                services, q, chat_value, hist, types, docs, langs, dfrom, dto, k_value, answerer_value
-            )
+            last: dict[str, str] = {}
+            for out in cb.ask_turn(
+                services,
+                q,
+                chat_value,
+                hist,
+                types,
+                docs,
+                langs,
+                dfrom,
+                dto,
+                k_value,
+                answerer_value,
+                on_answer=lambda a: last.update(query=cb.searched_query(a)),
+            ):
+                yield (*out, last.get("query", gr.update()))
+
+        def requery_fn(q, chat_value, hist, *rest):  # the edited query is standalone: no history carried
+            for chat_out, _hist, _box, query_out in ask_fn(q, chat_value, [], *rest):
+                yield chat_out, hist, "", query_out
 
         ask_inputs = [question, chat, history, f_types, f_docs, f_langs, f_from, f_to, k, answerer]
-        ask_outputs = [chat, history, question]
+        ask_outputs = [chat, history, question, searched]
         ask.click(ask_fn, ask_inputs, ask_outputs, concurrency_limit=2)
         question.submit(ask_fn, ask_inputs, ask_outputs, concurrency_limit=2)
+        requery_inputs = [searched, *ask_inputs[1:]]
+        requery.click(requery_fn, requery_inputs, ask_outputs, concurrency_limit=2)
         clear.click(lambda: ([], []), outputs=[chat, history], queue=False)
 
         def upload_fn(paths, token_value, progress=gr.Progress()):
