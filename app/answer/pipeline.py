@@ -32,6 +32,7 @@ from app.answer.rules.named import index_names, named_documents
 from app.answer.rules.paraphrase import expanded_query
 from app.answer.rules.qtype import QuestionType, is_multi_part, question_type
 from app.answer.scope import as_filters, search_scope
+from app.answer.sentences import unescape_markdown
 from app.answer.support import SupportChecker, SupportThresholds, VectorCache, locate_span
 from app.answer.tokens import Tokenizer
 from app.answer.types import Answer, AnswerSentence, Citation
@@ -224,6 +225,7 @@ def check_draft(
     numbers: dict[int, int] = {}  # hit index -> citation number, in order of first supported use
     spans: dict[int, tuple[int, int]] = {}
     checked: list[tuple[str, list[int], bool, float]] = []
+    omitted = [sent.omitted_items for sent in draft.sentences]
     for sent in draft.sentences:
         sources = [i for i in sent.sources if 0 <= i < len(hits)]
         supported_by: list[int] = []
@@ -246,8 +248,10 @@ def check_draft(
             spans[i] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
         checked.append((sent.text, supported_by, bool(supported_by), best_score))
     sentences = [
-        AnswerSentence(text=t, citations=[numbers[i] for i in by], supported=ok, support=round(score, 4))
-        for t, by, ok, score in checked
+        AnswerSentence(
+            text=t, citations=[numbers[i] for i in by], supported=ok, support=round(score, 4), omitted_items=left
+        )
+        for (t, by, ok, score), left in zip(checked, omitted)
     ]
     if not any(s.supported for s in sentences):
         return abstained_answer(question, query, hits, scored, answerer, sentences)
@@ -258,7 +262,8 @@ def check_draft(
             parts.append(f"{t} {UNSUPPORTED_MARK}")
             continue
         lead = f"{hits[by[0]].passage.label}: " if section else ""
-        parts.append(lead + t + " " + "".join(f"[{n}]" for n in s.citations))
+        more = f" {omitted_note(s.omitted_items)}" if s.omitted_items else ""
+        parts.append(lead + unescape_markdown(t) + more + " " + "".join(f"[{n}]" for n in s.citations))
     citations = sorted((to_citation(n, hits[i], spans[i]) for i, n in numbers.items()), key=lambda c: c.n)
     return Answer(
         question=question,
@@ -308,6 +313,11 @@ def index_idf(index: Any, tokens: Sequence[str]) -> Callable[[str], float]:
 def scope_of(index: Any, query: str, filters: Filters | Mapping[str, Any] | None) -> Any:
     documents = getattr(index, "documents", None)
     return search_scope(query, as_filters(filters), documents() if callable(documents) else [])
+
+
+def omitted_note(count: int) -> str:
+    """The mark of list items left out of a quote: "(… 4 more items)"."""
+    return f"(… {count} more item{'s' if count != 1 else ''})"
 
 
 def _validate(question: str) -> str:

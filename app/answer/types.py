@@ -39,6 +39,7 @@ class AnswerSentence(BaseModel):
     citations: list[int] = Field(default_factory=list, description="Citation numbers [n] this sentence carries")
     supported: bool = Field(description="True when the cited passage(s) support the sentence (checked, not assumed)")
     support: float = Field(0.0, description="Support score of the best cited passage, 0..1")
+    omitted_items: int = Field(0, description="Items of a quoted list left out after this quote (shown as '… n more')")
 
 
 class ConfidenceSignals(BaseModel):

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from app.answer.sentences import unescape_markdown
 from app.answer.types import Answer, AnswerSentence, Citation, Scope
 from index.types import DocumentInfo, Filters, IngestReport
 
@@ -75,8 +76,11 @@ def citation_card(c: Citation, *, closest: bool = False) -> str:
 
 
 def sentence_html(s: AnswerSentence) -> str:
-    text = _UNSUPPORTED_TAG.sub(" ", _MARKERS.sub("", s.text)).strip()
+    text = unescape_markdown(_UNSUPPORTED_TAG.sub(" ", _MARKERS.sub("", s.text)).strip())
     markers = "".join(f'<sup class="pqa-ref">[{n}]</sup>' for n in s.citations)
+    if s.omitted_items:
+        more = f"… {s.omitted_items} more item{'s' if s.omitted_items != 1 else ''}"
+        markers = f' <span class="pqa-more">{esc(more)}</span>{markers}'
     if s.supported:
         return f'<span class="pqa-sent">{esc(text)}{markers}</span>'
     return (
