@@ -124,6 +124,59 @@ class AnswerSettings(BaseModel):
     )
 
 
+class ConfidenceSettings(BaseModel):
+    """Thresholds of the answer's confidence level (`app.answer.confidence.confidence_level`) over the signals of
+    `app.answer.types.ConfidenceSignals`; fitted by bench/calibration/confidence_fit.py."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    high_evidence_margin: float = Field(
+        10.0,
+        description="high needs the best quoted sentence's evidence signal at least this far above the abstention "
+        "threshold (ConfidenceSignals.evidence_margin) when the dense and lexical retrievers disagree on the cited passage "
+        "(10: above any margin, so high needs their agreement)",
+    )
+    high_agreed_evidence_margin: float = Field(
+        0.45,
+        description="… or at least this far when the dense and lexical retrievers both rank the cited passage near "
+        "the top (ConfidenceSignals.retrievers_agree)",
+    )
+    high_support: float = Field(
+        0.9, ge=0, le=1, description="high needs every quoted sentence supported at least this strongly (0..1)"
+    )
+    high_passage_margin: float = Field(
+        0.0,
+        description="high needs the cited passage's dense question cosine to be at most this far below the best "
+        "passage of another document (ConfidenceSignals.passage_margin; negative: another document may be closer)",
+    )
+    high_same_language: bool = Field(
+        True, description="high needs evidence in the question's language (a cross-language match is at most medium)"
+    )
+    high_anchors_found: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="high needs at least this share of the question's names and long numbers in the cited passages",
+    )
+    high_term_coverage: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="high needs at least this IDF-weighted share of the question's content words in the cited passages",
+    )
+    low_evidence_margin: float = Field(
+        -0.035,
+        description="An answer whose evidence margin is below this is low: closest passages, not a claim",
+    )
+    part_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="A part of a multi-part question is covered when the quoted sentences (and their citation "
+        "labels) hold this share of its content words",
+    )
+
+
 class LLMSettings(BaseSettings):
     """Read from POLICYQA_LLM_BASE_URL / POLICYQA_LLM_MODEL / POLICYQA_LLM_API_KEY / POLICYQA_LLM_<FIELD> (its own
     env prefix, so the documented names work; POLICYQA_LLM__<FIELD> through the parent Settings works as well)."""
@@ -183,6 +236,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = ChunkingSettings()
     index: IndexSettings = IndexSettings()
     answer: AnswerSettings = AnswerSettings()
+    confidence: ConfidenceSettings = ConfidenceSettings()
     llm: LLMSettings = Field(default_factory=LLMSettings, description="The LLM answerer's endpoint")
     server: ServerSettings = Field(default_factory=ServerSettings, description="The HTTP server's token and limits")
 

@@ -25,7 +25,8 @@ ANSWER_SETS: dict[str, Path] = {"main": ANSWER_SET, "heldout": HELDOUT_SET}
 SET_CHOICES: tuple[str, ...] = ("all", *ANSWER_SETS)
 WARMUP = 2
 
-Respond = Callable[[str], tuple[str, list[CitedPassage], bool]]  # question → (text, citations, abstained)
+# question → (text, citations, abstained) or (text, citations, abstained, confidence level)
+Respond = Callable[[str], tuple]
 
 
 def extractive_responder(index: Any, settings) -> Respond:
@@ -34,7 +35,7 @@ def extractive_responder(index: Any, settings) -> Respond:
 
     def respond(question: str):
         a = answer(question, index=index, settings=settings)
-        return a.text, [CitedPassage(c.doc_id, c.text, c.label) for c in a.citations], a.abstained
+        return a.text, [CitedPassage(c.doc_id, c.text, c.label) for c in a.citations], a.abstained, a.confidence
 
     return respond
 
@@ -64,11 +65,21 @@ def run_answerer(
     outcomes = []
     for i, q in enumerate(questions):
         started = time.perf_counter()
-        text, citations, abstained = respond(q.question)
+        text, citations, abstained, *level = respond(q.question)
         ms = (time.perf_counter() - started) * 1000
+        extra = {"confidence": level[0]} if level else {}
         outcomes.append(
             QAOutcome(
-                q.id, q.group, q.answerable, tuple(q.answers), tuple(q.units()), text, tuple(citations), abstained, ms
+                q.id,
+                q.group,
+                q.answerable,
+                tuple(q.answers),
+                tuple(q.units()),
+                text,
+                tuple(citations),
+                abstained,
+                ms,
+                extra,
             )
         )
         if on_progress:
@@ -103,7 +114,28 @@ def format_tables(summaries: dict[str, dict]) -> str:
         lines.append(f"{name:<12}" + "".join(f" {c:>14}" for c in cells))
     n = {g: s["groups"][g]["n"] for s in summaries.values() for g in s["groups"]}
     lines.append(f"{'n':<12}" + "".join(f" {n[g]:>14}" for g in groups))
+    lines += confidence_lines(summaries)
     return "\n".join(lines)
+
+
+def confidence_lines(summaries: dict[str, dict]) -> list[str]:
+    """Per confidence level of each answerer that reports one: precision and coverage, beside the accuracy of the
+    answerers without levels (the top passage) in the same run."""
+    lines = ["", f"{'confidence':<12} {'level':<7} {'n':>4} {'precision':>10} {'coverage':>9} {'unanswerable':>13}"]
+    for name, s in summaries.items():
+        levels = s.get("confidence")
+        if not levels:
+            # the same definition as a level's precision: right answers among all questions it answered
+            answered = s["questions"] - s["abstained"]
+            acc = _pct(s["accuracy"] * s["answerable"] / answered if answered and s["accuracy"] is not None else None)
+            lines.append(f"{name:<12} {'all':<7} {s['questions']:>4} {acc:>10} {'100.0%':>9} {s['unanswerable']:>13}")
+            continue
+        for level, v in levels.items():
+            lines.append(
+                f"{name:<12} {level:<7} {v['n']:>4} {_pct(v['precision']):>10} {_pct(v['coverage']):>9} "
+                f"{v['unanswerable']:>13}"
+            )
+    return lines
 
 
 def details(outcomes: Sequence[QAOutcome]) -> list[dict]:
@@ -116,6 +148,7 @@ def details(outcomes: Sequence[QAOutcome]) -> list[dict]:
             "cited": [f"{c.doc_id} | {c.label}" for c in o.citations],
             "cited_supports": [citation_supports(c, o.units) for c in o.citations],
             "ms": round(o.ms, 1),
+            "confidence": o.extra.get("confidence"),
             "answer": o.text[:400],
         }
         for o in outcomes

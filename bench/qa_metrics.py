@@ -78,6 +78,33 @@ def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
+CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
+
+
+def by_confidence(outcomes: Sequence[QAOutcome]) -> dict[str, dict] | None:
+    """Per confidence level (`extra["confidence"]`): questions at that level, precision (right answers among them;
+    an unanswerable question answered counts as wrong, an abstention as not right), coverage (share of the
+    answerable questions at that level) and the unanswerable questions at it. None when no outcome has a level."""
+    if not any("confidence" in o.extra for o in outcomes):
+        return None
+    answerable = sum(o.answerable for o in outcomes)
+    out: dict[str, dict] = {}
+    for level in CONFIDENCE_LEVELS:
+        at = [o for o in outcomes if o.extra.get("confidence") == level]
+        right = [
+            o
+            for o in at
+            if o.answerable and not o.abstained and is_correct(o.text, [c.label for c in o.citations], o.golds)
+        ]
+        out[level] = {
+            "n": len(at),
+            "precision": _ratio(len(right), len(at)),
+            "coverage": _ratio(sum(o.answerable for o in at), answerable),
+            "unanswerable": sum(not o.answerable for o in at),
+        }
+    return out
+
+
 def summarize(outcomes: Sequence[QAOutcome]) -> dict:
     """All benchmark numbers for one answerer (see the module docstring). Ratios with an empty denominator are
     None (e.g. abstention precision of an answerer that never abstains)."""
@@ -114,4 +141,5 @@ def summarize(outcomes: Sequence[QAOutcome]) -> dict:
         "latency_p95_ms": percentile(times, 95),
         "latency_mean_ms": mean(times),
         "groups": groups,
+        "confidence": by_confidence(outcomes),
     }

@@ -159,17 +159,20 @@ def test_overlapping_chunks_of_one_document_are_quoted_once():
     assert len(kept) == 2
 
 
-def test_korean_sub_item_markers_are_not_quoted():
+def test_korean_sub_item_markers_stay_with_their_items():
     text = (
         "남북인권대화 등 북한인권증진을 위한 다음 각 목의 사업\n    가\\. 북한인권 실태에 관한 조사ㆍ연구\n"
         "    나\\. 북한인권증진을 위한 교육 및 홍보"
     )
     units = split_units(text)
-    assert [u.text for u in units][1:] == ["북한인권 실태에 관한 조사ㆍ연구", "북한인권증진을 위한 교육 및 홍보"]
+    assert [u.text for u in units][1:] == [
+        "가\\. 북한인권 실태에 관한 조사ㆍ연구",
+        "나\\. 북한인권증진을 위한 교육 및 홍보",
+    ]
     flat = text.replace("\n    ", "     ")  # a chunk whose line breaks were collapsed
     assert [u.text for u in split_units(flat)][1:] == [
-        "북한인권 실태에 관한 조사ㆍ연구",
-        "북한인권증진을 위한 교육 및 홍보",
+        "가\\. 북한인권 실태에 관한 조사ㆍ연구",
+        "나\\. 북한인권증진을 위한 교육 및 홍보",
     ]
     for u in units:
         assert text[u.start : u.end] == u.text

@@ -53,7 +53,7 @@ def test_korean_units_circled_items_and_amendment_notes():
     assert "협의회는 위원장 1명을 포함한 25명 이내의 위원으로 구성한다." in texts
     assert "위원장은 통일부장관이 되며, 협의회의 업무를 총괄한다." in texts
     assert "③ 위원은 국무총리가 임명한다." in texts
-    assert "차관 또는 차관급 공무원" in texts
+    assert "1\\. 차관 또는 차관급 공무원" in texts  # an item keeps its number
     for u in units:
         assert text[u.start : u.end] == u.text
 

@@ -67,3 +67,21 @@ def test_the_follow_up_set_is_valid_and_its_evidence_is_in_the_documents(shared_
         for e in c.evidence:
             assert normalize_for_match(e.text) in texts[e.doc_id], (c.id, e.text)
         assert normalize_for_match(c.evidence[0].text) not in normalize_for_match(" ".join(c.turns)), c.id
+
+
+def test_an_elliptical_follow_up_carries_the_previous_answers_subject():
+    from app.answer.followup import is_elliptical, standalone_query
+
+    history = [
+        (
+            "Who can the President deny visas to under the North Korea sanctions law?",
+            "The Secretary of State may deny a visa to, and the Secretary of Homeland Security may deny entry into "
+            "the United States of, any alien who is [1]",
+        )
+    ]
+    query = standalone_query("And for how long?", history)
+    assert "Homeland" in query and "visa" in query and query.endswith("And for how long?")
+    assert is_elliptical("Who decides?") and is_elliptical("그 기간은?")
+    assert not is_elliptical("And the maximum prison term?")
+    # a follow-up naming a new subject keeps the previous anchors only, not the answer's words
+    assert "Homeland" not in standalone_query("What about vessels?", history)

@@ -117,7 +117,7 @@ def test_ask_shows_citation_cards(page):
     card = answer.locator(".pqa-card").first
     sync_api.expect(card).to_be_visible()
     sync_api.expect(card.locator(".pqa-n")).to_have_text("[1]")
-    sync_api.expect(card.locator(".pqa-passage mark")).to_contain_text("shut down")
+    sync_api.expect(card.locator(".pqa-passage mark").first).to_contain_text("shut down")
     sync_api.expect(card).to_contain_text("Of Course North Korea Wants Sanctions Relief")
     sync_api.expect(answer.locator(".pqa-answer .pqa-ref").first).to_have_text("[1]")
     _screenshot(page, "ask.png", show=answer)

@@ -81,6 +81,7 @@ class DraftSentence:
     sources: list[int]
     span: tuple[int, int] | None = None
     invalid_markers: bool = False  # the answerer cited a passage number that was not retrieved
+    omitted_items: int = 0  # items of a quoted list left out after the quote
 
 
 @dataclass(frozen=True)
@@ -467,12 +468,45 @@ def fill_gaps(chosen: Sequence[ScoredUnit], scored: Sequence[ScoredUnit]) -> lis
 _NEXT_ITEM = re.compile(r"\s*(?:\(\w{1,4}\)\s|\d{1,3}\\?\.\s|\*\*[①-⑳]|[①-⑳]|[가나다라마바사아자차카타파하]\\?\.\s)")
 
 
+# A sentence announcing the list after it (a statute's formula), whatever its ending.
+_LEAD_IN = re.compile(r"다음\s*각\s*호|\bthe following\b", re.IGNORECASE)
+
+
+_NOTES = re.compile(r"(?:\s*<[^>\n]{1,80}>)*")  # amendment notes ("<개정 2010.3.26>") between a lead-in and item 1
+
+
+def item_follows(passage_text: str, end: int) -> bool:
+    """True when an enumerated item starts right after `end` (past any amendment notes)."""
+    m = _NOTES.match(passage_text, end)
+    return _NEXT_ITEM.match(passage_text, m.end() if m else end) is not None
+
+
+def is_item(unit: Unit) -> bool:
+    """True when `unit` starts with an item number ("(1) …", "2. …", "① …", "가. …")."""
+    return _NEXT_ITEM.match(unit.text) is not None
+
+
+def list_after(units: Sequence[Unit], lead_in: int) -> list[Unit]:
+    """The items of the list introduced by `units[lead_in]`: the run of numbered units after it (an item's own
+    unnumbered continuation sentences stay with it); headings end the run."""
+    out: list[Unit] = []
+    for u in units[lead_in + 1 :]:
+        if u.heading or (not out and not is_item(u)):
+            break
+        if not is_item(u) and out and is_complete(out[-1].text) and u.text[:1].isupper():
+            break  # a new sentence after the list, not part of an item
+        out.append(u)
+    return out
+
+
 def introduces_list(unit: Unit, passage_text: str) -> bool:
     """True when `unit` is the lead-in of an enumeration: it ends with ":" ("… the following ports:"), or it stops
     without ending a sentence ("… a report that describes, with respect to each camp") and the passage continues
     with an enumerated item. Its answer is the list that follows."""
     if unit.text.endswith(":"):
         return True
+    if _LEAD_IN.search(unit.text) and item_follows(passage_text, unit.end):
+        return True  # "기금은 다음 각 호의 … 용도에 사용한다." / "… any of the following." followed by item 1
     if _NEXT_ITEM.match(unit.text):
         return (
             False  # an item of a list ("1. 생사확인 경비: …") that ends without a period is followed by the next item
@@ -501,6 +535,7 @@ class ExtractiveAnswerer:
             choose_units(question, scored, hits, max_sentences=self.max_sentences, closeness=self.closeness), scored
         )
         spans: list[tuple[int, int, int]] = []  # (hit index, start, end) in the order quoted
+        items_of: dict[int, list[Unit]] = {}  # hit index -> the items of a quoted list
         for s in chosen:
             start, end = s.unit.start, s.unit.end
             if introduces_list(s.unit, hits[s.hit_index].passage.text):  # the answer is the list that follows
@@ -508,9 +543,19 @@ class ExtractiveAnswerer:
                 follow = [u for u in units[s.unit_index + 1 : s.unit_index + 1 + self.list_items] if not u.heading]
                 if follow:
                     end = follow[-1].end
+                items_of.setdefault(s.hit_index, []).extend(list_after(units, s.unit_index))
             spans.append((s.hit_index, start, end))
-        sentences = [DraftSentence(hits[h].passage.text[a:b], [h], (a, b)) for h, a, b in merge_spans(spans)]
+        sentences = [
+            DraftSentence(hits[h].passage.text[a:b], [h], (a, b), omitted_items=omitted(items_of.get(h, []), a, b))
+            for h, a, b in merge_spans(spans)
+        ]
         return Draft(sentences=sentences, qtype=qtype, scored=list(scored))
+
+
+def omitted(items: Sequence[Unit], start: int, end: int) -> int:
+    """How many of a list's items start after a quote [start, end) that holds some of them: the items left out."""
+    inside = [u for u in items if start <= u.start < end]
+    return sum(1 for u in items if u.start >= end) if inside else 0
 
 
 def merge_spans(spans: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

@@ -11,6 +11,10 @@ A follow-up that names a new subject and asks nothing new ("What about workers?"
 names and numbers that pick the document ("resolution 2397", "EO 13382", "Otto Warmbier", "북한인권법",
 "제10조") — so "What about workers?" after "What does resolution 2397 say about crude oil?" searches for
 "resolution 2397 What about workers?", not for crude oil again. With no anchor it carries all content words.
+
+An elliptical follow-up that asks about the previous answer's subject without naming anything ("And for how
+long?", "Who decides?", "그 기간은?") also carries the content words of the previous answer's first sentence (the
+quoted provision), so it searches the provision that answer came from rather than any passage stating a period.
 """
 
 from __future__ import annotations
@@ -112,6 +116,26 @@ def anchors(query: str) -> list[str]:
     return list(dict.fromkeys(w for _, w in sorted(found)))
 
 
+_MARKER = re.compile(r"\[\d+\]|\[unsupported\]")
+_PRONOUN_WORD = re.compile(r"^(?:그|이|저|그것|이것|해당)$")
+ANSWER_WORDS = 12  # most words of the previous answer carried into an elliptical follow-up
+
+
+def is_elliptical(question: str) -> bool:
+    """True for a follow-up that names nothing of its own: at most one content word besides pronouns ("And for
+    how long?", "Who decides?", "그 기간은?")."""
+    words = [w for w in content_words(question) if not _PRONOUN_WORD.match(w) and not _PRONOUN_EN.fullmatch(w)]
+    words = [w for w in words if not _LEADING_EN.fullmatch(w)]
+    return len(words) <= 1
+
+
+def answer_subject(answer: str, most: int = ANSWER_WORDS) -> list[str]:
+    """Content words of an answer's first sentence (citation markers dropped), at most `most`."""
+    text = _MARKER.sub(" ", answer or "").strip()
+    first = re.split(r"(?<=[.!?。])\s+|\n", text, maxsplit=1)[0]
+    return content_words(first)[:most]
+
+
 def standalone_query(question: str, history: Sequence[tuple[str, str]] = (), *, swap: bool = True) -> str:
     """The retrieval query for `question` given earlier (user, assistant) turns; unchanged when standalone.
     `swap=False` carries the whole previous topic even into a follow-up that names a new subject (the behaviour
@@ -121,7 +145,10 @@ def standalone_query(question: str, history: Sequence[tuple[str, str]] = (), *, 
         return question
     previous = standalone_query(history[-1][0], history[:-1], swap=swap)
     seen = {w.lower() for w in _WORD.findall(question)}
-    topic = (anchors(previous) if swap and swaps_subject(question) else []) or content_words(previous)
+    swapped = swaps_subject(question)
+    topic = (anchors(previous) if swap and swapped else []) or content_words(previous)
+    if is_elliptical(question) and not swapped:
+        topic = topic + answer_subject(history[-1][1])
     carried = [w for w in topic if w.lower() not in seen]
     if not carried:
         return question

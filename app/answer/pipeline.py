@@ -6,7 +6,9 @@
    is below the measured threshold (`app.answer.abstain`);
 4. draft an answer: extractive quotes (default, offline) or an LLM reply (`app.answer.llm`);
 5. check every sentence against the passage(s) it cites (`app.answer.support`); unsupported sentences are flagged
-   "[unsupported]" and carry no citation; when nothing is supported the answer abstains.
+   "[unsupported]" and carry no citation; when nothing is supported the answer abstains;
+6. measure the answer's confidence signals and level (`app.answer.confidence`) and record the searched scope
+   (query, filters, number of documents; `app.answer.scope`).
 
 `answer_stream()` runs the same steps and yields the growing LLM text before the final `Answer`.
 Heavy things (embedder, Korean analyser) come from the index (`index.embedder`, `index.tokenizer`) or are
@@ -16,18 +18,22 @@ injected; nothing is loaded per call beyond a stemmer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.answer.abstain import AbstainRule, abstain_reason, no_answer_text
+from app.answer.confidence import confidence_level, measure_signals
 from app.answer.extractive import Draft, ExtractiveAnswerer, ScoredUnit, SentenceScorer, choose_units
 from app.answer.followup import standalone_query
 from app.answer.llm import LLMAnswerer
 from app.answer.ports import SearchIndex
 from app.answer.rules.named import index_names, named_documents
 from app.answer.rules.paraphrase import expanded_query
-from app.answer.rules.qtype import is_multi_part, question_type
+from app.answer.rules.qtype import QuestionType, is_multi_part, question_type
+from app.answer.scope import as_filters, search_scope
+from app.answer.sentences import unescape_markdown
 from app.answer.support import SupportChecker, SupportThresholds, VectorCache, locate_span
 from app.answer.tokens import Tokenizer
 from app.answer.types import Answer, AnswerSentence, Citation
@@ -101,10 +107,7 @@ def make_answerer(name: str, settings: Settings, tools: Tools) -> Answerer:
 
 
 def retrieve(index: SearchIndex, query: str, k: int, filters: Filters | Mapping[str, Any] | None) -> list[Hit]:
-    if isinstance(filters, Mapping):
-        filters = Filters.model_validate(dict(filters))
-    if filters is not None and filters.is_empty():
-        filters = None
+    filters = as_filters(filters)
     return with_lead_ins(list(index.search(expanded_query(query), k=k, filters=filters)), index)
 
 
@@ -224,6 +227,7 @@ def check_draft(
     numbers: dict[int, int] = {}  # hit index -> citation number, in order of first supported use
     spans: dict[int, tuple[int, int]] = {}
     checked: list[tuple[str, list[int], bool, float]] = []
+    omitted = [sent.omitted_items for sent in draft.sentences]
     for sent in draft.sentences:
         sources = [i for i in sent.sources if 0 <= i < len(hits)]
         supported_by: list[int] = []
@@ -246,8 +250,10 @@ def check_draft(
             spans[i] = span if old is None else (min(old[0], span[0]), max(old[1], span[1]))
         checked.append((sent.text, supported_by, bool(supported_by), best_score))
     sentences = [
-        AnswerSentence(text=t, citations=[numbers[i] for i in by], supported=ok, support=round(score, 4))
-        for t, by, ok, score in checked
+        AnswerSentence(
+            text=t, citations=[numbers[i] for i in by], supported=ok, support=round(score, 4), omitted_items=left
+        )
+        for (t, by, ok, score), left in zip(checked, omitted)
     ]
     if not any(s.supported for s in sentences):
         return abstained_answer(question, query, hits, scored, answerer, sentences)
@@ -258,7 +264,8 @@ def check_draft(
             parts.append(f"{t} {UNSUPPORTED_MARK}")
             continue
         lead = f"{hits[by[0]].passage.label}: " if section else ""
-        parts.append(lead + t + " " + "".join(f"[{n}]" for n in s.citations))
+        more = f" {omitted_note(s.omitted_items)}" if s.omitted_items else ""
+        parts.append(lead + unescape_markdown(t) + more + " " + "".join(f"[{n}]" for n in s.citations))
     citations = sorted((to_citation(n, hits[i], spans[i]) for i, n in numbers.items()), key=lambda c: c.n)
     return Answer(
         question=question,
@@ -269,6 +276,50 @@ def check_draft(
         abstained=False,
         answerer=answerer,
     )
+
+
+def with_confidence(
+    result: Answer,
+    query: str,
+    qtype: QuestionType,
+    hits: Sequence[Hit],
+    scored: Sequence[ScoredUnit],
+    selected: Sequence[ScoredUnit],
+    tools: Tools,
+    settings: Settings,
+    index: Any = None,
+) -> Answer:
+    """`result` with its measured confidence signals, level and what is missing (`app.answer.confidence`)."""
+    c = settings.confidence
+    idf = index_idf(index, tools.tokenizer.tokens(query, question=True))
+    signals = measure_signals(
+        query, qtype, hits, scored, selected, result, tools.abstain, tools.tokenizer.tokens, c.part_share, idf
+    )
+    level, missing = confidence_level(signals, result.abstained, c)
+    return result.model_copy(update={"confidence": level, "confidence_signals": signals, "missing": missing})
+
+
+def index_idf(index: Any, tokens: Sequence[str]) -> Callable[[str], float]:
+    """BM25-style IDF of the question's tokens over the index (uniform when the index cannot count them)."""
+    frequencies = getattr(index, "document_frequencies", None)
+    if not callable(frequencies) or not tokens:
+        return lambda _t: 1.0
+    try:
+        n = max(len(index), 1)
+        df = frequencies(list(dict.fromkeys(tokens)))
+    except (TypeError, AttributeError):
+        return lambda _t: 1.0
+    return lambda t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5))
+
+
+def scope_of(index: Any, query: str, filters: Filters | Mapping[str, Any] | None) -> Any:
+    documents = getattr(index, "documents", None)
+    return search_scope(query, as_filters(filters), documents() if callable(documents) else [])
+
+
+def omitted_note(count: int) -> str:
+    """The mark of list items left out of a quote: "(… 4 more items)"."""
+    return f"(… {count} more item{'s' if count != 1 else ''})"
 
 
 def _validate(question: str) -> str:
@@ -307,9 +358,13 @@ def answer_stream(
         query, scored, hits, max_sentences=settings.answer.max_sentences, closeness=settings.answer.closeness
     )
     reason = abstain_reason(query, qtype, scored, hits, selected, tools.abstain)
+    scope = scope_of(index, query, filters)
     if reason is not None:  # 3b. nothing relevant: abstain
         logger.debug("abstaining on %r: %s", query, reason)
-        yield abstained_answer(question, query, hits, scored, chosen.name)
+        result = abstained_answer(question, query, hits, scored, chosen.name)
+        yield with_confidence(result, query, qtype, hits, scored, selected, tools, settings, index).model_copy(
+            update={"scope": scope}
+        )
         return
     stream = getattr(chosen, "stream", None)
     if callable(stream):  # 4. draft (streaming LLM)
@@ -320,7 +375,9 @@ def answer_stream(
         draft = chosen.draft_from_reply(query, hits, reply)  # type: ignore[attr-defined]
     else:  # 4. draft (extractive)
         draft = chosen.draft(query, hits, scored)
-    yield check_draft(question, query, hits, draft, tools, chosen.name, scored)  # 5. check citations
+    result = check_draft(question, query, hits, draft, tools, chosen.name, scored)  # 5. check citations
+    result = with_confidence(result, query, qtype, hits, scored, selected, tools, settings, index)  # 6. confidence
+    yield result.model_copy(update={"scope": scope})
 
 
 def answer(

@@ -1,8 +1,8 @@
 """Split passage text into sentence units (English and Korean) with exact character offsets.
 
 Legal items count as units of their own: a line starting with "(1)", "(A)", "1.", "1\\.", "①" or "**①**", and
-an inline circled number ("… 한다. ② …"). Markdown decoration (heading hashes, bullets, bold item markers) and
-trailing Korean amendment notes ("<개정 2020.12.8>") are trimmed from a unit's span, so `text[start:end]` is always
+an inline circled number ("… 한다. ② …"). Markdown decoration (heading hashes, bullets, bold paragraph markers) and
+trailing Korean amendment notes ("<개정 2020.12.8>") are trimmed from a unit's span (an item's number stays), so `text[start:end]` is always
 the verbatim quote a citation points at. Pure functions, no models.
 
 The sentence terminator, the abbreviations and whitespace trimming are `ingest.sentences`' (shared with chunk
@@ -51,15 +51,19 @@ _INLINE_KO_ITEM = re.compile(r"(?<=\S)\s{2,}(?=" + _KO_ITEM + r"\\?\.\s)")
 _ABBREVIATIONS = frozenset(
     word_list("ingest", "abbreviations.yaml", "common") + word_list("ingest", "abbreviations.yaml", "quoting")
 )
-_LEADING_DECORATION = re.compile(
-    r"(?:#{1,6}\s+|[-*+•]\s+|>\s*|(?:\*\*|__)[^*_\n]{1,8}?(?:\*\*|__)\s*|\d{1,3}(?:의\d+)?\\\.\s+|"
-    + _KO_ITEM
-    + r"\\?\.\s+)"
-)
+# (an item's number, "1\\." or "가\\.", stays in its unit: a quoted list item keeps its number)
+_LEADING_DECORATION = re.compile(r"(?:#{1,6}\s+|[-*+•]\s+|>\s*|(?:\*\*|__)[^*_\n]{1,8}?(?:\*\*|__)\s*)")
+_ESCAPED_ITEM = re.compile(r"(?:\d{1,3}(?:의\d+)?|" + _KO_ITEM + r")\\\.\s")  # a markdown list item "1\\. …"
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 _TRAILING_NOTE = re.compile(r"(?:\s*<(?:개정|신설|전문개정|본조신설|제목개정|삭제|시행일)[^>\n]*>)+\s*$")
 _HEADING_LINE = re.compile(r"^#{1,6}\s")
 _PROVISION_TITLE = re.compile(r"(?:§|Sec\.|Section\s+\d|SUBCHAPTER|CHAPTER|제\d+조)")
 _TERMINAL = re.compile(r"(?:[.!?。:;,다]|\band|\bor)\s*[\"'”’)\]]*$")
+
+
+def unescape_markdown(text: str) -> str:
+    """A quote as a reader sees it: markdown escapes removed ("1\\. 남북한 …" -> "1. 남북한 …")."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", text)
 
 
 def is_complete(text: str) -> bool:
@@ -160,6 +164,7 @@ def split_units(text: str) -> list[Unit]:
             n_words = len(piece.split())
             heading = (is_md_heading and n_words <= 12) or (
                 not _TERMINAL.search(piece)
+                and not _ESCAPED_ITEM.match(piece)  # "7\\. 차입금의 원리금 상환": a short list item, not a title
                 and (n_words <= 4 or (n_words <= 14 and _PROVISION_TITLE.match(piece) is not None))
             )
             units.append(Unit(s, e, piece, heading))

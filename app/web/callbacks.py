@@ -116,6 +116,11 @@ def ask_turn(
     yield chat, history, ""
 
 
+def searched_query(answer: Answer) -> str:
+    """The query an answer searched (the rewritten follow-up), for the user to edit and search again."""
+    return answer.scope.query if answer.scope is not None else answer.query
+
+
 def status_markdown(services: Services) -> str:
     health = services.health()
     if health["status"] == "ok":

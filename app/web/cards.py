@@ -180,13 +180,13 @@ def cited(answer: Answer) -> list[Citation]:
     return [c for c in answer.citations if c.n in numbers]
 
 
-def sources_html(answer: Answer) -> str:
+def sources_html(answer: Answer, title: str = "Sources") -> str:
     citations = cited(answer)
     if not citations:
         return ""
     distinct = distinctions(citations)
     cards = "".join(citation_card(c, quoted_spans(c, answer), distinction=distinct.get(c.n)) for c in citations)
-    return f'<div class="pqa-cards-title">Sources</div>{cards}'
+    return f'<div class="pqa-cards-title">{_esc(title)}</div>{cards}'
 
 
 def closest_html(answer: Answer) -> str:

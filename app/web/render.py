@@ -8,9 +8,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from app.answer.types import Answer, AnswerSentence, Citation
+from app.answer.sentences import unescape_markdown
+from app.answer.types import Answer, AnswerSentence, Citation, Scope
 from app.web import cards
-from index.types import DocumentInfo, IngestReport
+from index.types import DocumentInfo, Filters, IngestReport
 
 _MARKERS = re.compile(r"(?:\s*\[\d+\])+\s*$")
 _UNSUPPORTED_TAG = re.compile(r"\s*\[unsupported\]\s*", re.IGNORECASE)
@@ -61,25 +62,12 @@ def citation_meta(c: Citation) -> str:
     return " · ".join(parts)
 
 
-def citation_card(c: Citation, *, closest: bool = False) -> str:
-    number = "" if closest else f'<span class="pqa-n">[{c.n}]</span> '
-    # labels of untitled units (articles, transcripts) already start with the title: do not repeat it
-    repeated = c.label.startswith(c.title[:40].rstrip())
-    passage = snippet(c.text, c.span_start, c.span_end) if closest else highlight(c.text, c.span_start, c.span_end)
-    title = "" if repeated else f'<div class="pqa-card-title">{esc(c.title)}</div>'
-    return (
-        '<div class="pqa-card">'
-        f'<div class="pqa-card-head">{number}<span class="pqa-label">{esc(c.label)}</span></div>'
-        f"{title}"
-        f'<div class="pqa-card-meta">{esc(citation_meta(c))}</div>'
-        f'<div class="pqa-passage">{passage}</div>'
-        "</div>"
-    )
-
-
 def sentence_html(s: AnswerSentence) -> str:
-    text = _UNSUPPORTED_TAG.sub(" ", _MARKERS.sub("", s.text)).strip()
+    text = unescape_markdown(_UNSUPPORTED_TAG.sub(" ", _MARKERS.sub("", s.text)).strip())
     markers = "".join(f'<sup class="pqa-ref">[{n}]</sup>' for n in s.citations)
+    if s.omitted_items:
+        more = f"… {s.omitted_items} more item{'s' if s.omitted_items != 1 else ''}"
+        markers = f' <span class="pqa-more">{esc(more)}</span>{markers}'
     if s.supported:
         return f'<span class="pqa-sent">{esc(text)}{markers}</span>'
     return (
@@ -88,19 +76,65 @@ def sentence_html(s: AnswerSentence) -> str:
     )
 
 
+LOW_FRAME = "Closest passages; the documents may not answer this."
+
+
+def filters_text(filters: Filters | None) -> str:
+    """The active filters in words ("type law, en · from 2020-01-01"); "none" when nothing is filtered."""
+    if filters is None or filters.is_empty():
+        return "none"
+    parts = []
+    for name, value in (("type", filters.doc_type), ("document", filters.doc_id), ("language", filters.language)):
+        if value:
+            parts.append(f"{name} {', '.join(value)}")
+    if filters.date_from:
+        parts.append(f"from {filters.date_from}")
+    if filters.date_to:
+        parts.append(f"to {filters.date_to}")
+    return " · ".join(parts)
+
+
+def scope_html(scope: Scope | None) -> str:
+    """One line under an answer: the query searched, the active filters and how many documents were searched."""
+    if scope is None:
+        return ""
+    documents = f"{scope.documents} document{'s' if scope.documents != 1 else ''}"
+    return (
+        '<div class="pqa-scope">'
+        f'Searched <span class="pqa-scope-query">“{esc(scope.query)}”</span> in {documents}; '
+        f"filters: {esc(filters_text(scope.filters))}</div>"
+    )
+
+
+def confidence_html(answer: Answer) -> str:
+    """The framing line of an answer: a high one reads as an answer, a medium one says what is missing, a low one
+    says the passages may not answer the question."""
+    if answer.confidence == "high":
+        return '<div class="pqa-confidence pqa-high">High confidence</div>'
+    if answer.confidence == "medium":
+        missing = "; ".join(answer.missing) or "some of the evidence is weak"
+        return f'<div class="pqa-confidence pqa-medium">Medium confidence — {esc(missing)}</div>'
+    return f'<div class="pqa-confidence pqa-low">{esc(LOW_FRAME)}</div>'
+
+
 def answer_html(answer: Answer) -> str:
-    """The chat message for one answer: the text (unsupported sentences flagged) and numbered citation cards,
-    or, when abstaining, the statement and the closest passages (folded, marked as not an answer); then a button
-    that copies the answer with its references."""
+    """The chat message for one answer: its confidence framing, the text (unsupported sentences flagged) and
+    numbered citation cards, or, when abstaining, the statement and the closest passages (folded, marked as not an
+    answer); then the searched scope and a button that copies the answer with its references."""
     tools = f'<div class="pqa-tools">{cards.copy_button(answer)}</div>'
+    scope = scope_html(answer.scope)
     if answer.abstained:
         body = f'<div class="pqa-answer pqa-abstained">{esc(answer.text)}</div>{cards.closest_html(answer)}'
-        return f'<div class="pqa-msg">{body}{tools}</div>'
+        return f'<div class="pqa-msg">{body}{scope}{tools}</div>'
     if answer.sentences:
         text = " ".join(sentence_html(s) for s in answer.sentences)
     else:
         text = esc(answer.text)
-    return f'<div class="pqa-msg"><div class="pqa-answer">{text}</div>{cards.sources_html(answer)}{tools}</div>'
+    low = answer.confidence == "low"
+    sources = cards.sources_html(answer, "Closest passages" if low else "Sources")
+    kind = "pqa-answer pqa-answer-low" if low else "pqa-answer"
+    frame = confidence_html(answer)
+    return f'<div class="pqa-msg">{frame}<div class="{kind}">{text}</div>{sources}{scope}{tools}</div>'
 
 
 def streaming_html(partial: str) -> str:

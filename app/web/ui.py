@@ -37,6 +37,12 @@ CSS = (
 .pqa-card-meta { font-size: 0.85em; opacity: 0.75; margin-bottom: 0.3em; }
 .pqa-passage { max-height: 12em; overflow-y: auto; white-space: normal; }
 .pqa-passage mark { background: #fde68a; color: inherit; padding: 0 1px; }
+.pqa-confidence { font-size: 0.85em; font-weight: 600; margin-bottom: 0.3em; }
+.pqa-high { color: #15803d; }
+.pqa-medium { color: #b45309; }
+.pqa-low { color: #6b7280; }
+.pqa-answer-low { opacity: 0.8; font-style: italic; }
+.pqa-scope { font-size: 0.8em; opacity: 0.7; margin-top: 0.5em; }
 """
     + WORKSPACE_CSS
 )
@@ -93,6 +99,14 @@ def build_ui(services: Services) -> gr.Blocks:
                             max_lines=4,
                         )
                         ask = gr.Button("Ask", variant="primary", elem_id="pqa-ask", scale=1)
+                    with gr.Row():
+                        searched = gr.Textbox(
+                            label="Searched query (edit it and search again)",
+                            elem_id="pqa-query",
+                            scale=5,
+                            lines=1,
+                        )
+                        requery = gr.Button("Search this query", elem_id="pqa-requery", scale=1)
                     clear = gr.Button("New conversation", size="sm", elem_id="pqa-clear")
                 with gr.Column(scale=1, min_width=260):
                     with gr.Accordion("Saved conversations", open=True, elem_id="pqa-conversations"):
@@ -214,16 +228,18 @@ def build_ui(services: Services) -> gr.Blocks:
         ):
             state = {"browser": "", "conversation": "", **(state or {})}
             saved: dict[str, str] = {}
+            searched_value: dict[str, str] = {}
 
-            def save(question_text, answer):
+            def on_answer(question_text, answer):
+                searched_value["query"] = cb.searched_query(answer)
                 who = owner(state, request)
                 if who:
                     saved["id"] = store.add_turn(who, state["conversation"] or None, question_text, answer)
 
             for new_chat, new_hist, box in cb.ask_turn(
-                services, q, chat_value, hist, types, docs, langs, dfrom, dto, k_value, answerer_value, save
+                services, q, chat_value, hist, types, docs, langs, dfrom, dto, k_value, answerer_value, on_answer
             ):
-                yield new_chat, new_hist, box, gr.skip(), gr.skip(), gr.skip()
+                yield new_chat, new_hist, box, gr.skip(), gr.skip(), gr.skip(), searched_value.get("query", gr.skip())
             if saved:
                 state["conversation"] = saved["id"]
                 yield (
@@ -233,12 +249,25 @@ def build_ui(services: Services) -> gr.Blocks:
                     state,
                     conversations_update(state, request),
                     hist_store.export_links(saved["id"]),
+                    gr.skip(),
                 )
 
+        @with_request
+        def requery_fn(
+            q, chat_value, hist, types, docs, langs, dfrom, dto, k_value, answerer_value, state, request: gr.Request
+        ):
+            """The edited searched query is standalone: asked without the conversation's history."""
+            rest = (types, docs, langs, dfrom, dto, k_value, answerer_value, state)
+            for out in ask_fn(q, chat_value, [], *rest, request):
+                chat_out, _hist, _box, *others = out
+                yield (chat_out, hist, "", *others)
+
         ask_inputs = [question, chat, history, f_types, f_docs, f_langs, f_from, f_to, k, answerer, browser]
-        ask_outputs = [chat, history, question, browser, convo_pick, export]
+        ask_outputs = [chat, history, question, browser, convo_pick, export, searched]
         ask.click(ask_fn, ask_inputs, ask_outputs, concurrency_limit=2, api_visibility="private")
         question.submit(ask_fn, ask_inputs, ask_outputs, concurrency_limit=2, api_visibility="private")
+        requery_inputs = [searched, *ask_inputs[1:]]
+        requery.click(requery_fn, requery_inputs, ask_outputs, concurrency_limit=2, api_visibility="private")
 
         @with_request
         def restore_fn(state, request: gr.Request):
@@ -290,15 +319,18 @@ def build_ui(services: Services) -> gr.Blocks:
         for button in examples:
             button.click(lambda text: text, [button], [question], queue=False, api_visibility="private")
 
+        @with_request
         def upload_fn(paths, token_value, request: gr.Request, progress=gr.Progress()):
             client = request.client.host if request and request.client else None
             message = cb.upload_files(services, paths, token_value, cb.gradio_progress(progress), client)
             return (message, None, *refresh())
 
+        @with_request
         def remove_fn(doc_id, token_value, request: gr.Request):
             client = request.client.host if request and request.client else None
             return (cb.remove_document(services, doc_id, token_value, client), *refresh())
 
+        @with_request
         def reindex_fn(path, prune_value, token_value, request: gr.Request, progress=gr.Progress()):
             client = request.client.host if request and request.client else None
             message = cb.reindex_folder(services, path, prune_value, token_value, cb.gradio_progress(progress), client)
