@@ -14,9 +14,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from app.answer.ports import SearchIndex
 from app.answer.types import Answer
 from app.library import MetadataEdit
 from app.public_paths import redact, with_public_sources
@@ -27,6 +26,9 @@ from app.web.security import NO_TOKEN_HINT, is_loopback
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 from ingest import SUPPORTED_EXTENSIONS
 from ingest.meta import SIDECAR_SUFFIXES
+
+if TYPE_CHECKING:
+    from index.index import Index
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +112,7 @@ def check_suffix(name: str) -> None:
         raise UnsupportedType(f"{shown}: the file name has no name before its extension; rename the file")
 
 
-def _warm_up(index: SearchIndex, answer_fn: AnswerFn, settings: Settings) -> None:
+def _warm_up(index: Index, answer_fn: AnswerFn, settings: Settings) -> None:
     """Load the embedder, the tokenizers and the answerer's tools now rather than on the first question."""
     if not len(index):
         return
@@ -468,7 +470,7 @@ class Services:
 
     def _ingest_staged(
         self,
-        index: SearchIndex,
+        index: Index,
         staged: list[tuple[Path, Path]],
         refused: list[FileOutcome],
         on_progress: ProgressFn | None,
@@ -496,13 +498,13 @@ class Services:
             raise
         failed = {Path(o.path).resolve() for o in report.outcomes if o.status in ("failed", "duplicate")}
         for target in targets:
-            backup = backups.get(target)
+            kept = backups.get(target)
             if target.resolve() in failed:
                 target.unlink(missing_ok=True)
-                if backup is not None:
-                    os.replace(backup, target)
-            elif backup is not None:
-                backup.unlink(missing_ok=True)
+                if kept is not None:
+                    os.replace(kept, target)
+            elif kept is not None:
+                kept.unlink(missing_ok=True)
         log.info("upload: %s", ", ".join(f"{o.path}: {o.status}" for o in report.outcomes) or "nothing")
         return report.model_copy(update={"outcomes": [*refused, *report.outcomes]})
 

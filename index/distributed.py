@@ -121,7 +121,7 @@ class RayEmbedder:
         seen = np.zeros(len(texts), dtype=bool)
         for batch in out.iter_batches(batch_size=1024, batch_format="numpy"):
             idx = np.asarray(batch["i"], dtype=np.int64)
-            vectors[idx] = np.stack(batch["vector"])
+            vectors[idx] = np.stack(list(batch["vector"]))
             seen[idx] = True
         if not seen.all():
             raise RayEmbedderError(f"the cluster returned vectors for {int(seen.sum())} of {len(texts)} passages")

@@ -146,8 +146,9 @@ def _adopt_moved(found: Sequence[Any], docs: dict[str, DocRecord], known_files: 
         if old and Path(old).exists():  # a copy, not a move: a duplicate when its text is the same
             continue
         if hashlib.sha256(path.read_bytes()).hexdigest() == rec.content_hash:
-            known_files[doc_id] = _resolved(path)
-            indexed.add(known_files[doc_id])
+            resolved = _resolved(path)
+            known_files[doc_id] = resolved
+            indexed.add(resolved)
 
 
 def _describe(outcome: FileOutcome, doc: Document) -> None:

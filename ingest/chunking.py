@@ -412,7 +412,7 @@ class _Chunker:
             section = " › ".join(parts)
             for n in chain:
                 if n.kind in ("page", "turn", "numbered"):
-                    section = (section + " " + n.key).strip()
+                    section = f"{section} {n.key or ''}".strip()
         if para is not None and node.kind not in _NO_PARA:
             section = (section + f" ¶{para}").strip()
         sep = " › " if section and self.style == "generic" and not section.startswith(("p. ", "¶")) else " "

@@ -285,13 +285,13 @@ def _add_subdivisions(node: Node, text: str) -> None:
         _attach(node, subs, "subsection", text)
     elif node.kind == "article" and not node.children:
         subs = []
-        expected = 1
+        number = 1
         for m in _HANG.finditer(text, node.heading_end, node.end):
             n = ord(m.group(1)) - 0x2460 + 1
-            if n != expected:
+            if n != number:
                 continue
             subs.append((m.start(), f"제{n}항"))
-            expected += 1
+            number += 1
         if len(subs) >= 2:
             _attach(node, subs, "hang", text)
 

@@ -135,7 +135,7 @@ def with_lead_ins(hits: list[Hit], index: SearchIndex, most: int = 2) -> list[Hi
 
 
 def named_first(
-    question: str, qtype: str, scored: list[ScoredUnit], hits: Sequence[Hit], index: SearchIndex, tools: Tools
+    question: str, qtype: QuestionType, scored: list[ScoredUnit], hits: Sequence[Hit], index: SearchIndex, tools: Tools
 ) -> list[ScoredUnit]:
     """A single-part question that names a retrieved document (`app.answer.rules.named`: "according to the State Department
     briefing", "광복절 경축사에서") is answered from it: that document's units come first (the asked value
@@ -342,7 +342,7 @@ def answer_stream(
     """Yield the growing answer text while an LLM generates it, then the checked `Answer` (always last).
     The extractive answerer yields only the `Answer`."""
     question = _validate(question)
-    history = [tuple(turn) for turn in history]
+    history = [(str(turn[0]), str(turn[1])) for turn in history]
     query = standalone_query(question, history)  # 1. follow-up -> standalone query
     hits = retrieve(index, query, settings.answer.k, filters)  # 2. retrieve
     tools = make_tools(index, settings, embedder=embedder, tokenizer=tokenizer)

@@ -10,7 +10,7 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
@@ -124,7 +124,8 @@ def restore(
     conversation = store.get(owner, state["conversation"]) if state["conversation"] else None
     if conversation is None:
         state["conversation"] = ""
-        messages, history = [], []
+        messages: list[Any] = []
+        history: list[Any] = []
     else:
         messages, history = chat_messages(conversation)
     return state, messages, history, choices(store.list(owner)), conversation.id if conversation else None

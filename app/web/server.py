@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Header, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -27,7 +27,7 @@ from index.types import DocumentInfo, IngestReport
 
 log = logging.getLogger(__name__)
 
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 503)}
 
 
 def create_api(services: Services) -> FastAPI:

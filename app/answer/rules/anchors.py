@@ -42,8 +42,7 @@ def question_anchors(question: str) -> list[str]:
             continue
         out.append(w)
     out += _NUMBER.findall(question)
-    seen: set[str] = set()
-    return [a for a in out if not (a.lower() in seen or seen.add(a.lower()))]
+    return list({a.lower(): a for a in reversed(out)}.values())[::-1]
 
 
 def _acronym_pattern(acronym: str) -> re.Pattern[str]:
