@@ -118,6 +118,9 @@ def _warm_up(index: Index, answer_fn: AnswerFn, settings: Settings) -> None:
         return
     t0 = time.perf_counter()
     try:
+        warm_index = getattr(index, "warm_up", None)  # the embedder and the Korean analyser
+        if warm_index is not None:
+            warm_index()
         answer_fn("What does the law say about sanctions?", [], index=index, settings=settings)
     except Exception as exc:  # a broken model shows up on the first real question with its own message
         log.warning("warm-up question failed: %s", exc)
