@@ -74,7 +74,7 @@ def ask_turn(
     answerer: str | None = None,
     on_answer: Callable[[str, Answer], None] | None = None,
 ) -> Iterator[tuple[list[Message], list[Turn], str]]:
-    """One chat turn. Yields (chat messages, this session's history, the question box's new value): the
+    """One chat turn. Yields (chat messages, this conversation's history, the question box's new value): the
     question with a placeholder first, then the growing LLM text, then the answer with its citation cards.
     `on_answer(question, answer)` is called with the final answer before it is shown (e.g. to save it)."""
     chat = list(chat or [])
