@@ -92,7 +92,7 @@ def build_ui(services: Services) -> gr.Blocks:
                     with gr.Row():
                         question = gr.Textbox(
                             label="Question",
-                            placeholder="e.g. Who may the President designate under § 9214?",
+                            placeholder="e.g. Which countries are most crucial for sanctions implementation?",
                             elem_id="pqa-question",
                             scale=5,
                             lines=1,
