@@ -92,3 +92,35 @@ def test_upload_progress_does_not_cover_the_table(page, tmp_path):
     sync_api.expect(page.locator("#pqa-docs")).to_contain_text("Orchard quota note")
     page.wait_for_timeout(2500)  # a timer tick refreshes the table after the upload
     assert page.evaluate("window.__pqaCovered") == []
+
+
+def test_phone_width_keeps_both_tabs_usable(page, tmp_path):
+    page.set_viewport_size({"width": 420, "height": 900})
+    try:
+        page.reload()  # laid out at phone width from the start, as on a phone
+        sync_api.expect(page.locator("#pqa-status")).to_contain_text("Index ready", timeout=TIMEOUT_MS)
+        page.get_by_role("tab", name="Library").click()
+        sync_api.expect(page.locator("#pqa-docs")).to_contain_text("fpri-sanctions-relief-2019")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 420  # the page itself never scrolls sideways
+        headers = page.evaluate(
+            "() => [...document.querySelectorAll('#pqa-docs th')].map(th => th.getBoundingClientRect().height)"
+        )
+        assert headers and max(headers) <= 50, headers  # one line of header text, not a letter per line
+        cells = page.evaluate(
+            "() => [...document.querySelectorAll('#pqa-docs [role=gridcell]')].map(c => c.getBoundingClientRect().height)"
+        )
+        assert cells and max(cells) <= 120, cells  # a row is a few lines, not a column of single letters
+        page.screenshot(path=str(tmp_path / "library-420.png"), full_page=True)
+
+        page.get_by_role("tab", name="Ask").click()
+        question = page.locator("#pqa-question textarea, #pqa-question input").first
+        question.fill("Which countries are most crucial for sanctions implementation?")
+        question.press("Enter")
+        answer = page.locator("#pqa-chat .pqa-msg").last
+        sync_api.expect(answer).to_contain_text("China and Russia", timeout=TIMEOUT_MS)
+        box = answer.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 420
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 420
+        page.screenshot(path=str(tmp_path / "ask-420.png"), full_page=True)
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
