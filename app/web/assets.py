@@ -19,11 +19,6 @@ WORKSPACE_CSS = """
 .pqa-export { font-size: 0.9em; }
 .pqa-plain { display: none; }
 @media (max-width: 640px) {
-  #pqa-docs table { width: max-content !important; }
-  #pqa-docs th, #pqa-docs td { width: auto !important; min-width: 6em !important; max-width: 16em !important; }
-  #pqa-docs th:nth-child(2), #pqa-docs td:nth-child(2) { min-width: 14em !important; }
-  #pqa-docs th, #pqa-docs th * { white-space: nowrap !important; word-break: normal !important; }
-  #pqa-docs td, #pqa-docs td * { word-break: normal !important; overflow-wrap: anywhere; }
   #pqa-chat { height: 70vh !important; }
   .pqa-open { margin-left: 0; }
 }

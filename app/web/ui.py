@@ -179,7 +179,15 @@ def build_ui(services: Services) -> gr.Blocks:
                 wrap=True,
                 elem_id="pqa-docs",
                 label="Indexed documents",
-                column_widths=["18%", "40%", "8%", "10%", "8%", "6%", "10%"],
+                column_widths=[
+                    "190px",
+                    "360px",
+                    "90px",
+                    "110px",
+                    "90px",
+                    "80px",
+                    "170px",
+                ],  # fixed: scrolls when narrow
                 show_search="search",
             )
 
