@@ -692,6 +692,18 @@ class Index:
                 logger.warning("%s", exc)
                 outcomes.append(FileOutcome(path=str(file), status="failed", message=exc.reason))
                 continue
+            owner = known_files.get(doc.doc_id)
+            if owner and owner != _resolved(file) and Path(owner).exists():  # an `id:` naming another file's document
+                outcomes.append(
+                    FileOutcome(
+                        path=str(file),
+                        doc_id=doc.doc_id,
+                        status="failed",
+                        message=f"document id {doc.doc_id!r} is already used by {docs[doc.doc_id].source}; give "
+                        f"{file.name} another `id:` in its front matter or sidecar, or remove {doc.doc_id!r} first",
+                    )
+                )
+                continue
             outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
             moved_from = docs[doc.doc_id].file if doc.doc_id in docs else None
             if outcome.status == "unchanged" and moved_from != _resolved(file):  # record the file's new place
