@@ -4,15 +4,22 @@ so every change is in the final index."""
 
 from __future__ import annotations
 
+import io
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from fakes import FakeEmbedder, paragraph_chunker, shared_tokenizer
+from test_upload_collisions import ARTICLE, real_services
 
 import ingest.guarded
+from app.services import Services
 from index.index import Index
 from index.types import IngestReport
+
+T = TypeVar("T")
 
 
 def _open(path: Path, create: bool = False) -> Index:
@@ -24,6 +31,17 @@ def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def finishes(call: Callable[[], T], timeout: float = 20.0) -> T:
+    """`call()` run in another thread; fails the test when it does not finish within `timeout` seconds."""
+    out: list[T] = []
+    worker = threading.Thread(target=lambda: out.append(call()), daemon=True)
+    worker.start()
+    worker.join(timeout)
+    assert not worker.is_alive(), "still waiting behind the slow file"
+    assert out, "failed (see the thread's traceback above)"
+    return out[0]
 
 
 @pytest.fixture
@@ -66,14 +84,10 @@ def test_a_remove_and_a_second_ingest_complete_while_an_ingest_parses_a_slow_fil
     stuck.start()
     try:
         assert started.wait(10), "the ingest never began loading the slow file"
-        done: list[object] = []
         # a remove through the same Index (another thread of a server) and an ingest through another Index on the
         # same directory (another process) both finish while the slow file is still being parsed
-        remover = threading.Thread(target=lambda: done.append(index.remove(["old"])))
-        remover.start()
-        remover.join(timeout=20)
-        assert not remover.is_alive() and done == [["old"]]
-        second = _open(index_dir).ingest([other])
+        assert finishes(lambda: index.remove(["old"])) == ["old"]
+        second = finishes(lambda: _open(index_dir).ingest([other]))
         assert [o.status for o in second.outcomes] == ["added"]
         assert stuck.is_alive()  # still parsing
     finally:
@@ -105,3 +119,26 @@ def test_a_file_changed_while_another_writer_committed_is_loaded_again(tmp_path,
     assert len(loads) == 2  # its fingerprint changed: loaded again, not served from what was loaded first
     assert "edited meanwhile" in index.passages("slow")[0].text
     assert {d.doc_id for d in _open(index_dir).documents()} == {"slow", "fast"}
+
+
+def test_the_server_removes_and_uploads_while_an_upload_parses_a_slow_file(tmp_path, slow_loader):
+    started, release, _ = slow_loader
+    svc: Services = real_services(tmp_path)
+    svc.upload([("memo.txt", io.BytesIO(b"A memo on shipping licences."))])
+    results: list[object] = []
+    slow = threading.Thread(target=lambda: results.append(svc.upload([("slow.txt", io.BytesIO(b"A slow report."))])))
+    slow.start()
+    try:
+        assert started.wait(10)
+        assert finishes(lambda: svc.remove("memo")) == ["memo"]  # another file: no waiting for the slow upload
+        assert not (svc.library_dir / "memo.txt").exists()
+        [fast] = finishes(lambda: svc.upload([("fast.txt", io.BytesIO(b"A fast note on visas."))])).outcomes
+        assert fast.status == "added"
+        assert slow.is_alive()
+    finally:
+        release.set()
+        slow.join(timeout=60)
+    [outcome] = results[0].outcomes  # type: ignore[attr-defined]
+    assert outcome.status == "added"
+    assert {d.doc_id for d in svc.documents()} == {ARTICLE, "fast", "slow"}
+    assert sorted(p.name for p in svc.library_dir.iterdir()) == ["fast.txt", "slow.txt"]

@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 ARTICLE = "fpri-sanctions-relief-2019"
 
 
-@pytest.fixture
-def svc(tmp_path) -> Services:
+def real_services(tmp_path: Path) -> Services:
+    """Services over a real index (fake embedder) built from a copy of the sample article."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(REPO / "corpus" / f"{ARTICLE}.md", corpus)
@@ -36,6 +36,11 @@ def svc(tmp_path) -> Services:
     )
     services.open(corpus)
     return services
+
+
+@pytest.fixture
+def svc(tmp_path) -> Services:
+    return real_services(tmp_path)
 
 
 def texts(svc: Services, doc_id: str) -> list[str]:
