@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from app.answer.types import Answer
 from app.file_claims import FileClaims
 from app.library import MetadataEdit
+from app.low_priority import at_lower_priority
 from app.public_paths import redact, with_public_sources
 from app.settings import Settings
 from app.web.api_models import check_filter_values
@@ -496,7 +497,14 @@ class Services:
             targets.append(target)
         try:
             extra = {"force_duplicates": True} if force_duplicates else {}
-            report = index.ingest(targets, on_progress=on_progress, **extra) if targets else IngestReport()
+            report = (
+                at_lower_priority(
+                    lambda: index.ingest(targets, on_progress=on_progress, **extra),
+                    self.settings.server.ingest_niceness,
+                )
+                if targets
+                else IngestReport()
+            )
         except BaseException:
             for target in targets:
                 target.unlink(missing_ok=True)
@@ -589,7 +597,11 @@ class Services:
         if not str(folder).strip() or not path.is_dir():
             raise BadRequest(f"{folder!s}: not a folder on the server; give the path of a folder of documents")
         index = self._ready_index()
-        report = self.public(index.ingest([path], prune=prune, on_progress=on_progress))
+        report = self.public(
+            at_lower_priority(
+                lambda: index.ingest([path], prune=prune, on_progress=on_progress), self.settings.server.ingest_niceness
+            )
+        )
         log.info(
             "re-indexed %s: %s",
             path,
