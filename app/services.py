@@ -1,5 +1,5 @@
-"""What the HTTP routes and the Gradio callbacks share: the settings, the open index, a lock that serialises
-writes, and plain functions (search, ask, list/upload/remove documents, re-index a folder) that raise `ServiceError`s
+"""What the HTTP routes and the Gradio callbacks share: the settings, the open index, claims on the library files
+being changed, and plain functions (search, ask, list/upload/remove documents, re-index a folder) that raise `ServiceError`s
 the adapters map to a 4xx body or a visible UI message. No Gradio or FastAPI here."""
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from app.answer.types import Answer
+from app.file_claims import FileClaims
 from app.library import MetadataEdit
+from app.low_priority import at_lower_priority
 from app.public_paths import redact, with_public_sources
 from app.settings import Settings
 from app.web.api_models import check_filter_values
@@ -152,7 +154,9 @@ class Services:
     """One per server process. `open_index`, `answer_fn` and `stream_fn` are injectable (tests); by default
     they open the real `index.index.Index` and call `app.answer.pipeline.answer` / `answer_stream`.
 
-    Concurrency: writes (upload, remove, re-index) are serialised by `write_lock`; reads take no lock, because
+    Concurrency: a write claims the library files it changes (`file_claims`), so an upload, remove or metadata edit
+    waits only for another write on the same file; the index loads and embeds without its lock and serialises the
+    commits. `write_lock` is held while the index opens or builds at start. Reads take no lock, because
     `Index.search` works on an immutable snapshot of the current generation that a write swaps atomically.
     Before each read the index picks up generations committed by other processes (e.g. `policyqa ingest`)."""
 
@@ -161,6 +165,7 @@ class Services:
     answer_fn: AnswerFn = _real_answer
     stream_fn: StreamFn = _real_answer_stream
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    file_claims: FileClaims = field(default_factory=FileClaims)
     _index: Any = field(default=None, init=False)
     _status: Status = field(default=Status("starting", "opening the index"), init=False)
     _status_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -446,7 +451,7 @@ class Services:
                 staged.append((self._stage(name, stream, limit), target))
             if not staged:
                 raise UnsupportedType("; ".join(o.message or o.path for o in refused))
-            with self.write_lock:
+            with self.file_claims.hold(target for _, target in staged):
                 return self.public(self._ingest_staged(index, staged, refused, on_progress, force_duplicates))
         finally:
             for tmp, _ in staged:
@@ -492,7 +497,14 @@ class Services:
             targets.append(target)
         try:
             extra = {"force_duplicates": True} if force_duplicates else {}
-            report = index.ingest(targets, on_progress=on_progress, **extra) if targets else IngestReport()
+            report = (
+                at_lower_priority(
+                    lambda: index.ingest(targets, on_progress=on_progress, **extra),
+                    self.settings.server.ingest_niceness,
+                )
+                if targets
+                else IngestReport()
+            )
         except BaseException:
             for target in targets:
                 target.unlink(missing_ok=True)
@@ -514,7 +526,7 @@ class Services:
     def remove(self, doc_id: str) -> list[str]:
         """Remove a document from the index (404 when unknown); its file goes too when it was uploaded."""
         index = self._ready_index()
-        with self.write_lock:
+        with self.file_claims.hold(self._files_of(index, doc_id)):
             known = {d.doc_id: d for d in index.documents()}
             if doc_id not in known:
                 raise NotFound(f"no indexed document has doc_id {doc_id!r}; GET /documents lists them")
@@ -532,7 +544,7 @@ class Services:
         from app.library import NotEditable, edit_document
 
         index = self._ready_index()
-        with self.write_lock:
+        with self.file_claims.hold(self._files_of(index, doc_id)):
             try:
                 outcome = edit_document(index, doc_id, edit)
             except KeyError as exc:
@@ -542,6 +554,15 @@ class Services:
             except OSError as exc:
                 raise BadRequest(f"cannot write the metadata sidecar beside {doc_id!r}'s file: {exc}") from exc
         return self.public(outcome)
+
+    @staticmethod
+    def _files_of(index: Any, doc_id: str) -> list[Path]:
+        """The file an indexed document was loaded from (none for an unknown document or one from no file)."""
+        documents = getattr(getattr(index, "manifest", None), "documents", None)
+        if documents is None:  # an index without a manifest: its documents' sources
+            return [Path(d.source) for d in index.documents() if d.doc_id == doc_id]
+        record = documents.get(doc_id)
+        return [Path(record.file or record.source)] if record is not None else []
 
     def _in_library(self, path: Path) -> bool:
         try:
@@ -576,8 +597,11 @@ class Services:
         if not str(folder).strip() or not path.is_dir():
             raise BadRequest(f"{folder!s}: not a folder on the server; give the path of a folder of documents")
         index = self._ready_index()
-        with self.write_lock:
-            report = self.public(index.ingest([path], prune=prune, on_progress=on_progress))
+        report = self.public(
+            at_lower_priority(
+                lambda: index.ingest([path], prune=prune, on_progress=on_progress), self.settings.server.ingest_niceness
+            )
+        )
         log.info(
             "re-indexed %s: %s",
             path,

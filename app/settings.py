@@ -224,6 +224,13 @@ class ServerSettings(BaseSettings):
         description="Browser origins allowed to send changes besides the app's own, e.g. 'https://qa.example.org' "
         "behind a reverse proxy (POLICYQA_ALLOWED_ORIGINS)",
     )
+    ingest_niceness: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="How much lower the OS priority of an upload's or re-index's loading and embedding is than the "
+        "searches served meanwhile (0: the same) (POLICYQA_INGEST_NICENESS)",
+    )
 
 
 class Settings(BaseSettings):

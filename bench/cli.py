@@ -18,6 +18,7 @@ BENCHMARKS = (
     "policyqa",
     "ingest",
     "latency",
+    "load",
     "embedders",
     "int8",
     "scale",
@@ -78,6 +79,10 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         from bench.latency import main as run_latency
 
         return run_latency(settings=settings, out_dir=out, sizes=args.sizes)
+    if args.what == "load":
+        from bench.load import main as run_load
+
+        return run_load(settings=settings, out_dir=out, seconds=args.seconds, clients=args.clients, as_json=args.json)
     if args.what == "scale":
         from bench.scale import main as run_scale
 
@@ -134,6 +139,10 @@ def register(
         default=0,
         help="int8: index only the judged SciFact documents plus random others up to N (0 = all, -1 = skip SciFact)",
     )
-    p.add_argument("--json", action="store_true", help="embedders: one JSON object per embedder and backend")
+    p.add_argument("--seconds", type=float, default=60.0, help="load: seconds per phase (idle, during ingest)")
+    p.add_argument("--clients", type=int, default=8, help="load: concurrent search clients")
+    p.add_argument(
+        "--json", action="store_true", help="embedders: one JSON object per embedder and backend; load: the result"
+    )
     p.add_argument("--out", default="bench-results", help="where JSON results go")
     p.set_defaults(func=lambda args: cmd_eval(args, build_settings(args)))

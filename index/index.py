@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from index.models.embedding import Embedder
-from index.pipeline import EmbedAhead, Prefetcher
+from index.pipeline import EmbedAhead, LoadCache, Prefetcher
 from index.retrieval.dense import DenseIndex, choose_kind
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.rerank import Reranker, load_reranker
@@ -63,6 +63,27 @@ Chunker = Callable[[Document, ChunkingSettings, Callable[[str], int]], list[Chun
 
 __all__ = ["Index", "IndexMismatchError", "Chunker"]
 
+COMMIT_WAIT = 120.0  # seconds an ingest waits for another process's commit before giving up
+
+
+@dataclasses.dataclass(frozen=True)
+class _IngestOptions:
+    rebuild: bool = False
+    prune: bool = False
+    force_duplicates: bool = False
+
+
+@dataclasses.dataclass
+class _IngestPlan:
+    """What one ingest commits: documents to add (with their outcomes), ids to remove, every file's outcome, and
+    the resolved file and fingerprint of each added document."""
+
+    to_add: list[tuple[Document, FileOutcome]] = dataclasses.field(default_factory=list)
+    remove: set[str] = dataclasses.field(default_factory=set)
+    outcomes: list[FileOutcome] = dataclasses.field(default_factory=list)
+    files_of: dict[str, str] = dataclasses.field(default_factory=dict)
+    prints_of: dict[str, str | None] = dataclasses.field(default_factory=dict)
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -90,6 +111,14 @@ def damaged(directory: Path, exc: BaseException | None = None) -> IndexDamagedEr
         f"{directory}: this index generation cannot be read{why}; its files are kept: restore the index directory "
         "from a backup or rebuild with `policyqa ingest --rebuild PATHS`"
     )
+
+
+def _generation_number(directory: Path | None) -> int:
+    """The sequence number of a committed generation directory (`gen-000012` -> 12); -1 for none."""
+    if directory is None:
+        return -1
+    digits = directory.name.rpartition("-")[2]
+    return int(digits) if digits.isdigit() else -1
 
 
 def _fingerprint_or_none(file: Path) -> str | None:
@@ -210,6 +239,7 @@ class Index:
         self._chunker = chunker
         self._tokenizer = tokenizer or LexicalTokenizer()
         self._write_mutex = threading.Lock()
+        self._state_lock = threading.Lock()  # orders swaps of `_state` between readers' refresh and writers
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -484,7 +514,10 @@ class Index:
             where=self.path,
             backend=getattr(self._embedder, "backend", None),
         )
-        self._state = state
+        with self._state_lock:
+            if _generation_number(state.directory) < _generation_number(self._state.directory):
+                return False  # a writer of this process committed a newer one meanwhile
+            self._state = state
         return True
 
     def warm_up(self) -> float:
@@ -557,101 +590,154 @@ class Index:
 
         Files a folder's ignore rules skip are `skipped` (and removed when indexed before); a file with the same
         normalised text as another document is a `duplicate` and not indexed unless `force_duplicates`. Each file
-        gets an id unique to its path (`ingest.ids`); an indexed file keeps the id it has."""
+        gets an id unique to its path (`ingest.ids`); an indexed file keeps the id it has.
+
+        Loading, chunking and embedding run without the index's write lock, so other writers are not held up by a
+        slow file; the lock is taken only to commit (waiting up to `COMMIT_WAIT` seconds for another process)."""
         from ingest.discovery import find_files
 
         t0 = time.perf_counter()
         found = find_files([Path(p) for p in paths])
-        files = [f.path for f in found]
-        with Prefetcher() as prefetch, self._write_mutex, self._store.write_lock():
-            if not rebuild:
+        options = _IngestOptions(rebuild=rebuild, prune=prune, force_duplicates=force_duplicates)
+        # Load, chunk and embed against a snapshot of the current generation, without the write lock: other
+        # writers (an upload, a remove) go on meanwhile.
+        with Prefetcher() as prefetch:
+            base = self._state if rebuild else self._snapshot()
+            loads = LoadCache(prefetch)
+            ahead = self._embed_ahead(base if not rebuild else None, on_progress)
+            plan = self._plan_ingest(found, base, loads, ahead, options, on_progress)
+            ahead.flush()
+        # Commit under the lock; when another writer committed since the snapshot, plan again against its
+        # generation, reusing each file loaded with the same fingerprint (the rest is loaded here).
+        with self._write_mutex, self._store.write_lock(timeout=COMMIT_WAIT):
+            if rebuild:
+                plan.remove = set(self._state.manifest.documents)
+            else:
                 self._refresh_under_lock()
-            state = self._state
-            docs = {} if rebuild else dict(state.manifest.documents)
-            known_files, by_file, ids = _plan_ids(found, docs)
-            gone = {doc_id for doc_id, f in known_files.items() if f and not Path(f).exists()}
-            # normalised text → (doc id, source) of the documents a new file would duplicate
-            originals = {rec.text_key: (d, rec.source) for d, rec in docs.items() if rec.text_key and d not in gone}
-            same_bytes = {rec.content_hash: (d, rec.source) for d, rec in docs.items() if d not in gone}
-            prints = {Path(f.path): _fingerprint_or_none(Path(f.path)) for f in found if f.ignored is None}
-            default_ids = {file: (a.doc_id if (a := ids.get(file)) else None) for file in prints}
-            to_load = [
-                file
-                for file in prints
-                if self._unchanged_id(file, prints[file], by_file.get(_resolved(file)), docs) is None
-            ]
-            prefetch.start(to_load, default_ids)
-            ahead = self._embed_ahead(state if not rebuild else None, on_progress)
-            outcomes: list[FileOutcome] = []
-            to_add: list[tuple[Document, FileOutcome]] = []
-            seen: dict[str, str] = {}
-            files_of: dict[str, str] = {}
-            prints_of: dict[str, str | None] = {}
-            remove: set[str] = set()
-            for i, item in enumerate(found):
-                if on_progress:
-                    on_progress("load", i, len(found))
-                file = Path(item.path)
-                known = by_file.get(_resolved(file))
-                if item.ignored is not None:
-                    outcome = FileOutcome(path=str(file), status="skipped", message=f"ignored ({item.ignored})")
-                    if known is not None and known not in seen:
-                        remove.add(known)
-                        outcome.status, outcome.doc_id, outcome.chunks = "removed", known, docs[known].chunks
+                if self._state.directory != base.directory:
+                    logger.info(
+                        "%s: changed while loading; planning again against %s", self.path, self._state.directory
+                    )
+                    plan = self._plan_ingest(found, self._state, loads, ahead, options, None)
+            embedded = self._apply(
+                plan.to_add,
+                plan.remove,
+                plan.outcomes,
+                on_progress,
+                plan.files_of,
+                plan.prints_of,
+                reuse=not rebuild,
+                ahead=ahead,
+            )
+        return IngestReport(outcomes=plan.outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
+
+    def _snapshot(self) -> State:
+        """The current generation, read without the write lock: what an ingest plans against."""
+        if self._state.directory is not None and self._store.exists():
+            self.refresh()
+        return self._state
+
+    def _plan_ingest(
+        self,
+        found: Sequence[Any],
+        state: State,
+        loads: LoadCache,
+        ahead: EmbedAhead,
+        options: _IngestOptions,
+        on_progress: Progress | None,
+    ) -> _IngestPlan:
+        """What ingesting `found` into `state` does to each file: the documents to add or replace (loaded through
+        `loads`, chunked and embedded ahead by `ahead`), the ones to remove, and every file's outcome."""
+        docs = {} if options.rebuild else dict(state.manifest.documents)
+        known_files, by_file, ids = _plan_ids(found, docs)
+        gone = {doc_id for doc_id, f in known_files.items() if f and not Path(f).exists()}
+        # normalised text → (doc id, source) of the documents a new file would duplicate
+        originals = {rec.text_key: (d, rec.source) for d, rec in docs.items() if rec.text_key and d not in gone}
+        same_bytes = {rec.content_hash: (d, rec.source) for d, rec in docs.items() if d not in gone}
+        prints = {Path(f.path): _fingerprint_or_none(Path(f.path)) for f in found if f.ignored is None}
+        default_ids = {file: (a.doc_id if (a := ids.get(file)) else None) for file in prints}
+        to_load = [
+            file
+            for file in prints
+            if self._unchanged_id(file, prints[file], by_file.get(_resolved(file)), docs) is None
+        ]
+        loads.start(to_load, default_ids)
+        plan = _IngestPlan()
+        outcomes = plan.outcomes
+        seen: dict[str, str] = {}
+        for i, item in enumerate(found):
+            if on_progress:
+                on_progress("load", i, len(found))
+            file = Path(item.path)
+            known = by_file.get(_resolved(file))
+            if item.ignored is not None:
+                outcome = FileOutcome(path=str(file), status="skipped", message=f"ignored ({item.ignored})")
+                if known is not None and known not in seen:
+                    plan.remove.add(known)
+                    outcome.status, outcome.doc_id, outcome.chunks = "removed", known, docs[known].chunks
+                outcomes.append(outcome)
+                continue
+            fp = prints[file]
+            if known not in seen and self._unchanged_id(file, fp, known, docs) is not None:
+                assert known is not None
+                seen[known] = str(file)
+                outcomes.append(
+                    FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
+                )
+                continue
+            assigned = ids.get(file)
+            try:
+                doc = loads.load(file, default_ids[file], fp)
+            except IngestError as exc:
+                logger.warning("%s", exc)
+                outcomes.append(FileOutcome(path=str(file), status="failed", message=exc.reason))
+                continue
+            owner = known_files.get(doc.doc_id)
+            if owner and owner != _resolved(file) and Path(owner).exists():  # an `id:` naming another file's document
+                outcomes.append(
+                    FileOutcome(
+                        path=str(file),
+                        doc_id=doc.doc_id,
+                        status="failed",
+                        message=f"document id {doc.doc_id!r} is already used by {docs[doc.doc_id].source}; give "
+                        f"{file.name} another `id:` in its front matter or sidecar, or remove {doc.doc_id!r} first",
+                    )
+                )
+                continue
+            outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
+            moved_from = docs[doc.doc_id].file if doc.doc_id in docs else None
+            if outcome.status == "unchanged" and moved_from != _resolved(file):  # record the file's new place
+                outcome.status, outcome.message = "replaced", f"moved from {moved_from or docs[doc.doc_id].source}"
+            if outcome.status in ("added", "replaced"):
+                _describe(outcome, doc)
+                key = content_key(doc.text)
+                original = originals.get(key) or same_bytes.get(doc.content_hash)
+                if original is not None and original[0] != doc.doc_id and not options.force_duplicates:
+                    outcome.status, outcome.duplicate_of = "duplicate", original[0]
+                    outcome.message = (
+                        f"duplicate of {original[0]} ({original[1]}): the same text, not indexed again "
+                        "(index it anyway with --force-duplicates)"
+                    )
                     outcomes.append(outcome)
                     continue
-                fp = prints[file]
-                if known not in seen and self._unchanged_id(file, fp, known, docs) is not None:
-                    assert known is not None
-                    seen[known] = str(file)
-                    outcomes.append(
-                        FileOutcome(path=str(file), doc_id=known, status="unchanged", chunks=docs[known].chunks)
-                    )
-                    continue
-                assigned = ids.get(file)
-                try:
-                    doc = prefetch.load(file, default_ids[file])
-                except IngestError as exc:
-                    logger.warning("%s", exc)
-                    outcomes.append(FileOutcome(path=str(file), status="failed", message=exc.reason))
-                    continue
-                outcome = self._classify(doc, docs, seen, str(file), self._chunker_version)
-                moved_from = docs[doc.doc_id].file if doc.doc_id in docs else None
-                if outcome.status == "unchanged" and moved_from != _resolved(file):  # record the file's new place
-                    outcome.status, outcome.message = "replaced", f"moved from {moved_from or docs[doc.doc_id].source}"
-                if outcome.status in ("added", "replaced"):
-                    _describe(outcome, doc)
-                    key = content_key(doc.text)
-                    original = originals.get(key) or same_bytes.get(doc.content_hash)
-                    if original is not None and original[0] != doc.doc_id and not force_duplicates:
-                        outcome.status, outcome.duplicate_of = "duplicate", original[0]
-                        outcome.message = (
-                            f"duplicate of {original[0]} ({original[1]}): the same text, not indexed again "
-                            "(index it anyway with --force-duplicates)"
-                        )
-                        outcomes.append(outcome)
-                        continue
-                    originals.setdefault(key, (doc.doc_id, str(file)))
-                    if assigned is not None and assigned.note and doc.doc_id == assigned.doc_id:
-                        outcome.message = f"{assigned.note}; indexed as {doc.doc_id!r}"
-                    to_add.append((doc, outcome))
-                    ahead.add(doc)
-                    files_of[doc.doc_id] = _resolved(file)
-                    prints_of[doc.doc_id] = fp
-                outcomes.append(outcome)
-            if on_progress:
-                on_progress("load", len(files), len(files))
-            if rebuild:
-                remove = set(state.manifest.documents)
-            elif prune:
-                for doc_id in sorted(gone - set(seen)):
-                    rec = docs[doc_id]
-                    remove.add(doc_id)
-                    outcomes.append(FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks))
-            embedded = self._apply(
-                to_add, remove, outcomes, on_progress, files_of, prints_of, reuse=not rebuild, ahead=ahead
-            )
-        return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
+                originals.setdefault(key, (doc.doc_id, str(file)))
+                if assigned is not None and assigned.note and doc.doc_id == assigned.doc_id:
+                    outcome.message = f"{assigned.note}; indexed as {doc.doc_id!r}"
+                plan.to_add.append((doc, outcome))
+                ahead.add(doc)
+                plan.files_of[doc.doc_id] = _resolved(file)
+                plan.prints_of[doc.doc_id] = fp
+            outcomes.append(outcome)
+        if on_progress:
+            on_progress("load", len(found), len(found))
+        if options.rebuild:
+            plan.remove = set(state.manifest.documents)
+        elif options.prune:
+            for doc_id in sorted(gone - set(seen)):
+                rec = docs[doc_id]
+                plan.remove.add(doc_id)
+                outcomes.append(FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks))
+        return plan
 
     def _embed_ahead(self, state: State | None, on_progress: Progress | None) -> EmbedAhead:
         """Chunks and embeds loaded documents while the worker loads the next ones (texts already in `state`
@@ -974,4 +1060,5 @@ class Index:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        self._state = dataclasses.replace(state, directory=final)
+        with self._state_lock:
+            self._state = dataclasses.replace(state, directory=final)

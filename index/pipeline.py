@@ -6,6 +6,8 @@ and embeds the documents already loaded.
 - `EmbedAhead` chunks each loaded document at once and embeds the chunk texts in batches of `window` texts
   (longest first within a window), so the embedder works while the worker loads the next files; the index's
   commit step then takes the chunks and vectors from it instead of computing them again.
+- `LoadCache` keeps each loaded document (or its loading error) by file, fingerprint and default id, so an ingest
+  that must plan again (another writer committed while it was loading) reuses every file whose bytes did not change.
 
 Loading is the only stage moved to another process: chunking needs the embedder's tokenizer and embedding needs the
 model, both of which live here.
@@ -192,6 +194,8 @@ class EmbedAhead:
         self.vectors: dict[str, np.ndarray] = {}
 
     def add(self, doc: Document) -> None:
+        if (doc.doc_id, doc.content_hash) in self._chunks:  # planned again: chunked and queued already
+            return
         try:
             chunks = self._chunk(doc)
         except (IngestError, ValueError, RecursionError, MemoryError, IndexError, KeyError, TypeError):
@@ -223,3 +227,38 @@ class EmbedAhead:
     def chunks(self, doc: Document) -> list[Chunk] | None:
         """The chunks made for `doc` (same id and content), or None if it was not seen (or failed)."""
         return self._chunks.get((doc.doc_id, doc.content_hash))
+
+
+class LoadCache:
+    """Documents loaded during one ingest, by (file, fingerprint, default id). `load` returns the cached document
+    (or raises the cached IngestError) when the file's fingerprint is the one it was loaded with, else loads it
+    through `prefetch` (inline once the prefetcher has stopped). A file whose fingerprint is unknown (None) is
+    never served from the cache."""
+
+    def __init__(self, prefetch: Prefetcher) -> None:
+        self._prefetch = prefetch
+        self._done: dict[tuple[str, str, str | None], Document | IngestError] = {}
+
+    def start(self, files: Sequence[Path], default_ids: Mapping[Path, str | None]) -> None:
+        """Hand the files to load to the prefetcher (a no-op once it has started or stopped)."""
+        self._prefetch.start(files, default_ids)
+
+    def load(self, file: Path, default_id: str | None, fingerprint: str | None) -> Document:
+        key = (str(file), fingerprint, default_id) if fingerprint is not None else None
+        if key is not None and key in self._done:
+            found = self._done[key]
+            if isinstance(found, IngestError):
+                raise found
+            return found
+        try:
+            doc = self._prefetch.load(file, default_id)
+        except IngestError as exc:
+            if key is not None:
+                self._done[key] = exc
+            raise
+        if key is not None:
+            self._done[key] = doc
+        return doc
+
+    def __len__(self) -> int:
+        return len(self._done)
