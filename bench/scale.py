@@ -197,19 +197,31 @@ def recall_at_10(index, embedder: SyntheticVectors, queries: int = 200, seed: in
     """Mean overlap of the FAISS top-10 with the exact top-10 (inner product over all vectors), for query vectors
     near random passages (as real queries are near their answers)."""
     state = index._state
-    vectors = np.asarray(state.vectors)
+    vectors = state.vectors
+    dim = vectors.shape[1]
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(vectors), queries)
-    q = vectors[picks] + 0.5 * rng.standard_normal((queries, vectors.shape[1])).astype(np.float32) / np.sqrt(
-        vectors.shape[1]
-    )
+    q = np.asarray(vectors[picks], dtype=np.float32) + 0.5 * rng.standard_normal((queries, dim)).astype(
+        np.float32
+    ) / np.sqrt(dim)
     q /= np.linalg.norm(q, axis=1, keepdims=True)
+    # exact top-10 by inner product over every vector, 100k rows at a time (bounded memory)
+    best_scores = np.full((queries, 0), -np.inf, dtype=np.float32)
+    best_rows = np.zeros((queries, 0), dtype=np.int64)
+    for first in range(0, len(vectors), 100_000):
+        scores = q @ np.asarray(vectors[first : first + 100_000], dtype=np.float32).T
+        best_scores = np.concatenate([best_scores, scores], axis=1)
+        best_rows = np.concatenate(
+            [best_rows, np.broadcast_to(np.arange(first, first + scores.shape[1]), scores.shape)], axis=1
+        )
+        top = np.argsort(-best_scores, axis=1)[:, :10]
+        best_scores = np.take_along_axis(best_scores, top, axis=1)
+        best_rows = np.take_along_axis(best_rows, top, axis=1)
+    exact = best_rows
     hits = 0
     for i in range(queries):
-        scores = vectors @ q[i]
-        exact = np.argpartition(-scores, 9)[:10]
         found = state.table.rows_of_ids(state.dense.search(q[i], 10).ids)
-        hits += len(set(found.tolist()) & set(exact.tolist()))
+        hits += len(set(found.tolist()) & set(exact[i].tolist()))
     return hits / (10 * queries)
 
 

@@ -774,6 +774,7 @@ class Index:
             outcome.chunks = len(chunks)
             new_docs.append((doc, chunks))
 
+        outcome_chunks = {doc.doc_id: len(chunks) for doc, chunks in new_docs}
         replaced = {doc.doc_id for doc, _ in new_docs}  # a doc that failed to chunk keeps its old version
         if not new_docs and not remove and state.directory is not None:
             return 0
@@ -784,10 +785,11 @@ class Index:
         manifest = state.manifest.model_copy(deep=True)
         next_id = manifest.next_id
         new_rows: list[dict[str, Any]] = []
-        for doc, chunks in new_docs:
+        for i, (doc, chunks) in enumerate(new_docs):
             for chunk in chunks:
                 new_rows.append(make_row(chunk, doc, next_id))
                 next_id += 1
+            new_docs[i] = (doc, [])  # the rows hold what is kept of the chunks
 
         new_vectors, embedded = self._embed(state, new_rows, on_progress, reuse=reuse, ahead=ahead)
 
@@ -814,7 +816,7 @@ class Index:
         now = _now()
         for doc_id in dropped:
             manifest.documents.pop(doc_id, None)
-        for doc, chunks in new_docs:
+        for doc, _ in new_docs:
             manifest.documents[doc.doc_id] = DocRecord(
                 content_hash=doc.content_hash,
                 source=doc.source,
@@ -822,7 +824,7 @@ class Index:
                 doc_type=doc.doc_type,
                 date=doc.date,
                 language=doc.language,
-                chunks=len(chunks),
+                chunks=outcome_chunks[doc.doc_id],
                 indexed_at=now,
                 file=(files_of or {}).get(doc.doc_id),
                 fingerprint=(prints_of or {}).get(doc.doc_id),

@@ -42,7 +42,7 @@ _PARAMS = "policyqa_lexical.json"
 
 
 # Rows per block when building the score matrix: the temporary arrays hold one block's (row, token) pairs.
-BUILD_BLOCK_ROWS = 32_768
+BUILD_BLOCK_ROWS = 8_192
 
 Pairs = Callable[[int, int], tuple[np.ndarray, np.ndarray]]
 
