@@ -1,5 +1,5 @@
 """A large index on one machine: build time, peak RSS, size on disk, hybrid search p50/p95 and the recall@10 of the
-approximate (HNSW) dense index against exact search.
+approximate (IVF) dense index against exact search.
 
 `policyqa eval scale [--sizes 1000000]`. Passages are the SciFact abstracts plus the law corpus paragraphs (English
 and Korean), replicated with a copy marker (`… [r12]`) until the index holds the requested number; 100 passages make
@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,18 +137,87 @@ def passage_chunker(doc: Document, chunking, count_tokens) -> list[Chunk]:
     return chunks
 
 
+def current_rss_mb() -> float:
+    """Resident set size of this process now (Linux /proc; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class PhaseProfile:
+    """Seconds and peak RSS of each build phase: an ``on_progress`` callback (phases are the ingest stages:
+    chunk, embed, tokenize, dense, bm25, write) plus `phase(name)` for the steps after it (open, search), with RSS
+    sampled every `interval` seconds by a background thread while `running`."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.phases: dict[str, dict[str, float]] = {}
+        self._current: str | None = None
+        self._started = time.perf_counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PhaseProfile:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.phase(None)
+        self._stop.set()
+        self._thread.join()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self._current:
+            self.phase(stage)
+
+    def phase(self, name: str | None) -> None:
+        now = time.perf_counter()
+        if self._current is not None:
+            self.phases[self._current]["s"] += now - self._started
+        self._current, self._started = name, now
+        if name is not None:
+            entry = self.phases.setdefault(name, {"s": 0.0, "peak_rss_mb": 0.0})
+            entry["peak_rss_mb"] = max(entry["peak_rss_mb"], current_rss_mb())
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.interval):
+            name = self._current
+            if name is not None:
+                entry = self.phases[name]
+                entry["peak_rss_mb"] = max(entry["peak_rss_mb"], current_rss_mb())
+
+
+def phase_line(phases: dict[str, dict[str, float]]) -> str:
+    return "  ".join(f"{k} {v['s']:.0f} s / {v['peak_rss_mb']:.0f} MB" for k, v in phases.items())
+
+
 def recall_at_10(index, embedder: SyntheticVectors, queries: int = 200, seed: int = 3) -> float:
     """Mean overlap of the FAISS top-10 with the exact top-10 (inner product over all vectors), for query vectors
     near random passages (as real queries are near their answers)."""
     state = index._state
-    vectors = np.asarray(state.vectors)
+    vectors = state.vectors
+    dim = vectors.shape[1]
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(vectors), queries)
-    q = vectors[picks] + 0.5 * rng.standard_normal((queries, vectors.shape[1])).astype(np.float32) / np.sqrt(
-        vectors.shape[1]
-    )
+    q = np.asarray(vectors[picks], dtype=np.float32) + 0.5 * rng.standard_normal((queries, dim)).astype(
+        np.float32
+    ) / np.sqrt(dim)
     q /= np.linalg.norm(q, axis=1, keepdims=True)
-    exact = np.argsort(-(vectors @ q.T), axis=0)[:10].T
+    # exact top-10 by inner product over every vector, 100k rows at a time (bounded memory)
+    best_scores = np.full((queries, 0), -np.inf, dtype=np.float32)
+    best_rows = np.zeros((queries, 0), dtype=np.int64)
+    for first in range(0, len(vectors), 100_000):
+        scores = q @ np.asarray(vectors[first : first + 100_000], dtype=np.float32).T
+        best_scores = np.concatenate([best_scores, scores], axis=1)
+        best_rows = np.concatenate(
+            [best_rows, np.broadcast_to(np.arange(first, first + scores.shape[1]), scores.shape)], axis=1
+        )
+        top = np.argsort(-best_scores, axis=1)[:, :10]
+        best_scores = np.take_along_axis(best_scores, top, axis=1)
+        best_rows = np.take_along_axis(best_rows, top, axis=1)
+    exact = best_rows
     hits = 0
     for i in range(queries):
         found = state.table.rows_of_ids(state.dense.search(q[i], 10).ids)
@@ -172,20 +242,27 @@ def measure(size: int, *, base: list[tuple[str, str]], queries: list[str], workd
     embedder = SyntheticVectors()
     settings = IndexSettings(embedder=embedder.name)
     path = workdir / f"scale-{size}"
-    index = Index.create(path, embedder=embedder, settings=settings, chunker=passage_chunker)
-    started = time.perf_counter()
-    index.add_documents(replicated_documents(base, size))
-    build_s = time.perf_counter() - started
-    rss_build = peak_rss_mb()
-    del index
-    started = time.perf_counter()
-    index = Index.open(path, embedder=embedder, settings=settings, chunker=passage_chunker)
-    open_s = time.perf_counter() - started
-    korean = next(q for q in queries if has_hangul(q))
-    cold_korean_ms = time_search(index, [korean])[0]
-    warm_s = index.warm_up()
-    time_search(index, queries[:5])
-    times = time_search(index, queries)
+    with PhaseProfile() as profile:
+        profile.phase("documents")
+        index = Index.create(path, embedder=embedder, settings=settings, chunker=passage_chunker)
+        started = time.perf_counter()
+        index.add_documents(replicated_documents(base, size), on_progress=profile)
+        build_s = time.perf_counter() - started
+        rss_build = peak_rss_mb()
+        profile.phase("close")
+        del index
+        profile.phase("open")
+        started = time.perf_counter()
+        index = Index.open(path, embedder=embedder, settings=settings, chunker=passage_chunker)
+        open_s = time.perf_counter() - started
+        profile.phase("search")
+        korean = next(q for q in queries if has_hangul(q))
+        cold_korean_ms = time_search(index, [korean])[0]
+        warm_s = index.warm_up()
+        time_search(index, queries[:5])
+        times = time_search(index, queries)
+        profile.phase("recall")
+        recall = recall_at_10(index, embedder)
     return {
         "passages": len(index),
         "ann": index.manifest.ann,
@@ -200,7 +277,8 @@ def measure(size: int, *, base: list[tuple[str, str]], queries: list[str], workd
         "p50_ms": percentile(times, 50),
         "p95_ms": percentile(times, 95),
         "max_ms": max(times),
-        "recall_at_10": recall_at_10(index, embedder),
+        "recall_at_10": recall,
+        "phases": profile.phases,
     }
 
 
@@ -232,5 +310,6 @@ def main(*, settings, out_dir: Path, sizes: list[int] | None = None) -> int:
                 f"{r['cold_korean_query_ms']:>10.0f} {r['recall_at_10']:>9.3f}",
                 flush=True,
             )
+            print(f"  phases (seconds / peak RSS): {phase_line(r['phases'])}", flush=True)
     print(f"results: {write_result(out_dir, 'scale', {'rows': rows, 'cpu': cpu_line()})}")
     return 0

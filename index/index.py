@@ -30,7 +30,7 @@ from index.retrieval.lexical import LexicalIndex
 from index.retrieval.rerank import Reranker, load_reranker
 from index.retrieval.retrieve import MODES, Mode, search_state
 from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
-from index.retrieval.tokens import TokenRows
+from index.retrieval.tokens import TokenRows, tokenize_rows
 from index.settings import IndexSettings
 from index.storage.generation import (
     MANIFEST,
@@ -860,6 +860,7 @@ class Index:
             outcome.chunks = len(chunks)
             new_docs.append((doc, chunks))
 
+        outcome_chunks = {doc.doc_id: len(chunks) for doc, chunks in new_docs}
         replaced = {doc.doc_id for doc, _ in new_docs}  # a doc that failed to chunk keeps its old version
         if not new_docs and not remove and state.directory is not None:
             return 0
@@ -870,10 +871,11 @@ class Index:
         manifest = state.manifest.model_copy(deep=True)
         next_id = manifest.next_id
         new_rows: list[dict[str, Any]] = []
-        for doc, chunks in new_docs:
+        for i, (doc, chunks) in enumerate(new_docs):
             for chunk in chunks:
                 new_rows.append(make_row(chunk, doc, next_id))
                 next_id += 1
+            new_docs[i] = (doc, [])  # the rows hold what is kept of the chunks
 
         new_vectors, embedded = self._embed(state, new_rows, on_progress, reuse=reuse, ahead=ahead)
 
@@ -890,13 +892,17 @@ class Index:
         kind = choose_kind(len(rows), self.settings.ann_threshold)
         keep_set = set(keep)
         removed_ids = [r["id"] for i, r in enumerate(old_rows) if i not in keep_set]
+        if on_progress:
+            on_progress("dense", 0, len(rows))
         dense = self._next_dense(state, kind, table, vectors, removed_ids, new_rows, new_vectors)
+        if on_progress:
+            on_progress("bm25", 0, len(rows))
         lexical = LexicalIndex.from_rows(tokens, groups=table.row_doc)
 
         now = _now()
         for doc_id in dropped:
             manifest.documents.pop(doc_id, None)
-        for doc, chunks in new_docs:
+        for doc, _ in new_docs:
             manifest.documents[doc.doc_id] = DocRecord(
                 content_hash=doc.content_hash,
                 source=doc.source,
@@ -904,7 +910,7 @@ class Index:
                 doc_type=doc.doc_type,
                 date=doc.date,
                 language=doc.language,
-                chunks=len(chunks),
+                chunks=outcome_chunks[doc.doc_id],
                 indexed_at=now,
                 file=(files_of or {}).get(doc.doc_id),
                 fingerprint=(prints_of or {}).get(doc.doc_id),
@@ -991,16 +997,25 @@ class Index:
         if len(old) != len(old_rows):
             raise ValueError(f"{state.directory}: {len(old)} cached token rows for {len(old_rows)} chunks")
         cached = {r["hash"]: i for i, r in enumerate(old_rows)} if use_cache else {}
-        todo = list({r["hash"]: r for r in new_rows if r["hash"] not in cached}.values())  # each text once
+        # every next-generation row points at its token row: a kept or cached old row, or a new text (each once)
+        source = np.empty(len(keep) + len(new_rows), dtype=np.int64)
+        source[: len(keep)] = keep
+        first: dict[str, int] = {}
+        todo: list[str] = []
+        for j, r in enumerate(new_rows):
+            if r["hash"] in cached:
+                source[len(keep) + j] = cached[r["hash"]]
+                continue
+            if r["hash"] not in first:
+                first[r["hash"]] = len(todo)
+                todo.append(row_embed_text(r))
+            source[len(keep) + j] = len(old) + first[r["hash"]]
         if on_progress:
             on_progress("tokenize", 0, len(todo))
-        computed = dict(
-            zip((r["hash"] for r in todo), self._tokenizer.tokenize_many([row_embed_text(r) for r in todo]))
-        )
+        both = old.concat(tokenize_rows(todo, self._tokenizer.tokenize_many, old.vocab))
         if on_progress:
             on_progress("tokenize", len(todo), len(todo))
-        new_lists = [old.tokens(cached[r["hash"]]) if r["hash"] in cached else computed[r["hash"]] for r in new_rows]
-        return old.take(keep).extend(new_lists)
+        return both if both.is_identity(source) else both.take(source)
 
     def _next_dense(
         self,

@@ -40,7 +40,7 @@ class IndexSettings(BaseModel):
     ann_threshold: int = Field(
         150_000,
         ge=0,
-        description="Use an approximate (HNSW) FAISS index above this many chunks; exact search below. Measured "
+        description="Use an approximate FAISS index (IVF, float16 vectors) above this many chunks; exact search below. Measured "
         "(`python -m bench.ann`, 2 busy cores): exact search of 100k chunks p95 51 ms, whole hybrid search "
         "p95 61 ms + query embedding; 200k exact alone p95 92 ms, so exact stops meeting p95 <= 100 ms near 150k",
     )

@@ -212,24 +212,43 @@ def test_no_reranker_by_default(index):
     assert all(h.rerank_score is None for h in index.search("visa"))
 
 
-def test_hnsw_agrees_with_flat_on_a_small_set(tmp_path):
+def test_ivf_agrees_with_flat_on_a_small_set(tmp_path):
     flat = build(tmp_path / "flat")
-    hnsw = build(tmp_path / "hnsw", settings=IndexSettings(ann_threshold=0))
-    assert flat.manifest.ann == "flat" and hnsw.manifest.ann == "hnsw"
+    ivf = build(tmp_path / "ivf", settings=IndexSettings(ann_threshold=0))
+    assert flat.manifest.ann == "flat" and ivf.manifest.ann == "ivf"
     for q in ["designated persons", "blocked property", "sanctions relief", "visa waiver", "기금 관리"]:
         for mode in ("dense", "hybrid"):
-            assert doc_ids(flat.search(q, k=5, mode=mode)) == doc_ids(hnsw.search(q, k=5, mode=mode))
-    # removal under HNSW rebuilds the graph from vectors.npy and stays consistent after reopening
-    assert hnsw.remove(["visa_act"]) == ["visa_act"]
+            assert doc_ids(flat.search(q, k=5, mode=mode)) == doc_ids(ivf.search(q, k=5, mode=mode))
+    # IVF removes ids in place and stays consistent after reopening
+    assert ivf.remove(["visa_act"]) == ["visa_act"]
     reopened = Index.open(
-        tmp_path / "hnsw",
+        tmp_path / "ivf",
         embedder=FakeEmbedder(),
         settings=IndexSettings(ann_threshold=0),
         tokenizer=shared_tokenizer(),
     )
-    assert reopened.manifest.ann == "hnsw"
+    assert reopened.manifest.ann == "ivf"
     assert "visa_act" not in doc_ids(reopened.search("designated persons visa", k=10, mode="dense"))
     assert len(reopened.search("designated persons", k=50, mode="dense")) == len(reopened)
+
+
+def test_an_hnsw_index_is_still_searched_and_the_next_write_makes_it_ivf(tmp_path, monkeypatch):
+    import index.index as index_module
+
+    with monkeypatch.context() as m:
+        m.setattr(index_module, "choose_kind", lambda rows, threshold: "hnsw")
+        hnsw = build(tmp_path / "idx", settings=IndexSettings(ann_threshold=0))
+    assert hnsw.manifest.ann == "hnsw"
+    flat = build(tmp_path / "flat")
+    reopened = Index.open(
+        tmp_path / "idx", embedder=FakeEmbedder(), settings=IndexSettings(ann_threshold=0), tokenizer=shared_tokenizer()
+    )
+    assert doc_ids(reopened.search("blocked property", k=5, mode="dense")) == doc_ids(
+        flat.search("blocked property", k=5, mode="dense")
+    )
+    assert reopened.remove(["visa_act"]) == ["visa_act"]
+    assert reopened.manifest.ann == "ivf"
+    assert "visa_act" not in doc_ids(reopened.search("designated persons visa", k=10, mode="dense"))
 
 
 class TranslatingEmbedder(FakeEmbedder):

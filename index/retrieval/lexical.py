@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import bm25s
@@ -41,31 +41,50 @@ _WINDOW = "window"
 _PARAMS = "policyqa_lexical.json"
 
 
-def _bm25(
-    rows: np.ndarray, ids: np.ndarray, lengths: np.ndarray, vocab: list[str], *, k1: float, b: float
-) -> bm25s.BM25:
-    """A bm25s object whose score matrix is computed from (row, token id) pairs; `lengths[r]` = tokens of row r."""
+# Rows per block when building the score matrix: the temporary arrays hold one block's (row, token) pairs.
+BUILD_BLOCK_ROWS = 8_192
+
+Pairs = Callable[[int, int], tuple[np.ndarray, np.ndarray]]
+
+
+def _bm25(pairs: Pairs, lengths: np.ndarray, vocab: list[str], *, k1: float, b: float) -> bm25s.BM25:
+    """A bm25s object whose CSC score matrix (token -> rows) is computed block by block: `pairs(a, b)` gives the
+    (row, token id) pairs of rows a..b-1 and `lengths[r]` the tokens of row r. Two passes over the blocks (document
+    frequencies, then scores written straight into their final places), so memory is the matrix itself plus one
+    block, whatever the corpus size."""
     n = len(lengths)
     vocab_size = max(len(vocab), 1)
-    keys, tf = np.unique(rows * vocab_size + ids.astype(np.int64), return_counts=True)
-    d, t = keys // vocab_size, keys % vocab_size
-    df = np.bincount(t, minlength=vocab_size)
+    blocks = [(a, min(n, a + BUILD_BLOCK_ROWS)) for a in range(0, n, BUILD_BLOCK_ROWS)]
+
+    def block_terms(a: int, z: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(token, row, tf) of every distinct (token, row) pair of the block, sorted by token then row."""
+        rows, ids = pairs(a, z)
+        keys, tf = np.unique(ids.astype(np.int64) * (z - a) + (rows - a), return_counts=True)
+        return keys // (z - a), keys % (z - a) + a, tf
+
+    df = np.zeros(vocab_size, dtype=np.int64)
+    for a, z in blocks:
+        df += np.bincount(block_terms(a, z)[0], minlength=vocab_size)
     idf = np.zeros(vocab_size, dtype=np.float64)
     present = df > 0
     idf[present] = np.log(1 + (n - df[present] + 0.5) / (df[present] + 0.5))
     avgdl = float(lengths.mean()) or 1.0
-    tf = tf.astype(np.float64)
-    score = idf[t] * tf / (k1 * ((1 - b) + b * lengths[d] / avgdl) + tf)
-    order = np.argsort(t, kind="stable")
     indptr = np.zeros(vocab_size + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
+    data = np.empty(int(indptr[-1]), dtype=np.float32)
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    filled = indptr[:-1].copy()  # next free place of each token's column
+    for a, z in blocks:
+        t, d, tf64 = block_terms(a, z)
+        tf = tf64.astype(np.float64)
+        score = idf[t] * tf / (k1 * ((1 - b) + b * lengths[d] / avgdl) + tf)
+        rank = np.arange(len(t), dtype=np.int64) - np.searchsorted(t, t, side="left")  # place within its token
+        place = filled[t] + rank
+        data[place] = score
+        indices[place] = d
+        filled += np.bincount(t, minlength=vocab_size)
     bm25 = bm25s.BM25(k1=k1, b=b)
-    bm25.scores = {
-        "data": score[order].astype(np.float32),
-        "indices": d[order].astype(np.int32),
-        "indptr": indptr,
-        "num_docs": n,
-    }
+    bm25.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": n}
     bm25.vocab_dict = {tok: i for i, tok in enumerate(vocab)}
     bm25.unique_token_ids_set = set(bm25.vocab_dict.values())
     bm25.nonoccurrence_array = None
@@ -128,16 +147,29 @@ class LexicalIndex:
         if n == 0:
             return cls(None, 0)
         lengths = rows.lengths()
-        own = _bm25(np.repeat(np.arange(n, dtype=np.int64), lengths), rows.ids, lengths, rows.vocab, k1=k1, b=b)
+
+        def own_pairs(a: int, z: int) -> tuple[np.ndarray, np.ndarray]:
+            ids = rows.ids[rows.offsets[a] : rows.offsets[z]]
+            return np.repeat(np.arange(a, z, dtype=np.int64), lengths[a:z]), ids
+
+        own = _bm25(own_pairs, lengths, rows.vocab, k1=k1, b=b)
         if groups is None or neighbour_weight <= 0:
             return cls(own, n)
         groups = np.asarray(groups)
         if len(groups) != n:
             raise ValueError(f"{len(groups)} groups for {n} rows")
         window, member = neighbour_windows(groups)
-        members = rows.take(member)
+        order = np.argsort(window, kind="stable")
+        window, member = window[order], member[order]
+        del order
         window_lengths = np.bincount(window, weights=lengths[member], minlength=n)
-        win = _bm25(np.repeat(window, members.lengths()), members.ids, window_lengths, rows.vocab, k1=k1, b=b)
+
+        def window_pairs(a: int, z: int) -> tuple[np.ndarray, np.ndarray]:
+            lo, hi = np.searchsorted(window, [a, z])
+            members = rows.take(member[lo:hi])
+            return np.repeat(window[lo:hi], members.lengths()), members.ids
+
+        win = _bm25(window_pairs, window_lengths, rows.vocab, k1=k1, b=b)
         return cls(own, n, win, neighbour_weight)
 
     def save(self, directory: Path) -> None:

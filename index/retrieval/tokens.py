@@ -8,8 +8,8 @@ Loading is an np.load, not a parse; the vocabulary only grows (unused entries ar
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,40 +41,36 @@ class TokenRows:
     def lengths(self) -> np.ndarray:
         return np.diff(self.offsets)
 
-    def take(self, rows: Sequence[int] | np.ndarray) -> TokenRows:
-        """The given rows, in that order (same vocabulary)."""
+    def take(self, rows: Sequence[int] | np.ndarray, block: int = 65_536) -> TokenRows:
+        """The given rows, in that order (same vocabulary); gathered `block` rows at a time, so the temporary
+        index arrays stay small whatever the number of tokens."""
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows) == 0:
             return TokenRows.empty(self.vocab)
-        starts, ends = self.offsets[rows], self.offsets[rows + 1]
-        lengths = ends - starts
+        lengths = self.offsets[rows + 1] - self.offsets[rows]
         offsets = np.zeros(len(rows) + 1, np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        # index of every kept token: start of its row + position within the row
-        pos = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1], lengths) + np.repeat(starts, lengths)
-        return TokenRows(self.vocab, self.ids[pos], offsets)
+        ids = np.empty(int(offsets[-1]), dtype=np.int32)
+        for first in range(0, len(rows), block):
+            part = rows[first : first + block]
+            starts, part_lengths = self.offsets[part], lengths[first : first + block]
+            local = offsets[first : first + len(part) + 1] - offsets[first]
+            # index of every kept token: start of its row + position within the row
+            pos = np.arange(local[-1], dtype=np.int64) - np.repeat(local[:-1], part_lengths)
+            pos += np.repeat(starts, part_lengths)
+            ids[offsets[first] : offsets[first + len(part)]] = self.ids[pos]
+        return TokenRows(self.vocab, ids, offsets)
 
-    def extend(self, token_lists: Sequence[Sequence[str]]) -> TokenRows:
+    def is_identity(self, rows: Sequence[int] | np.ndarray) -> bool:
+        """True when `rows` is every row in order (`take(rows)` would copy `self`)."""
+        rows = np.asarray(rows)
+        return len(rows) == len(self) and bool(np.array_equal(rows, np.arange(len(self))))
+
+    def extend(self, token_lists: Iterable[Sequence[str]]) -> TokenRows:
         """These rows plus new rows given as token strings (the vocabulary grows as needed)."""
-        vocab = list(self.vocab)
-        index = {t: i for i, t in enumerate(vocab)}
-        new_ids: list[int] = []
-        lengths = []
-        for tokens in token_lists:
-            for t in tokens:
-                i = index.get(t)
-                if i is None:
-                    i = index[t] = len(vocab)
-                    vocab.append(t)
-                new_ids.append(i)
-            lengths.append(len(tokens))
-        return self.concat(
-            TokenRows(
-                vocab,
-                np.asarray(new_ids, dtype=np.int32),
-                np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(np.int64),
-            )
-        )
+        builder = TokenRowsBuilder(list(self.vocab))
+        builder.add(token_lists)
+        return self.concat(builder.build())
 
     def concat(self, other: TokenRows) -> TokenRows:
         """Rows of `self` then rows of `other`; `other`'s vocabulary must extend `self`'s."""
@@ -98,3 +94,49 @@ class TokenRows:
         ids = np.load(directory / "ids.npy", allow_pickle=False)
         offsets = np.load(directory / "offsets.npy", allow_pickle=False)
         return cls(vocab, ids, offsets)
+
+
+@dataclass
+class TokenRowsBuilder:
+    """Accumulates rows of token strings as int32 id arrays, one batch at a time: memory is the ids (4 bytes a
+    token) plus one batch of strings, never a Python list of every token."""
+
+    vocab: list[str] = field(default_factory=list)
+    _index: dict[str, int] = field(init=False, repr=False)
+    _ids: list[np.ndarray] = field(init=False, repr=False, default_factory=list)
+    _lengths: list[np.ndarray] = field(init=False, repr=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._index = {t: i for i, t in enumerate(self.vocab)}
+
+    def add(self, token_lists: Iterable[Sequence[str]]) -> None:
+        index, vocab = self._index, self.vocab
+        ids: list[int] = []
+        lengths: list[int] = []
+        for tokens in token_lists:
+            for t in tokens:
+                i = index.get(t)
+                if i is None:
+                    i = index[t] = len(vocab)
+                    vocab.append(t)
+                ids.append(i)
+            lengths.append(len(tokens))
+        self._ids.append(np.asarray(ids, dtype=np.int32))
+        self._lengths.append(np.asarray(lengths, dtype=np.int64))
+
+    def build(self) -> TokenRows:
+        lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, np.int64)
+        offsets = np.zeros(len(lengths) + 1, np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        ids = np.concatenate(self._ids) if self._ids else np.zeros(0, np.int32)
+        return TokenRows(self.vocab, ids.astype(np.int32, copy=False), offsets)
+
+
+def tokenize_rows(
+    texts: Sequence[str], tokenize_many: Callable[[list[str]], list[list[str]]], vocab: list[str], batch: int = 4096
+) -> TokenRows:
+    """Token ids of `texts` (the vocabulary `vocab` extended as needed), tokenised `batch` texts at a time."""
+    builder = TokenRowsBuilder(list(vocab))
+    for first in range(0, len(texts), batch):
+        builder.add(tokenize_many(list(texts[first : first + batch])))
+    return builder.build()
