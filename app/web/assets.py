@@ -18,6 +18,8 @@ WORKSPACE_CSS = """
 .pqa-example { text-align: left !important; white-space: normal !important; }
 .pqa-export { font-size: 0.9em; }
 .pqa-plain { display: none; }
+/* while a library change runs, the report line is tall enough to show its progress bar inside it, not over the table */
+#pqa-report:has(> [data-testid="status-tracker"]:not(.hide)) { min-height: 88px; }
 @media (max-width: 640px) {
   #pqa-docs table { width: max-content !important; }
   #pqa-docs th, #pqa-docs td { width: auto !important; min-width: 6em !important; max-width: 16em !important; }

@@ -196,15 +196,16 @@ def build_ui(services: Services) -> gr.Blocks:
             )
 
         library_outputs = [status, table, remove_pick, f_docs, edit_pick]
+        # Gradio puts a (hidden) loading status on every output an event tracks; the quiet refreshes track only the
+        # status line, so nothing ever loads over the documents table
+        quiet: dict[str, Any] = {"show_progress": "hidden", "show_progress_on": [status]}
 
         def tick() -> tuple[Any, ...]:
             done = services.status().state in ("ok", "error")
             return (*refresh(), gr.Timer(active=not done))
 
-        timer.tick(
-            tick, outputs=[*library_outputs, timer], show_progress="hidden", queue=False, api_visibility="private"
-        )
-        demo.load(refresh, outputs=library_outputs, show_progress="hidden", api_visibility="private")
+        timer.tick(tick, outputs=[*library_outputs, timer], queue=False, api_visibility="private", **quiet)
+        demo.load(refresh, outputs=library_outputs, api_visibility="private", **quiet)
 
         # ---- conversations: saved per owner (signed-in user, else this browser), restored on load ---------------
         store = hist_store.store_for(services)
