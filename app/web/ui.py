@@ -89,7 +89,7 @@ def build_ui(services: Services) -> gr.Blocks:
                         buttons=[],
                         placeholder="Ask about the indexed documents; every answer cites the passages it quotes.",
                     )
-                    with gr.Row():
+                    with gr.Row(elem_id="pqa-ask-row"):
                         question = gr.Textbox(
                             label="Question",
                             placeholder="e.g. Who may the President designate under § 9214?",
@@ -99,7 +99,7 @@ def build_ui(services: Services) -> gr.Blocks:
                             max_lines=4,
                         )
                         ask = gr.Button("Ask", variant="primary", elem_id="pqa-ask", scale=1)
-                    with gr.Row():
+                    with gr.Row(elem_id="pqa-query-row"):
                         searched = gr.Textbox(
                             label="Searched query (edit it and search again)",
                             elem_id="pqa-query",
