@@ -106,7 +106,7 @@ def build_ui(services: Services) -> gr.Blocks:
                             scale=5,
                             lines=1,
                         )
-                        requery = gr.Button("Search this query", elem_id="pqa-requery", scale=1)
+                        requery = gr.Button("Search this query", elem_id="pqa-requery", scale=1, size="md")
                     clear = gr.Button("New conversation", size="sm", elem_id="pqa-clear")
                 with gr.Column(scale=1, min_width=260):
                     with gr.Accordion("Saved conversations", open=True, elem_id="pqa-conversations"):
