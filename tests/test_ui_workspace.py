@@ -129,24 +129,73 @@ def test_abstention_shows_its_statement_and_folds_the_non_answers(page):
     assert abstained.locator(".pqa-closest mark").count() == 0
 
 
-def test_narrow_screen(page):
-    page.set_viewport_size({"width": 420, "height": 900})
+NARROW = {"width": 420, "height": 900}
+
+# Measures the page at phone width: horizontal overflow of the page, and each table header's text height in lines.
+MEASURE = """() => ({
+  scrollWidth: document.scrollingElement.scrollWidth,
+  headerLines: [...document.querySelectorAll('#pqa-docs th .header')].map((el) => {
+    const line = parseFloat(getComputedStyle(el).lineHeight) || 1.5 * parseFloat(getComputedStyle(el).fontSize);
+    return [el.innerText.trim(), el.getBoundingClientRect().height / line];
+  }),
+})"""
+
+# The first row's cells (Gradio draws them as grid cells apart from the header table): text, width and how far
+# each starts from its column header.
+FIRST_ROW = """() => {
+  const heads = [...document.querySelectorAll('#pqa-docs th')].map((h) => h.getBoundingClientRect());
+  return [...document.querySelectorAll('#pqa-docs .body-cell[data-row="0"]')].map((cell) => {
+    const box = cell.getBoundingClientRect();
+    return [cell.innerText.trim(), box.width, box.left - heads[Number(cell.dataset.col)].left];
+  });
+}"""
+
+
+def _within_width(page, selector: str, full: bool = True) -> None:
+    """The control is visible and, scrolled into view, lies wholly inside the 420 px viewport (and spans most of
+    it when `full`: inputs and cards are not squeezed beside other controls)."""
+    control = page.locator(selector).first
+    sync_api.expect(control).to_be_visible()
+    control.scroll_into_view_if_needed()
+    box = control.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"], (selector, box)
+    assert not full or box["width"] >= 0.6 * NARROW["width"], (selector, box)
+
+
+def test_narrow_screen(context, server, tmp_path):
+    page = context.new_page()
+    page.set_viewport_size(NARROW)
     try:
-        _tab(page, "Ask")
-        box = page.locator("#pqa-question textarea").bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 420
+        page.goto(server.url + "/")
+        sync_api.expect(page.locator("#pqa-status")).to_contain_text("Index ready")
+        page.click("#pqa-clear")
+        assert page.evaluate(MEASURE)["scrollWidth"] <= NARROW["width"]
+        for selector in ("#pqa-question textarea", "#pqa-query textarea", "#pqa-conversations", "#pqa-convo-pick"):
+            _within_width(page, selector)
         answer = _ask(page, QUESTION)
+        assert page.evaluate(MEASURE)["scrollWidth"] <= NARROW["width"]
+        card = answer.locator(".pqa-card").first
+        _within_width(page, "#pqa-chat .pqa-msg .pqa-card")
+        _within_width(page, "#pqa-chat .pqa-msg a.pqa-open", full=False)
+        sync_api.expect(card.locator("mark").first).to_contain_text("shut down")
+        size = card.locator(".pqa-passage").evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+        assert size >= 12, size  # readable without zooming
+        _within_width(page, "#pqa-query textarea")
+        sync_api.expect(page.locator("#pqa-query textarea")).to_have_value(QUESTION)
+        _within_width(page, "#pqa-ask")
         answer.scroll_into_view_if_needed()
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "ask-420.png"), full_page=True)
+        page.screenshot(path=str(tmp_path / "ask-420.png"), full_page=True)
         _tab(page, "Library")
         sync_api.expect(page.locator("#pqa-docs")).to_contain_text("fpri-sanctions-relief-2019")
-        page.screenshot(path=str(ARTIFACTS / "library-420.png"), full_page=True)
-        for header in page.locator("#pqa-docs th").all():  # no header wrapped letter by letter
-            hbox = header.bounding_box()
-            assert hbox is not None and hbox["height"] < 60, (header.inner_text(), hbox)
-        for cell in page.locator("#pqa-docs td").all()[:7]:  # cells wrap at words, not letter by letter
-            cbox = cell.bounding_box()
-            assert cbox is not None and cbox["width"] >= 60, (cell.inner_text(), cbox)
+        measured = page.evaluate(MEASURE)
+        assert measured["scrollWidth"] <= NARROW["width"], measured
+        assert measured["headerLines"] and all(lines <= 2.05 for _, lines in measured["headerLines"]), measured
+        cells = page.evaluate(FIRST_ROW)  # cells wrap at words, not letter by letter, under their own header
+        assert len(cells) == len(measured["headerLines"]), cells
+        assert all(width >= 48 and abs(shift) < 2 for _, width, shift in cells), cells
+        page.screenshot(path=str(tmp_path / "library-420.png"), full_page=True)
+        ARTIFACTS.mkdir(exist_ok=True)
+        for name in ("ask-420.png", "library-420.png"):
+            shutil.copy(tmp_path / name, ARTIFACTS / name)
     finally:
-        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.close()

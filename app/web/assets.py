@@ -18,8 +18,31 @@ WORKSPACE_CSS = """
 .pqa-example { text-align: left !important; white-space: normal !important; }
 .pqa-export { font-size: 0.9em; }
 .pqa-plain { display: none; }
+/* while a library change runs, the report line is tall enough to show its progress bar inside it, not over the table */
+#pqa-report:has(> [data-testid="status-tracker"]:not(.hide)) { min-height: 88px; }
 @media (max-width: 640px) {
+  #pqa-docs table { width: max-content !important; }
+  /* fixed column widths in em (the table's percentages leave a few px per column): headers and cells align */
+  #pqa-docs th:nth-child(1), #pqa-docs td:nth-child(1), #pqa-docs .body-cell[data-col="0"] {
+    width: 11em !important; min-width: 11em !important; max-width: 11em !important; flex: 0 0 11em !important; }
+  #pqa-docs th:nth-child(2), #pqa-docs td:nth-child(2), #pqa-docs .body-cell[data-col="1"] {
+    width: 16em !important; min-width: 16em !important; max-width: 16em !important; flex: 0 0 16em !important; }
+  #pqa-docs th:nth-child(3), #pqa-docs td:nth-child(3), #pqa-docs .body-cell[data-col="2"] {
+    width: 6em !important; min-width: 6em !important; max-width: 6em !important; flex: 0 0 6em !important; }
+  #pqa-docs th:nth-child(4), #pqa-docs td:nth-child(4), #pqa-docs .body-cell[data-col="3"] {
+    width: 7.5em !important; min-width: 7.5em !important; max-width: 7.5em !important; flex: 0 0 7.5em !important; }
+  #pqa-docs th:nth-child(5), #pqa-docs td:nth-child(5), #pqa-docs .body-cell[data-col="4"] {
+    width: 6.5em !important; min-width: 6.5em !important; max-width: 6.5em !important; flex: 0 0 6.5em !important; }
+  #pqa-docs th:nth-child(6), #pqa-docs td:nth-child(6), #pqa-docs .body-cell[data-col="5"] {
+    width: 5em !important; min-width: 5em !important; max-width: 5em !important; flex: 0 0 5em !important; }
+  #pqa-docs th:nth-child(7), #pqa-docs td:nth-child(7), #pqa-docs .body-cell[data-col="6"] {
+    width: 10.5em !important; min-width: 10.5em !important; max-width: 10.5em !important; flex: 0 0 10.5em !important; }
+  #pqa-docs th, #pqa-docs th * { white-space: nowrap !important; word-break: normal !important; }
+  #pqa-docs td, #pqa-docs td *, #pqa-docs .body-cell, #pqa-docs .body-cell * {
+    word-break: normal !important; overflow-wrap: anywhere; }
   #pqa-chat { height: 70vh !important; }
+  #pqa-ask-row, #pqa-query-row { flex-direction: column; flex-wrap: nowrap; }
+  #pqa-ask-row > *, #pqa-query-row > * { width: 100%; min-width: 0 !important; flex: none !important; }
   .pqa-open { margin-left: 0; }
 }
 """

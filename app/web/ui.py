@@ -89,7 +89,7 @@ def build_ui(services: Services) -> gr.Blocks:
                         buttons=[],
                         placeholder="Ask about the indexed documents; every answer cites the passages it quotes.",
                     )
-                    with gr.Row():
+                    with gr.Row(elem_id="pqa-ask-row"):
                         question = gr.Textbox(
                             label="Question",
                             placeholder="e.g. Which countries are most crucial for sanctions implementation?",
@@ -99,14 +99,14 @@ def build_ui(services: Services) -> gr.Blocks:
                             max_lines=4,
                         )
                         ask = gr.Button("Ask", variant="primary", elem_id="pqa-ask", scale=1)
-                    with gr.Row():
+                    with gr.Row(elem_id="pqa-query-row"):
                         searched = gr.Textbox(
                             label="Searched query (edit it and search again)",
                             elem_id="pqa-query",
                             scale=5,
                             lines=1,
                         )
-                        requery = gr.Button("Search this query", elem_id="pqa-requery", scale=1)
+                        requery = gr.Button("Search this query", elem_id="pqa-requery", scale=1, size="md")
                     clear = gr.Button("New conversation", size="sm", elem_id="pqa-clear")
                 with gr.Column(scale=1, min_width=260):
                     with gr.Accordion("Saved conversations", open=True, elem_id="pqa-conversations"):
@@ -204,15 +204,16 @@ def build_ui(services: Services) -> gr.Blocks:
             )
 
         library_outputs = [status, table, remove_pick, f_docs, edit_pick]
+        # Gradio puts a (hidden) loading status on every output an event tracks; the quiet refreshes track only the
+        # status line, so nothing ever loads over the documents table
+        quiet: dict[str, Any] = {"show_progress": "hidden", "show_progress_on": [status]}
 
         def tick() -> tuple[Any, ...]:
             done = services.status().state in ("ok", "error")
             return (*refresh(), gr.Timer(active=not done))
 
-        timer.tick(
-            tick, outputs=[*library_outputs, timer], show_progress="hidden", queue=False, api_visibility="private"
-        )
-        demo.load(refresh, outputs=library_outputs, show_progress="hidden", api_visibility="private")
+        timer.tick(tick, outputs=[*library_outputs, timer], queue=False, api_visibility="private", **quiet)
+        demo.load(refresh, outputs=library_outputs, api_visibility="private", **quiet)
 
         # ---- conversations: saved per owner (signed-in user, else this browser), restored on load ---------------
         store = hist_store.store_for(services)
