@@ -21,8 +21,11 @@ BENCHMARKS = (
     "embedders",
     "int8",
     "scale",
+    "formats",
+    "ocr",
 )
 ANSWER_SETS = ("all", "main", "heldout", "unseen", "unseen2", "unseen3", "unseen4", "unseen5")
+DEFAULT_OUT = "bench-results"
 UNSEEN_SETS = ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
 
 
@@ -82,6 +85,19 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         from bench.scale import main as run_scale
 
         return run_scale(settings=settings, out_dir=out, sizes=args.sizes)
+    if args.what == "formats":
+        from bench.formats import main as run_formats
+
+        return run_formats(
+            settings=settings,
+            out_dir=Path(args.out) if args.out != DEFAULT_OUT else None,
+            per_corpus=args.docs,
+            seed=args.seed,
+        )
+    if args.what == "ocr":
+        from bench.ocr_pages import main as run_ocr
+
+        return run_ocr(["--pages", str(args.pages)] + (["--json"] if args.json else []))
     if args.what == "int8":
         from bench.int8_quality import main as run_int8
 
@@ -135,5 +151,12 @@ def register(
         help="int8: index only the judged SciFact documents plus random others up to N (0 = all, -1 = skip SciFact)",
     )
     p.add_argument("--json", action="store_true", help="embedders: one JSON object per embedder and backend")
-    p.add_argument("--out", default="bench-results", help="where JSON results go")
+    p.add_argument("--docs", type=int, default=2, help="formats: documents drawn from each corpus folder")
+    p.add_argument("--seed", type=int, default=13, help="formats: the seed that picks documents and questions")
+    p.add_argument("--pages", type=int, default=2, help="ocr: pages per language")
+    p.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        help="where JSON results go (formats: files and results, default $POLICYQA_HOME/bench/formats)",
+    )
     p.set_defaults(func=lambda args: cmd_eval(args, build_settings(args)))
