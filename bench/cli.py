@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.formats_files import FORMATS
 from bench.paths import data_dir
 
 BENCHMARKS = (
@@ -93,6 +94,7 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
             out_dir=Path(args.out) if args.out != DEFAULT_OUT else None,
             per_corpus=args.docs,
             seed=args.seed,
+            formats=args.formats,
         )
     if args.what == "ocr":
         from bench.ocr_pages import main as run_ocr
@@ -153,6 +155,9 @@ def register(
     p.add_argument("--json", action="store_true", help="embedders: one JSON object per embedder and backend")
     p.add_argument("--docs", type=int, default=2, help="formats: documents drawn from each corpus folder")
     p.add_argument("--seed", type=int, default=13, help="formats: the seed that picks documents and questions")
+    p.add_argument(
+        "--formats", nargs="+", choices=FORMATS, help="formats: which formats (default all; txt is always measured)"
+    )
     p.add_argument("--pages", type=int, default=2, help="ocr: pages per language")
     p.add_argument(
         "--out",

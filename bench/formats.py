@@ -226,12 +226,26 @@ def format_table(rows: Sequence[dict]) -> str:
 
 
 def main(
-    *, settings: Any, out_dir: Path | None = None, per_corpus: int = 2, seed: int = 13, baseline_ocr: bool = True
+    *,
+    settings: Any,
+    out_dir: Path | None = None,
+    per_corpus: int = 2,
+    seed: int = 13,
+    formats: Sequence[str] | None = None,
+    baseline_ocr: bool = True,
 ) -> int:
     from bench.common import write_result
 
     out = out_dir or Path(settings.home) / "bench" / "formats"
-    result = run(settings=settings, out_dir=out, per_corpus=per_corpus, seed=seed, baseline_ocr=baseline_ocr)
+    chosen = ["txt", *(f for f in FORMATS if f != "txt" and f in (formats or FORMATS))]
+    result = run(
+        settings=settings,
+        out_dir=out,
+        per_corpus=per_corpus,
+        seed=seed,
+        formats=chosen,
+        baseline_ocr=baseline_ocr,
+    )
     print(format_table(result["rows"]))
     path = write_result(out, "formats", result)
     print(f"\nfiles and results under {out} ({path.name}); {result['questions']} questions")

@@ -213,7 +213,8 @@ def _hwpx_table(rows: list[list[str]]) -> str:
 
 def hwpx_paragraphs(doc: SourceDoc) -> list[str]:
     """The body as HWPX paragraphs: the title and chapters in "개요 1"; a Korean article's 조 line starts its first
-    paragraph ("제1조 (목적) 이 법은 …") as in Korean statutes, other headings are "개요 2" paragraphs."""
+    paragraph or 항 ("제1조 (목적) 이 법은 …", "제3조 (기본원칙) ① …") as in Korean statutes, other headings are
+    "개요 2" paragraphs."""
     out = [_hwpx_p(doc.title, 1)]
     blocks = doc.blocks()[1:]
     i = 0
@@ -222,7 +223,7 @@ def hwpx_paragraphs(doc: SourceDoc) -> list[str]:
         nxt: Block | None = blocks[i + 1] if i + 1 < len(blocks) else None
         if block.kind == "chapter":
             out.append(_hwpx_p(block.text, 1))
-        elif block.kind == "heading" and doc.language == "ko" and nxt is not None and nxt.kind == "para":
+        elif block.kind == "heading" and doc.language == "ko" and nxt is not None and nxt.kind in ("para", "item"):
             out.append(_hwpx_p(f"{block.text} {nxt.text}"))
             i += 1
         elif block.kind == "heading":
