@@ -8,7 +8,7 @@ per format and language it measures against the plain-text original:
 - structure: share of the source's section labels (`§ 9214`, `Sec. 3`, `제17조`) that some chunk has as its section;
 - retrieval: Recall@5 of the right section for one question per section (a sentence of its body): a hit is a
   passage of the right document holding most of the sentence (`EVIDENCE_SHARE` of its character trigrams);
-- for scanned PDFs, also the CER of the previous OCR reading (`bench.ocr_pages.BASELINE_OPTIONS`) in the same run,
+- for scanned PDFs, also the CER of the one-pass baseline OCR reading (`bench.ocr_pages.BASELINE_OPTIONS`) in the same run,
   and OCR seconds per page.
 
 The generated files and the results go under ``--out`` (default ``$POLICYQA_HOME/bench/formats``), never into the
@@ -66,7 +66,7 @@ class DocResult:
     labels_found: int
     load_s: float
     pages: int
-    baseline_cer: float | None = None  # scanned PDFs: the previous OCR reading's CER
+    baseline_cer: float | None = None  # scanned PDFs: the one-pass baseline OCR reading's CER
     error: str | None = None
 
 
@@ -213,14 +213,14 @@ def aggregate(
 def format_table(rows: Sequence[dict]) -> str:
     head = (
         f"{'format':<7}{'lang':<5}{'docs':>5}{'CER':>8}{'labels':>8}{'R@5':>7}{'vs txt':>8}{'s/page':>8}"
-        f"{'prev OCR CER':>14}"
+        f"{'1-pass OCR CER':>16}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         prev = f"{r['baseline_ocr_cer']:.2%}" if r["baseline_ocr_cer"] is not None else "-"
         lines.append(
             f"{r['format']:<7}{r['language']:<5}{r['documents']:>5}{r['cer']:>8.2%}{r['labels']:>8.0%}"
-            f"{r[f'recall@{RECALL_K}']:>7.3f}{r['recall_vs_txt']:>8.2f}{r['seconds_per_page']:>8.2f}{prev:>14}"
+            f"{r[f'recall@{RECALL_K}']:>7.3f}{r['recall_vs_txt']:>8.2f}{r['seconds_per_page']:>8.2f}{prev:>16}"
         )
     return "\n".join(lines)
 

@@ -27,7 +27,8 @@ SOURCES = {
     "ko": ("kr_law_inter_korean", "inter_korean_exchange_and_cooperation_act__act.md"),
     "en": ("us_law_north_korea", "22usc_ch85_north_korean_human_rights.txt"),
 }
-# The reading before the Hangul pass, one-thread runs and the clean-up were added: the same-run baseline.
+# The same-run baseline: one reading with the Korean and English models together, Tesseract's default threads, no
+# Hangul pass and no clean-up.
 BASELINE_OPTIONS = OcrOptions(hangul_pass=False, threads=0, clean=False)
 READINGS = {"baseline": BASELINE_OPTIONS, "current": OcrOptions()}
 
