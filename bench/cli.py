@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.formats_files import FORMATS
 from bench.paths import data_dir
 
 BENCHMARKS = (
@@ -22,8 +23,11 @@ BENCHMARKS = (
     "embedders",
     "int8",
     "scale",
+    "formats",
+    "ocr",
 )
 ANSWER_SETS = ("all", "main", "heldout", "unseen", "unseen2", "unseen3", "unseen4", "unseen5")
+DEFAULT_OUT = "bench-results"
 UNSEEN_SETS = ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
 
 
@@ -87,6 +91,20 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         from bench.scale import main as run_scale
 
         return run_scale(settings=settings, out_dir=out, sizes=args.sizes)
+    if args.what == "formats":
+        from bench.formats import main as run_formats
+
+        return run_formats(
+            settings=settings,
+            out_dir=Path(args.out) if args.out != DEFAULT_OUT else None,
+            per_corpus=args.docs,
+            seed=args.seed,
+            formats=args.formats,
+        )
+    if args.what == "ocr":
+        from bench.ocr_pages import main as run_ocr
+
+        return run_ocr(["--pages", str(args.pages)] + (["--json"] if args.json else []))
     if args.what == "int8":
         from bench.int8_quality import main as run_int8
 
@@ -144,5 +162,15 @@ def register(
     p.add_argument(
         "--json", action="store_true", help="embedders: one JSON object per embedder and backend; load: the result"
     )
-    p.add_argument("--out", default="bench-results", help="where JSON results go")
+    p.add_argument("--docs", type=int, default=2, help="formats: documents drawn from each corpus folder")
+    p.add_argument("--seed", type=int, default=13, help="formats: the seed that picks documents and questions")
+    p.add_argument(
+        "--formats", nargs="+", choices=FORMATS, help="formats: which formats (default all; txt is always measured)"
+    )
+    p.add_argument("--pages", type=int, default=2, help="ocr: pages per language")
+    p.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        help="where JSON results go (formats: files and results, default $POLICYQA_HOME/bench/formats)",
+    )
     p.set_defaults(func=lambda args: cmd_eval(args, build_settings(args)))

@@ -169,3 +169,18 @@ def test_tsv_confidence_weights_words_by_length():
     )
     assert tsv_confidence(tsv) == pytest.approx((90 * 4 + 30) / 5)
     assert tsv_confidence("") == 0.0
+
+
+def test_ocr_text_clean_up_keeps_lines_and_normalises_forms():
+    from ingest.ocr import clean_ocr_text
+
+    assert clean_ocr_text("반출 ㆍ 반입 및  매매\n（ＵＮ）　결의 ") == "반출ㆍ반입 및 매매\n(UN) 결의"
+    assert clean_ocr_text("A · B") == "A · B"  # a Latin middle dot keeps its spaces
+
+
+def test_hangul_share_tells_korean_pages_from_english_ones():
+    from ingest.ocr import HANGUL_PAGE_SHARE, hangul_share
+
+    assert hangul_share("제5조(선박의 입항 금지) 통일부장관은 SS 북한 선박의") >= HANGUL_PAGE_SHARE
+    assert hangul_share("Sec. 3. Blocking of property of 북한 shipping companies.") < HANGUL_PAGE_SHARE
+    assert hangul_share("123 456") == 0.0
