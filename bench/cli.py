@@ -17,6 +17,7 @@ BENCHMARKS = (
     "followups",
     "policyqa",
     "ingest",
+    "ingest-speed",
     "latency",
     "embedders",
     "int8",
@@ -74,6 +75,10 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         from bench.ingest import main as run_ingest
 
         return run_ingest(settings=settings, out_dir=out, embedders=args.embedders)
+    if args.what == "ingest-speed":
+        from bench.ingest_speed import main as run_ingest_speed
+
+        return run_ingest_speed(settings=settings, out_dir=out, embedders=args.embedders, rounds=args.rounds)
     if args.what == "latency":
         from bench.latency import main as run_latency
 
@@ -134,6 +139,7 @@ def register(
         default=0,
         help="int8: index only the judged SciFact documents plus random others up to N (0 = all, -1 = skip SciFact)",
     )
+    p.add_argument("--rounds", type=int, default=3, help="ingest-speed: alternating rounds of torch fp32 and auto")
     p.add_argument("--json", action="store_true", help="embedders: one JSON object per embedder and backend")
     p.add_argument("--out", default="bench-results", help="where JSON results go")
     p.set_defaults(func=lambda args: cmd_eval(args, build_settings(args)))
