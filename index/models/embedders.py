@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from index.models.backends import choose_backend
-from index.models.bf16 import Bf16Mode, autocast, bf16_supported, cpu_flags, resolve_bf16
+from index.models.bf16 import Bf16Mode, autocast, bf16_supported, cpu_flags, resolve_bf16, usable_flags
 from index.models.onnx_embedder import OnnxEmbedder, OnnxEmbedderError
 
 logger = logging.getLogger(__name__)
@@ -200,9 +200,10 @@ def load_embedder(
 
 
 def running_cpu_flags(cpuinfo_path: Path = Path("/proc/cpuinfo")) -> set[str]:
-    """This machine's CPU feature flags (empty when /proc/cpuinfo cannot be read)."""
+    """This machine's CPU feature flags that torch may use (`usable_flags`; empty when /proc/cpuinfo cannot be
+    read)."""
     try:
-        flags = cpu_flags(cpuinfo_path.read_text(encoding="utf-8", errors="replace"))
+        flags = usable_flags(cpu_flags(cpuinfo_path.read_text(encoding="utf-8", errors="replace")), os.environ)
     except OSError:
         flags = set()
     if not flags and bf16_supported(cpuinfo_path):  # no /proc/cpuinfo: torch's own probe found native bf16
