@@ -159,7 +159,7 @@ def test_encoding_never_changes_the_process_thread_count(monkeypatch):
     monkeypatch.setattr(torch, "set_num_threads", lambda n: calls.append(n))
     model = _TinyModel()
     embedder = embedders.SentenceTransformerEmbedder.__new__(embedders.SentenceTransformerEmbedder)
-    embedder.model, embedder.bf16, embedder.dim = model, False, 3
+    embedder.model, embedder.bf16, embedder._autocast, embedder.dim = model, False, False, 3
     embedder.encode_queries(["one query"])
     embedder.encode_passages(["a", "b", "c", "d", "e", "f"])
     assert calls == []
