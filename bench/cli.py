@@ -100,7 +100,7 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         )
     from bench.backends import main as run_backends
 
-    return run_backends(settings=settings, out_dir=out, embedders=args.embedders, as_json=args.json)
+    return run_backends(settings=settings, out_dir=out, embedders=args.embedders, as_json=args.json, rounds=args.rounds)
 
 
 def register(
@@ -139,7 +139,9 @@ def register(
         default=0,
         help="int8: index only the judged SciFact documents plus random others up to N (0 = all, -1 = skip SciFact)",
     )
-    p.add_argument("--rounds", type=int, default=3, help="ingest-speed: alternating rounds of torch fp32 and auto")
+    p.add_argument(
+        "--rounds", type=int, default=3, help="ingest-speed, embedders: interleaved rounds of the backends compared"
+    )
     p.add_argument("--json", action="store_true", help="embedders: one JSON object per embedder and backend")
     p.add_argument("--out", default="bench-results", help="where JSON results go")
     p.set_defaults(func=lambda args: cmd_eval(args, build_settings(args)))
