@@ -18,6 +18,7 @@ BENCHMARKS = (
     "followups",
     "policyqa",
     "ingest",
+    "ingest-speed",
     "latency",
     "load",
     "embedders",
@@ -79,6 +80,10 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         from bench.ingest import main as run_ingest
 
         return run_ingest(settings=settings, out_dir=out, embedders=args.embedders)
+    if args.what == "ingest-speed":
+        from bench.ingest_speed import main as run_ingest_speed
+
+        return run_ingest_speed(settings=settings, out_dir=out, embedders=args.embedders, rounds=args.rounds)
     if args.what == "latency":
         from bench.latency import main as run_latency
 
@@ -118,7 +123,7 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         )
     from bench.backends import main as run_backends
 
-    return run_backends(settings=settings, out_dir=out, embedders=args.embedders, as_json=args.json)
+    return run_backends(settings=settings, out_dir=out, embedders=args.embedders, as_json=args.json, rounds=args.rounds)
 
 
 def register(
@@ -156,6 +161,9 @@ def register(
         type=int,
         default=0,
         help="int8: index only the judged SciFact documents plus random others up to N (0 = all, -1 = skip SciFact)",
+    )
+    p.add_argument(
+        "--rounds", type=int, default=3, help="ingest-speed, embedders: interleaved rounds of the backends compared"
     )
     p.add_argument("--seconds", type=float, default=60.0, help="load: seconds per phase (idle, during ingest)")
     p.add_argument("--clients", type=int, default=8, help="load: concurrent search clients")

@@ -143,3 +143,32 @@ def test_index_built_with_onnx_int8_records_it_and_auto_keeps_it(tmp_path, model
     forced = Index.open(tmp_path / "idx", settings=IndexSettings(embedder="minilm", backend="torch"), home=model_home)
     with pytest.raises(IndexMismatchError, match="onnx-int8"):
         _ = forced.embedder
+
+
+def test_isa_caps_remove_the_flags_torch_may_not_use():
+    from index.models.bf16 import flags_support_bf16, usable_flags
+
+    flags = AVX512_BF16 | {"amx_bf16"}
+    assert usable_flags(flags, {}) == flags
+    emulated_avx2 = usable_flags(flags, {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2"})
+    assert emulated_avx2 == AVX2_ONLY
+    assert not flags_support_bf16(usable_flags(flags, {"ONEDNN_MAX_CPU_ISA": "avx512_core_vnni"}))
+    assert usable_flags(flags, {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_BF16"}) == AVX512_BF16
+    assert usable_flags(flags, {"ONEDNN_MAX_CPU_ISA": "ALL", "ATEN_CPU_CAPABILITY": "avx512"}) == flags
+    # auto then decides as on an AVX2-only CPU
+    assert choose_backend("auto", cpu_flags=emulated_avx2, embedder="e5-small", int8_passed=()) == "onnx-fp32"
+
+
+def test_running_flags_and_bf16_probe_follow_the_isa_cap(tmp_path, monkeypatch):
+    from index.models.bf16 import bf16_supported
+    from index.models.embedders import running_cpu_flags
+
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor : 0\nflags : sse4_2 avx2 fma avx512f avx512_bf16\n", encoding="utf-8")
+    monkeypatch.delenv("ATEN_CPU_CAPABILITY", raising=False)
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
+    monkeypatch.delenv("DNNL_MAX_CPU_ISA", raising=False)
+    assert bf16_supported(cpuinfo) and "avx512_bf16" in running_cpu_flags(cpuinfo)
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")
+    assert not bf16_supported(cpuinfo)
+    assert running_cpu_flags(cpuinfo) == {"sse4_2", "avx2", "fma"}

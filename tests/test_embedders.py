@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from index.models.bf16 import cpu_flags, flags_support_bf16, resolve_bf16
 from index.models.embedders import EmbedderError, load_embedder, minilm_dir, resolve_spec
@@ -82,6 +83,8 @@ def test_minilm_bf16_agrees_with_fp32(minilm, tmp_path):
     # Forced on: autocast also runs (emulated, slower) on CPUs without native bf16, so agreement is checkable here.
     bf16 = load_embedder("minilm", home=tmp_path, bf16="on")
     assert bf16.bf16 is True
+    # the transformer runs with bf16 weights (no autocast casts); pooling and the returned vectors stay float32
+    assert {p.dtype for p in bf16.model[0].parameters()} == {torch.bfloat16}
     texts = PASSAGES + ["North Korea sanctions relief and inter-Korean cooperation, 2019."]
     fp32_p, bf16_p = minilm.encode_passages(texts), bf16.encode_passages(texts)
     assert bf16_p.dtype == np.float32
@@ -156,7 +159,7 @@ def test_encoding_never_changes_the_process_thread_count(monkeypatch):
     monkeypatch.setattr(torch, "set_num_threads", lambda n: calls.append(n))
     model = _TinyModel()
     embedder = embedders.SentenceTransformerEmbedder.__new__(embedders.SentenceTransformerEmbedder)
-    embedder.model, embedder.bf16, embedder.dim = model, False, 3
+    embedder.model, embedder.bf16, embedder._autocast, embedder.dim = model, False, False, 3
     embedder.encode_queries(["one query"])
     embedder.encode_passages(["a", "b", "c", "d", "e", "f"])
     assert calls == []

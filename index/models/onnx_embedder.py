@@ -52,12 +52,9 @@ def model_layout(model_dir: Path) -> tuple[dict[str, str], int]:
 
 
 def session_threads() -> int:
-    import os
+    from index.models.threads import compute_threads
 
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+    return compute_threads()
 
 
 class OnnxEmbedder:
