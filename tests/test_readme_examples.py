@@ -29,7 +29,7 @@ _QUESTION_PATTERNS = (
     r'"question": "([^"]+)"',
     r'history=\[\("([^"]+)"',
 )
-_FOLLOW_UP_PATTERN = r'answer\("([^"]+)", history='
+_FOLLOW_UP_PATTERN = r'answer\(\s*"([^"]+)",\s*history='
 _SEARCH_PATTERNS = (r'policyqa search "([^"]+)"', r'index\.search\("([^"]+)"', r'retriever\.invoke\("([^"]+)"')
 
 
