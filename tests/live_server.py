@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -166,3 +167,16 @@ def llama_server(log_dir: Path, *, timeout: float = 180) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextlib.contextmanager
+def sample_corpus_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The real server over a copy of the sample corpus (corpus/), stopped on exit."""
+    corpus = tmp_path_factory.mktemp("corpus")
+    for doc in (REPO_ROOT / "corpus").glob("*.md"):
+        shutil.copy(doc, corpus / doc.name)
+    live = start_server(tmp_path_factory.mktemp("home"), corpus)
+    try:
+        yield live
+    finally:
+        live.stop()

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import sys
 
 import pytest
-from live_server import REPO_ROOT, start_server
+from live_server import REPO_ROOT, sample_corpus_server
 
 pytest.importorskip("mcp", reason="needs the mcp extra (pip install 'policyqa[mcp]')")
 
@@ -25,12 +24,8 @@ QUESTION = "Why was the Mount Kumgang tourism zone shut down?"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("corpus")
-    for doc in (REPO_ROOT / "corpus").glob("*.md"):
-        shutil.copy(doc, corpus / doc.name)
-    live = start_server(tmp_path_factory.mktemp("home"), corpus)
-    yield live
-    live.stop()
+    with sample_corpus_server(tmp_path_factory) as live:
+        yield live
 
 
 async def _exercise(session: ClientSession) -> dict:

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from live_server import REPO_ROOT, llama_server, start_server
+from live_server import REPO_ROOT, llama_server, sample_corpus_server, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -41,12 +41,8 @@ if not CHROMIUM.exists():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("corpus")
-    for doc in (REPO_ROOT / "corpus").glob("*.md"):
-        shutil.copy(doc, corpus / doc.name)
-    live = start_server(tmp_path_factory.mktemp("home"), corpus)
-    yield live
-    live.stop()
+    with sample_corpus_server(tmp_path_factory) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

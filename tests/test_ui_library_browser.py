@@ -3,10 +3,8 @@ and the progress of an upload shows on the report line while the documents table
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from live_server import REPO_ROOT, start_server
+from live_server import sample_corpus_server
 from test_ui_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -21,11 +19,7 @@ NOTE = "# Orchard quota note\n\nThe annual apple export quota is 4,321 tonnes, r
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("corpus")
-    for doc in (REPO_ROOT / "corpus").glob("*.md"):
-        shutil.copy(doc, corpus / doc.name)
-    live = start_server(tmp_path_factory.mktemp("home"), corpus)
-    with sync_api.sync_playwright() as p:
+    with sample_corpus_server(tmp_path_factory) as live, sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
             executable_path=str(CHROMIUM),
@@ -40,7 +34,6 @@ def page(tmp_path_factory):
         pg.get_by_role("tab", name="Library").click()
         yield pg
         context.close()
-    live.stop()
 
 
 def test_metadata_editor_corrects_the_title(page):

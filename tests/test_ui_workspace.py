@@ -9,7 +9,7 @@ import shutil
 
 import httpx
 import pytest
-from live_server import REPO_ROOT, start_server
+from live_server import sample_corpus_server
 from test_ui_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _ask, _tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -22,12 +22,8 @@ QUESTION = "Why was the Mount Kumgang tourism zone shut down?"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("corpus")
-    for doc in (REPO_ROOT / "corpus").glob("*.md"):
-        shutil.copy(doc, corpus / doc.name)
-    live = start_server(tmp_path_factory.mktemp("home"), corpus)
-    yield live
-    live.stop()
+    with sample_corpus_server(tmp_path_factory) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")
