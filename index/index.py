@@ -29,6 +29,7 @@ from index.retrieval.dense import DenseIndex, choose_kind
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.rerank import Reranker, load_reranker
 from index.retrieval.retrieve import MODES, Mode, search_state
+from index.retrieval.routing import DocumentNames, document_name
 from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
 from index.retrieval.tokens import TokenRows, tokenize_rows
 from index.settings import IndexSettings
@@ -240,6 +241,7 @@ class Index:
         self._tokenizer = tokenizer or LexicalTokenizer()
         self._write_mutex = threading.Lock()
         self._state_lock = threading.Lock()  # orders swaps of `_state` between readers' refresh and writers
+        self._names: tuple[State, DocumentNames] | None = None  # the documents' names of one generation
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -571,7 +573,23 @@ class Index:
             encode_query=encode,
             tokenizer=self._tokenizer,
             reranker=self._reranker,
+            names=self._document_names(state) if mode == "hybrid" and self.settings.route_by_name else None,
         )
+
+    def _document_names(self, state: State) -> DocumentNames:
+        """BM25 over the names of `state`'s documents (title, aliases, file name), built once per generation."""
+        cached = self._names
+        if cached is not None and cached[0] is state:
+            return cached[1]
+        records = state.manifest.documents
+        doc_ids = state.table.doc_ids
+        names = [
+            document_name(records[d].title, records[d].source, records[d].aliases) if d in records else d
+            for d in doc_ids
+        ]
+        built = DocumentNames.build(doc_ids, names, self._tokenizer.tokenize_many)
+        self._names = (state, built)
+        return built
 
     # ------------------------------------------------------------------ writing
     def ingest(

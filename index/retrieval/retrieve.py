@@ -14,6 +14,7 @@ import numpy as np
 from index.retrieval.dense import EXACT_SCAN_ROWS, exact_scan
 from index.retrieval.fusion import convex, language_fair_ranks, rrf
 from index.retrieval.rerank import Reranker
+from index.retrieval.routing import DocumentNames, routed_documents
 from index.retrieval.tokenize import LexicalTokenizer, has_hangul
 from index.settings import IndexSettings
 from index.storage.generation import State
@@ -120,21 +121,70 @@ def lexical_blind_rows(state: State, query: str, rows: np.ndarray, lexical_hits:
     return {int(r) for r in rows if int(r) not in lexical_hits and int(lang[int(r)]) not in covered_codes}
 
 
+def routed_candidates(
+    state: State,
+    names: DocumentNames,
+    query: str,
+    tokens: list[str],
+    qvec: np.ndarray,
+    n: int,
+    mask: np.ndarray | None,
+    settings: IndexSettings,
+) -> Candidates | None:
+    """The embedder's top-n among the passages of the other-language document(s) the question names
+    (`index.retrieval.routing`), or None when it names none, or names a document in its own language better (BM25
+    reads that one already). Only passages in a language the query has no words in are routed: those are the ones
+    BM25 cannot judge."""
+    own = query_languages(query)
+    if not own or not tokens:
+        return None
+    table = state.table
+    foreign = ~np.isin(table.row_language, sorted(own))
+    if mask is not None:
+        foreign &= mask
+    if not foreign.any():
+        return None
+    eligible = np.bincount(table.row_doc[foreign], minlength=len(table.doc_ids)) > 0
+    scores = names.scores(tokens)
+    if scores.max(initial=0) > scores[eligible].max(initial=0):
+        return None  # it names a document in its own language better: BM25 reads that one already
+    docs = routed_documents(scores, eligible, share=settings.route_share, max_docs=settings.route_max_docs)
+    if len(docs) == 0:
+        return None
+    allowed = np.flatnonzero(foreign & np.isin(table.row_doc, docs))
+    rows, scores = exact_scan(state.vectors, allowed, qvec, n)
+    return Candidates(rows, scores)
+
+
 def fuse(
     state: State,
     query: str,
     dense: Candidates,
     lexical: Candidates,
     settings: IndexSettings,
+    routed: Candidates | None = None,
 ) -> list[tuple[int, float]]:
+    """Fuse the dense and lexical candidates. BM25 abstains on the rows it cannot read (another language, no word
+    in common); when the question names other-language documents (`routed`), their passages are judged instead of
+    abstained on: ranked by the embedder within those documents, as BM25 ranks the passages it can read."""
     lexical_hits = {int(r) for r in lexical.rows}
-    blind = lexical_blind_rows(state, query, dense.rows, lexical_hits)
+    seen = dense.rows if routed is None else np.concatenate([dense.rows, routed.rows])
+    blind = lexical_blind_rows(state, query, seen, lexical_hits)
+    lexical_ranking: dict[int, int] = {int(r): i for i, r in enumerate(lexical.rows, start=1)}
+    lexical_scored = {int(r): float(s) for r, s in zip(lexical.rows, lexical.scores)}
+    if routed is not None:
+        judged = [(int(r), i, float(s)) for i, (r, s) in enumerate(zip(routed.rows, routed.scores), start=1)]
+        judged = [(r, i, s) for r, i, s in judged if r in blind]
+        lexical_ranking.update({r: i for r, i, _ in judged})
+        top = max(lexical_scored.values(), default=1.0)
+        lexical_scored.update({r: top * s for r, _, s in judged})  # convex fusion min-max scales each list anyway
+        blind -= {r for r, _, _ in judged}
     abstain = [None, blind]
     credit = settings.abstain_credit
     if settings.fusion == "convex":
         return convex(
             {int(r): float(s) for r, s in zip(dense.rows, dense.scores)},
-            {int(r): float(s) for r, s in zip(lexical.rows, lexical.scores)},
+            lexical_scored,
             weights=(settings.dense_weight, settings.lexical_weight),
             abstain=abstain,
             abstain_credit=credit,
@@ -143,15 +193,14 @@ def fuse(
     dense_ranking = (
         language_fair_dense_ranks(state, query, dense, settings.cross_lingual_margin)
         if settings.dense_rank_by_language
-        else [int(r) for r in dense.rows]
+        else {int(r): i for i, r in enumerate(dense.rows, start=1)}
     )
+    if routed is not None:
+        # the named document's passages compete on their own terms, as a close other-language passage does
+        for r, i, _ in judged:
+            dense_ranking[r] = min(dense_ranking.get(r, i), i)
     return rrf(
-        dense_ranking,
-        [int(r) for r in lexical.rows],
-        k=settings.rrf_k,
-        weights=weights,
-        abstain=abstain,
-        abstain_credit=credit,
+        dense_ranking, lexical_ranking, k=settings.rrf_k, weights=weights, abstain=abstain, abstain_credit=credit
     )
 
 
@@ -166,25 +215,31 @@ def search_state(
     encode_query: Callable[[str], np.ndarray],
     tokenizer: LexicalTokenizer,
     reranker: Reranker | None = None,
+    names: DocumentNames | None = None,
 ) -> list[Hit]:
     n = max(settings.candidates, k)
     if reranker is not None:
         n = max(n, settings.rerank_top)
     empty = Candidates(np.zeros(0, np.int64), np.zeros(0, np.float32))
-    if mode == "hybrid" and settings.dense_rank_by_language:
-        dense = dense_candidates_per_language(state, encode_query(query), n, mask, settings.per_language_candidates)
-    elif mode in ("hybrid", "dense"):
-        dense = dense_candidates(state, encode_query(query), n, mask)
+    qvec = encode_query(query) if mode in ("hybrid", "dense") else None
+    tokens = tokenizer.tokenize(query) if mode in ("hybrid", "lexical") else []
+    if qvec is not None and mode == "hybrid" and settings.dense_rank_by_language:
+        dense = dense_candidates_per_language(state, qvec, n, mask, settings.per_language_candidates)
+    elif qvec is not None:
+        dense = dense_candidates(state, qvec, n, mask)
     else:
         dense = empty
-    lexical = lexical_candidates(state, tokenizer.tokenize(query), n, mask) if mode in ("hybrid", "lexical") else empty
+    lexical = lexical_candidates(state, tokens, n, mask) if mode in ("hybrid", "lexical") else empty
+    routed = None
+    if qvec is not None and mode == "hybrid" and names is not None and settings.route_by_name:
+        routed = routed_candidates(state, names, query, tokens, qvec, n, mask, settings)
 
     if mode == "dense":
         fused = [(int(r), float(s)) for r, s in zip(dense.rows, dense.scores)]
     elif mode == "lexical":
         fused = [(int(r), float(s)) for r, s in zip(lexical.rows, lexical.scores)]
     else:
-        fused = fuse(state, query, dense, lexical, settings)
+        fused = fuse(state, query, dense, lexical, settings, routed)
 
     rerank: dict[int, float] = {}
     if reranker is not None and fused:
@@ -197,6 +252,7 @@ def search_state(
         fused = [head[i] for i in order] + fused[len(head) :]
 
     d_ranks, l_ranks = dense.ranks(), lexical.ranks()
+    cosines = {int(r): float(c) for r, c in zip(routed.rows, routed.scores)} if routed is not None else {}
     hits = []
     for rank, (row, score) in enumerate(fused[:k], start=1):
         d = d_ranks.get(row)
@@ -206,7 +262,7 @@ def search_state(
                 passage=row_passage(state.table.rows[row]),
                 rank=rank,
                 score=score,
-                dense_score=d[1] if d else None,
+                dense_score=d[1] if d else cosines.get(row),
                 dense_rank=d[0] if d else None,
                 lexical_score=lx[1] if lx else None,
                 lexical_rank=lx[0] if lx else None,

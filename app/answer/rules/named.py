@@ -16,19 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import PurePath
 
 from app.answer.vocabulary import alternation, words
-
-_SEPARATORS = re.compile(r"[-_.]+")
-
-
-def document_name(title: str, source: str, aliases: Iterable[str] = ()) -> str:
-    """What a document is called: its title, its other names (`aliases`, e.g. a Korean statute's English name)
-    and its file name without extension, separators as spaces."""
-    stem = PurePath(source).stem if source else ""
-    return " ".join([title, *aliases, _SEPARATORS.sub(" ", stem)]).strip()
-
+from index.retrieval.routing import document_name
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Words that say what kind of document a source is (as the tokenizers give them: English stems, Korean nouns).

@@ -1,0 +1,75 @@
+"""Routing a question to the documents it names (pure functions of `index.retrieval.routing`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.retrieval.routing import DocumentNames, document_name, routed_documents
+
+
+def simple_tokens(texts: list[str]) -> list[list[str]]:
+    return [[w for w in t.lower().split() if len(w) > 1] for t in texts]
+
+
+NAMES = {
+    "fund": document_name("남북협력기금법", "/data/inter_korean_cooperation_fund_act__act.md"),
+    "fund_decree": document_name(
+        "남북협력기금법 시행령", "/data/inter_korean_cooperation_fund_act__enforcement_decree.md"
+    ),
+    "defectors": document_name("북한이탈주민법", "defectors.md", aliases=["North Korean Defectors Protection Act"]),
+    "rights": document_name("북한인권법", "/data/north_korean_human_rights_act_kr__act.md"),
+}
+
+
+@pytest.fixture()
+def names() -> DocumentNames:
+    return DocumentNames.build(list(NAMES), list(NAMES.values()), simple_tokens)
+
+
+def test_document_name_joins_title_aliases_and_file_stem():
+    assert document_name("남북협력기금법", "/x/inter_korean_cooperation_fund_act__act.md", ["IKCF Act"]) == (
+        "남북협력기금법 IKCF Act inter korean cooperation fund act act"
+    )
+    assert document_name("Title", "") == "Title"
+
+
+def test_the_document_a_question_names_scores_highest(names):
+    scores = names.scores(simple_tokens(["what may the cooperation fund be spent on?"])[0])
+    assert scores[0] > scores[1] > 0  # the act and its decree share the name's words; the shorter name weighs more
+    assert scores[2] == scores[3] == 0
+
+
+def test_an_alias_names_a_document(names):
+    scores = names.scores(["defectors", "protection"])
+    assert int(np.argmax(scores)) == 2
+
+
+def test_words_in_every_name_weigh_less_than_distinctive_ones(names):
+    common = names.scores(["act"])  # in all four names
+    distinctive = names.scores(["rights"])  # in one
+    assert distinctive[3] > common[3] > 0
+
+
+def test_repeated_query_words_count_once(names):
+    assert np.allclose(names.scores(["fund", "fund"]), names.scores(["fund"]))
+
+
+def test_routed_documents_keep_the_close_ones_best_first():
+    scores = np.array([1.0, 6.0, 5.0, 2.0, 0.0])
+    eligible = np.array([True, True, True, True, True])
+    assert routed_documents(scores, eligible, share=0.5, max_docs=3).tolist() == [1, 2]
+    assert routed_documents(scores, eligible, share=0.1, max_docs=3).tolist() == [1, 2, 3]
+
+
+def test_routing_ignores_ineligible_documents_and_names_that_do_not_match():
+    scores = np.array([9.0, 3.0, 0.0])
+    assert routed_documents(scores, np.array([False, True, True]), share=0.5, max_docs=3).tolist() == [1]
+    assert routed_documents(np.zeros(3), np.ones(3, dtype=bool), share=0.5, max_docs=3).tolist() == []
+    with pytest.raises(ValueError):
+        routed_documents(scores, np.ones(3, dtype=bool), share=0.0, max_docs=3)
+
+
+def test_names_and_ids_must_align():
+    with pytest.raises(ValueError):
+        DocumentNames.build(["a", "b"], ["only one"], simple_tokens)
