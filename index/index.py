@@ -17,6 +17,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,15 @@ class _IngestPlan:
     files_of: dict[str, str] = dataclasses.field(default_factory=dict)
     prints_of: dict[str, str | None] = dataclasses.field(default_factory=dict)
     text_keys: dict[str, str] = dataclasses.field(default_factory=dict)  # doc id -> `content_key` of its text
+
+
+@contextmanager
+def ahead_closed(ahead: EmbedAhead) -> Iterator[EmbedAhead]:
+    """`ahead`, closed (its spilled vectors deleted) when the block ends."""
+    try:
+        yield ahead
+    finally:
+        ahead.close()
 
 
 def _now() -> str:
@@ -612,11 +622,15 @@ class Index:
             base = self._state if rebuild else self._snapshot()
             loads = LoadCache(prefetch)
             ahead = self._embed_ahead(base if not rebuild else None, on_progress)
-            plan = self._plan_ingest(found, base, loads, ahead, options, on_progress)
-            ahead.flush()
+            try:
+                plan = self._plan_ingest(found, base, loads, ahead, options, on_progress)
+                ahead.flush()
+            except BaseException:
+                ahead.close()
+                raise
         # Commit under the lock; when another writer committed since the snapshot, plan again against its
         # generation, reusing each file loaded with the same fingerprint (the rest is loaded here).
-        with self._write_mutex, self._store.write_lock(timeout=COMMIT_WAIT):
+        with ahead_closed(ahead), self._write_mutex, self._store.write_lock(timeout=COMMIT_WAIT):
             if rebuild:
                 plan.remove = set(self._state.manifest.documents)
             else:

@@ -111,7 +111,7 @@ class SegmentBuild:
 
     def _chunk_or_fail(self, doc: Document, outcome: Any) -> list[Chunk] | None:
         try:
-            return (self._ahead.chunks(doc) if self._ahead else None) or self._chunk(doc)
+            return (self._ahead.take(doc) if self._ahead else None) or self._chunk(doc)
         except IngestError as exc:
             logger.warning("%s", exc)
             outcome.status, outcome.message = "failed", exc.reason

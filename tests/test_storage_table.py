@@ -283,3 +283,18 @@ def test_identical_texts_in_different_segments_are_embedded_and_tokenised_once(
     tokens = TokenRows.load(index._state.directory / "tokens")
     assert all(tokens.tokens(r) == tokens.tokens(rows[0]) != [] for r in rows)
     assert index.search("reserved section", k=4, mode="lexical")[0].passage.text == boiler
+
+
+def test_spilled_vectors_read_back_by_hash() -> None:
+    from index.pipeline import SpilledVectors
+
+    rng = np.random.default_rng(5)
+    spill = SpilledVectors()
+    a, b = rng.standard_normal((3, 8)).astype(np.float32), rng.standard_normal((2, 8)).astype(np.float32)
+    spill.put(["h1", "h2", "h3"], a)
+    spill.put(["h4", "h1"], b)  # a hash already stored keeps its first vector
+    assert len(spill) == 4 and "h4" in spill and "h9" not in spill and sorted(spill) == ["h1", "h2", "h3", "h4"]
+    assert np.array_equal(spill["h1"], a[0]) and np.array_equal(spill["h3"], a[2]) and np.array_equal(spill["h4"], b[0])
+    with pytest.raises(ValueError, match="dimension"):
+        spill.put(["h5"], np.zeros((1, 4), np.float32))
+    spill.close()

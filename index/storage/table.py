@@ -418,10 +418,6 @@ class TableWriter:
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
-    @property
-    def last_id(self) -> int:
-        return self._columns.ids[-1] if self._columns.ids else -1
-
     def add_row(self, row: dict[str, Any]) -> None:
         self._columns.add(row)
         self._write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -490,19 +486,8 @@ def _lookup(values: tuple[str, ...], wanted: list[str]) -> np.ndarray:
     return table
 
 
-def write_jsonl(path: Path, records: Iterable[Any]) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for rec in records:
-            f.write(json.dumps(rec, ensure_ascii=False))
-            f.write("\n")
-
-
 def read_jsonl(path: Path) -> Iterator[Any]:
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 yield json.loads(line)
-
-
-def select(seq: Sequence[Any], rows: Iterable[int]) -> list[Any]:
-    return [seq[i] for i in rows]

@@ -43,10 +43,6 @@ class GenerationWriter:
     def __len__(self) -> int:
         return len(self._table)
 
-    @property
-    def last_id(self) -> int:
-        return self._table.last_id
-
     def copy_rows(self, table: ChunkTable, vectors: np.ndarray, tokens: TokenRows, rows: np.ndarray) -> None:
         """Rows of the current generation, as they are (same ids), with their vectors and token ids."""
         for first in range(0, len(rows), COPY_BLOCK):
