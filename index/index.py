@@ -16,7 +16,8 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,15 +26,19 @@ import numpy as np
 
 from index.models.embedding import Embedder
 from index.pipeline import EmbedAhead, LoadCache, Prefetcher
+from index.retrieval.dense import IVF_ADD_BATCH as ADD_BATCH
 from index.retrieval.dense import DenseIndex, choose_kind
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.rerank import Reranker, load_reranker
 from index.retrieval.retrieve import MODES, Mode, search_state
 from index.retrieval.routing import DocumentNames, document_name
 from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
-from index.retrieval.tokens import TokenRows, tokenize_rows
+from index.retrieval.tokens import TokenRows
+from index.segments import SegmentBuild
 from index.settings import IndexSettings
 from index.storage.generation import (
+    BM25,
+    FAISS,
     MANIFEST,
     Progress,
     State,
@@ -44,6 +49,7 @@ from index.storage.generation import (
     write_state,
 )
 from index.storage.manifest import (
+    FORMAT_VERSION,
     DocRecord,
     EmbedderInfo,
     IndexMismatchError,
@@ -53,6 +59,7 @@ from index.storage.manifest import (
 )
 from index.storage.store import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexStore
 from index.storage.table import ChunkTable, make_row, row_embed_text, validate_filters
+from index.storage.writer import GenerationWriter
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 from ingest.dedup import content_key
 from ingest.settings import ChunkingSettings
@@ -84,6 +91,16 @@ class _IngestPlan:
     outcomes: list[FileOutcome] = dataclasses.field(default_factory=list)
     files_of: dict[str, str] = dataclasses.field(default_factory=dict)
     prints_of: dict[str, str | None] = dataclasses.field(default_factory=dict)
+    text_keys: dict[str, str] = dataclasses.field(default_factory=dict)  # doc id -> `content_key` of its text
+
+
+@contextmanager
+def ahead_closed(ahead: EmbedAhead) -> Iterator[EmbedAhead]:
+    """`ahead`, closed (its spilled vectors deleted) when the block ends."""
+    try:
+        yield ahead
+    finally:
+        ahead.close()
 
 
 def _now() -> str:
@@ -469,7 +486,7 @@ class Index:
             raise KeyError(f"no chunk {chunk_id!r} in {self.path}") from None
         from index.storage.table import row_passage
 
-        return row_passage(state.table.rows[row])
+        return row_passage(state.table.row(row))
 
     def lead_in(self, chunk_id: str) -> Passage | None:
         """The passage holding the lead-in of the list that `chunk_id` continues ("Whoever violates … shall be
@@ -477,7 +494,7 @@ class Index:
         lead-in itself). KeyError for an unknown chunk."""
         state = self._state
         try:
-            row = state.table.rows[state.table.row_of_chunk(chunk_id)]
+            row = state.table.row(state.table.row_of_chunk(chunk_id))
         except KeyError:
             raise KeyError(f"no chunk {chunk_id!r} in {self.path}") from None
         holder = row.get("lead_in_chunk")
@@ -501,7 +518,7 @@ class Index:
         state = self._state
         if doc_id not in state.manifest.documents:
             raise KeyError(f"no document {doc_id!r} in {self.path}; list them with `policyqa docs`")
-        rows = [row for row in state.table.rows if row["doc_id"] == doc_id]
+        rows = [state.table.row(int(i)) for i in state.table.rows_of_doc(doc_id)]
         return [row_passage(row) for row in sorted(rows, key=lambda r: r["start"])]
 
     def refresh(self) -> bool:
@@ -623,11 +640,15 @@ class Index:
             base = self._state if rebuild else self._snapshot()
             loads = LoadCache(prefetch)
             ahead = self._embed_ahead(base if not rebuild else None, on_progress)
-            plan = self._plan_ingest(found, base, loads, ahead, options, on_progress)
-            ahead.flush()
+            try:
+                plan = self._plan_ingest(found, base, loads, ahead, options, on_progress)
+                ahead.flush()
+            except BaseException:
+                ahead.close()
+                raise
         # Commit under the lock; when another writer committed since the snapshot, plan again against its
         # generation, reusing each file loaded with the same fingerprint (the rest is loaded here).
-        with self._write_mutex, self._store.write_lock(timeout=COMMIT_WAIT):
+        with ahead_closed(ahead), self._write_mutex, self._store.write_lock(timeout=COMMIT_WAIT):
             if rebuild:
                 plan.remove = set(self._state.manifest.documents)
             else:
@@ -646,6 +667,7 @@ class Index:
                 plan.prints_of,
                 reuse=not rebuild,
                 ahead=ahead,
+                text_keys=plan.text_keys,
             )
         return IngestReport(outcomes=plan.outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
 
@@ -745,6 +767,7 @@ class Index:
                 ahead.add(doc)
                 plan.files_of[doc.doc_id] = _resolved(file)
                 plan.prints_of[doc.doc_id] = fp
+                plan.text_keys[doc.doc_id] = key
             outcomes.append(outcome)
         if on_progress:
             on_progress("load", len(found), len(found))
@@ -760,13 +783,13 @@ class Index:
     def _embed_ahead(self, state: State | None, on_progress: Progress | None) -> EmbedAhead:
         """Chunks and embeds loaded documents while the worker loads the next ones (texts already in `state`
         keep their vectors)."""
-        known = {r["hash"] for r in state.table.rows} if state is not None else set()
+        known = state.table.has_text if state is not None else (lambda _: False)
         return EmbedAhead(
             chunk=self._chunk,
             rows=lambda doc, chunks: [make_row(c, doc, 0) for c in chunks],
             text_of=row_embed_text,
             embed=lambda texts: self.embedder.encode_passages(texts, batch_size=self.settings.batch_size),
-            known=known.__contains__,
+            known=known,
             window=getattr(self.embedder, "window", self.settings.batch_size * 4),
             batch_size=self.settings.batch_size,
             on_progress=on_progress,
@@ -780,13 +803,18 @@ class Index:
             known = dict(self._state.manifest.documents)
             seen: dict[str, str] = {}
             outcomes: list[FileOutcome] = []
-            to_add: list[tuple[Document, FileOutcome]] = []
-            for doc in docs:
-                outcome = self._classify(doc, known, seen, doc.source, self._chunker_version)
-                if outcome.status in ("added", "replaced"):
-                    to_add.append((doc, outcome))
-                outcomes.append(outcome)
-            embedded = self._apply(to_add, set(), outcomes, on_progress)
+
+            def classified() -> Iterator[tuple[Document, FileOutcome]]:
+                for doc in docs:
+                    outcome = self._classify(doc, known, seen, doc.source, self._chunker_version)
+                    outcomes.append(outcome)
+                    if outcome.status in ("added", "replaced"):
+                        yield doc, outcome
+
+            if known:  # which documents are replaced must be known before the kept rows are written
+                embedded = self._apply(list(classified()), set(), outcomes, on_progress)
+            else:  # nothing to replace: each document is chunked as it comes and dropped once written
+                embedded = self._apply(classified(), set(), outcomes, on_progress, replacing=set())
         return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
@@ -845,7 +873,7 @@ class Index:
 
     def _apply(
         self,
-        to_add: list[tuple[Document, FileOutcome]],
+        to_add: Iterable[tuple[Document, FileOutcome]],
         remove: set[str],
         outcomes: list[FileOutcome],
         on_progress: Progress | None,
@@ -853,187 +881,131 @@ class Index:
         prints_of: dict[str, str | None] | None = None,
         reuse: bool = True,
         ahead: EmbedAhead | None = None,
+        text_keys: dict[str, str] | None = None,
+        replacing: set[str] | None = None,
     ) -> int:
         """Build, write and commit the next generation: drop `remove` and the old versions of `to_add`, add
-        `to_add`. Returns how many chunk texts were embedded. Call with the write lock held."""
+        `to_add`. Returns how many chunk texts were embedded. Call with the write lock held. `to_add` may be an
+        iterator (consumed once) when `replacing`, the indexed documents it replaces, is given.
+
+        The new generation is written as it is built: the kept rows first (copied with their vectors and BM25
+        tokens), then the new documents a segment of `SEGMENT_ROWS` chunks at a time (chunked, embedded,
+        tokenised, appended), so memory holds one segment, not every new chunk. A replaced document that fails to
+        chunk keeps its old chunks (appended again, under new FAISS ids). Any failure removes the half-written
+        generation and leaves the current one as it was."""
         state = self._state
-        if not to_add and not remove and state.directory is not None:
+        if isinstance(to_add, list) and not to_add and not remove and state.directory is not None:
             return 0
-        # chunk the new documents (an IngestError from the chunker is that file's failure)
-        new_docs: list[tuple[Document, list[Chunk]]] = []
-        for i, (doc, outcome) in enumerate(to_add):
-            if on_progress:
-                on_progress("chunk", i, len(to_add))
-            try:
-                chunks = (ahead.chunks(doc) if ahead else None) or self._chunk(doc)
-            except IngestError as exc:
-                logger.warning("%s", exc)
-                outcome.status, outcome.message = "failed", exc.reason
-                continue
-            except (ValueError, RecursionError, MemoryError, IndexError, KeyError, TypeError) as exc:
-                logger.warning("%s: chunking failed", doc.source, exc_info=True)
-                outcome.status = "failed"
-                outcome.message = f"{doc.source}: could not be cut into passages ({type(exc).__name__}: {exc})"
-                continue
-            outcome.chunks = len(chunks)
-            new_docs.append((doc, chunks))
-
-        outcome_chunks = {doc.doc_id: len(chunks) for doc, chunks in new_docs}
-        replaced = {doc.doc_id for doc, _ in new_docs}  # a doc that failed to chunk keeps its old version
-        if not new_docs and not remove and state.directory is not None:
-            return 0
-        dropped = remove | replaced
-        old_rows = state.table.rows
-        keep = [i for i, r in enumerate(old_rows) if r["doc_id"] not in dropped]
-
         manifest = state.manifest.model_copy(deep=True)
-        next_id = manifest.next_id
-        new_rows: list[dict[str, Any]] = []
-        for i, (doc, chunks) in enumerate(new_docs):
-            for chunk in chunks:
-                new_rows.append(make_row(chunk, doc, next_id))
-                next_id += 1
-            new_docs[i] = (doc, [])  # the rows hold what is kept of the chunks
+        if replacing is None:
+            to_add = list(to_add)
+            replacing = {doc.doc_id for doc, _ in to_add if doc.doc_id in manifest.documents}
+        dropped = remove | replacing
+        old = state.table
+        drop_codes = [i for i, d in enumerate(old.doc_ids) if d in dropped]
+        keep = np.flatnonzero(~np.isin(old.row_doc, drop_codes)) if len(old) else np.zeros(0, np.int64)
+        chunker_version = self._chunker_version
 
-        new_vectors, embedded = self._embed(state, new_rows, on_progress, reuse=reuse, ahead=ahead)
-
-        # BM25 tokens: cached per text hash from the current generation, computed for new texts only
-        tokens = self._tokens(state, keep, new_rows, on_progress, use_cache=reuse)
-
-        rows = [old_rows[i] for i in keep] + new_rows
-        vectors = (
-            np.concatenate([np.asarray(state.vectors[keep], dtype=np.float32), new_vectors])
-            if len(keep)
-            else new_vectors
-        )
-        table = ChunkTable(rows)
-        kind = choose_kind(len(rows), self.settings.ann_threshold)
-        keep_set = set(keep)
-        removed_ids = [r["id"] for i, r in enumerate(old_rows) if i not in keep_set]
-        if on_progress:
-            on_progress("dense", 0, len(rows))
-        dense = self._next_dense(state, kind, table, vectors, removed_ids, new_rows, new_vectors)
-        if on_progress:
-            on_progress("bm25", 0, len(rows))
-        lexical = LexicalIndex.from_rows(tokens, groups=table.row_doc)
-
-        now = _now()
-        for doc_id in dropped:
-            manifest.documents.pop(doc_id, None)
-        for doc, _ in new_docs:
-            manifest.documents[doc.doc_id] = DocRecord(
+        def describe(doc: Document, chunks: int) -> tuple[str, DocRecord]:
+            """The manifest record of an added document (taken as it is chunked: the document is not kept)."""
+            return doc.doc_id, DocRecord(
                 content_hash=doc.content_hash,
                 source=doc.source,
                 title=doc.title,
                 doc_type=doc.doc_type,
                 date=doc.date,
                 language=doc.language,
-                chunks=outcome_chunks[doc.doc_id],
-                indexed_at=now,
+                chunks=chunks,
+                indexed_at="",
                 file=(files_of or {}).get(doc.doc_id),
                 fingerprint=(prints_of or {}).get(doc.doc_id),
-                chunker=self._chunker_version,
+                chunker=chunker_version,
                 aliases=list(doc.metadata.get("aliases") or []),
-                text_key=content_key(doc.text),
+                text_key=(text_keys or {}).get(doc.doc_id) or content_key(doc.text),
             )
-        manifest.next_id = next_id
-        manifest.ann = kind
-        manifest.tokenizer = TOKENIZER_VERSION
-        manifest.counts = {"documents": len(manifest.documents), "chunks": len(rows)}
-        manifest.updated_at = now
-        new_state = State(None, manifest, table, vectors, dense, lexical)
-        self._commit(new_state, tokens, on_progress)
-        return embedded
 
-    def _embed(
-        self,
-        state: State,
-        new_rows: list[dict[str, Any]],
-        on_progress: Progress | None,
-        reuse: bool = True,
-        ahead: EmbedAhead | None = None,
-    ) -> tuple[np.ndarray, int]:
-        """Vectors for the new rows: an identical text (same hash) already in the index or earlier in this batch
-        is embedded once; the rest goes to the embedder in batches. Returns (vectors, texts embedded)."""
-        dim = state.manifest.embedder.dim
-        vectors = np.zeros((len(new_rows), dim), dtype=np.float32)
-        reuse_row = {r["hash"]: i for i, r in enumerate(state.table.rows)} if reuse else {}
-        first: dict[str, int] = {}  # hash -> first new row with that text
-        embedded_ahead: set[str] = set()  # texts the overlapped pipeline embedded during loading
-        for j, r in enumerate(new_rows):
-            if r["hash"] in reuse_row:
-                vectors[j] = state.vectors[reuse_row[r["hash"]]]
-            elif ahead is not None and r["hash"] in ahead.vectors:
-                vectors[j] = ahead.vectors[r["hash"]]
-                embedded_ahead.add(r["hash"])
-            else:
-                first.setdefault(r["hash"], j)
-        # Longest texts first across the whole ingest, so each batch holds texts of similar length: a batch is
-        # padded to its longest text, and batches in document order mix long sections with short headings.
-        # The raw `encode_passages` ceiling (`policyqa eval ingest`) sorts the same way.
-        need = sorted(first.values(), key=lambda j: -len(row_embed_text(new_rows[j])))
-        batch = self.settings.batch_size
-        done = len(embedded_ahead)  # progress counts what the overlapped pipeline embedded already
-        for start in range(0, len(need), batch):
+        tmp = self._store.new_generation()
+        try:
+            old_tokens = self._old_tokens(state)
+            build = SegmentBuild(
+                state,
+                old_tokens,
+                GenerationWriter(tmp, manifest.embedder.dim, old_tokens.vocab),
+                chunk=self._chunk,
+                embed=lambda texts: self.embedder.encode_passages(texts, batch_size=self.settings.batch_size),
+                tokenize_many=self._tokenizer.tokenize_many,
+                batch_size=self.settings.batch_size,
+                next_id=manifest.next_id,
+                on_progress=on_progress,
+                reuse=reuse,
+                ahead=ahead,
+            )
+            try:
+                build.start(keep)
+                failed_replacements, new_docs = build.add_documents(to_add, replacing, describe)
+                changed = bool(new_docs) or bool(remove) or len(keep) < len(old)
+                if not changed and state.directory is not None:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    return 0
+                for doc_id in failed_replacements:  # its old version stays
+                    build.add_old_rows(old.rows_of_doc(doc_id))
+                build.flush()
+                written = build.writer.finish()
+                if on_progress:
+                    on_progress("write", 3, 6)  # chunks, tokens and vectors are on disk
+            finally:
+                build.writer.close()
+            table = written.table
+            kind = choose_kind(len(table), self.settings.ann_threshold)
+            removed_ids = np.setdiff1d(old.ids, table.ids[: len(keep)], assume_unique=True)
             if on_progress:
-                on_progress("embed", done + start, done + len(need))
-            part = need[start : start + batch]
-            vecs = np.asarray(
-                self.embedder.encode_passages([row_embed_text(new_rows[j]) for j in part], batch_size=batch),
-                dtype=np.float32,
-            )
-            if vecs.shape != (len(part), dim):
-                raise ValueError(
-                    f"embedder {self.embedder.name!r} returned shape {vecs.shape}, expected ({len(part)}, {dim})"
-                )
-            vectors[part] = vecs
-        if on_progress:
-            on_progress("embed", done + len(need), done + len(need))
-        for j, r in enumerate(new_rows):
-            f = first.get(r["hash"])
-            if f is not None and f != j:
-                vectors[j] = vectors[f]
-        return vectors, len(need) + len(embedded_ahead)
+                on_progress("dense", 0, len(table))
+            dense = self._next_dense(state, kind, table, written.vectors, removed_ids, len(keep))
+            if on_progress:
+                on_progress("bm25", 0, len(table))
+            lexical = LexicalIndex.from_rows(written.tokens, groups=table.row_doc, directory=tmp / BM25)
+            if on_progress:
+                on_progress("manifest", 0, len(new_docs))
+            now = _now()
+            for doc_id in dropped - set(failed_replacements):
+                manifest.documents.pop(doc_id, None)
+            for doc_id, record in new_docs:
+                manifest.documents[doc_id] = record.model_copy(update={"indexed_at": now})
+            manifest.format_version = FORMAT_VERSION
+            manifest.next_id = build.next_id
+            manifest.ann = kind
+            manifest.tokenizer = TOKENIZER_VERSION
+            manifest.counts = {"documents": len(manifest.documents), "chunks": len(table)}
+            manifest.updated_at = now
+            if on_progress:
+                on_progress("write", 4, 6)
+            dense.save(tmp / FAISS)
+            if on_progress:
+                on_progress("write", 5, 6)
+            manifest.write(tmp / MANIFEST)
+            if on_progress:
+                on_progress("write", 6, 6)
+            new_state = State(None, manifest, table, written.vectors, dense, lexical)
+            final = self._store.commit(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        with self._state_lock:
+            self._state = dataclasses.replace(new_state, directory=final)
+        return build.embedded
 
-    def _tokens(
-        self,
-        state: State,
-        keep: list[int],
-        new_rows: list[dict[str, Any]],
-        on_progress: Progress | None,
-        use_cache: bool = True,
-    ) -> TokenRows:
-        """BM25 token ids of the next generation's rows: kept rows and new rows whose text is already indexed
-        come from the current generation's cache; only new texts are tokenised (each once)."""
-        old_rows = state.table.rows
-        if not old_rows:
-            old = TokenRows.empty()
-        elif state.directory is not None and state.manifest.tokenizer == TOKENIZER_VERSION:
-            old = read_tokens(state.directory)
-        else:  # cached tokens come from another tokenizer version
-            old = TokenRows.from_lists(self._tokenizer.tokenize_many([row_embed_text(r) for r in old_rows]))
-        if len(old) != len(old_rows):
-            raise ValueError(f"{state.directory}: {len(old)} cached token rows for {len(old_rows)} chunks")
-        cached = {r["hash"]: i for i, r in enumerate(old_rows)} if use_cache else {}
-        # every next-generation row points at its token row: a kept or cached old row, or a new text (each once)
-        source = np.empty(len(keep) + len(new_rows), dtype=np.int64)
-        source[: len(keep)] = keep
-        first: dict[str, int] = {}
-        todo: list[str] = []
-        for j, r in enumerate(new_rows):
-            if r["hash"] in cached:
-                source[len(keep) + j] = cached[r["hash"]]
-                continue
-            if r["hash"] not in first:
-                first[r["hash"]] = len(todo)
-                todo.append(row_embed_text(r))
-            source[len(keep) + j] = len(old) + first[r["hash"]]
-        if on_progress:
-            on_progress("tokenize", 0, len(todo))
-        both = old.concat(tokenize_rows(todo, self._tokenizer.tokenize_many, old.vocab))
-        if on_progress:
-            on_progress("tokenize", len(todo), len(todo))
-        return both if both.is_identity(source) else both.take(source)
+    def _old_tokens(self, state: State) -> TokenRows:
+        """The BM25 token ids of the current generation's rows (re-tokenised when they come from another
+        tokenizer version)."""
+        if not len(state.table):
+            return TokenRows.empty()
+        if state.directory is not None and state.manifest.tokenizer == TOKENIZER_VERSION:
+            tokens = read_tokens(state.directory)
+        else:
+            tokens = TokenRows.from_lists(self._tokenizer.tokenize_many([row_embed_text(r) for r in state.table.rows]))
+        if len(tokens) != len(state.table):
+            raise ValueError(f"{state.directory}: {len(tokens)} cached token rows for {len(state.table)} chunks")
+        return tokens
 
     def _next_dense(
         self,
@@ -1041,20 +1013,19 @@ class Index:
         kind: str,
         table: ChunkTable,
         vectors: np.ndarray,
-        removed_ids: list[int],
-        new_rows: list[dict[str, Any]],
-        new_vectors: np.ndarray,
+        removed_ids: np.ndarray,
+        kept: int,
     ) -> DenseIndex:
-        """The next FAISS index: updated in place (ids removed and added) when possible, else rebuilt."""
-        new_ids = np.array([r["id"] for r in new_rows], dtype=np.int64)
+        """The next FAISS index: updated in place (ids removed, rows `kept:` added) when possible, else rebuilt."""
         current = state.dense
-        if current.kind == kind and (not removed_ids or current.can_remove) and len(current) == len(state.table):
+        if current.kind == kind and (not len(removed_ids) or current.can_remove) and len(current) == len(state.table):
             # work on a copy so a failed commit leaves the searchable state untouched
             import faiss
 
             dense = DenseIndex(faiss.clone_index(current._index), current.kind, current.dim)
-            dense.remove(np.array(removed_ids, dtype=np.int64)) if removed_ids else None
-            dense.add(new_vectors, new_ids)
+            dense.remove(np.asarray(removed_ids, dtype=np.int64)) if len(removed_ids) else None
+            for first in range(kept, len(table), ADD_BATCH):
+                dense.add(vectors[first : first + ADD_BATCH], table.ids[first : first + ADD_BATCH])
             return dense
         logger.info("building a %s FAISS index over %d chunks", kind, len(table))
         return DenseIndex.build(vectors, table.ids, kind, state.manifest.embedder.dim)  # type: ignore[arg-type]
@@ -1086,12 +1057,13 @@ class Index:
         return True
 
     def _commit(self, state: State, tokens: TokenRows, on_progress: Progress | None) -> None:
+        """Write `state` whole as the next generation and commit it."""
         tmp = self._store.new_generation()
         try:
-            write_state(tmp, state, tokens, on_progress)
+            written = write_state(tmp, state, tokens, on_progress)
             final = self._store.commit(tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         with self._state_lock:
-            self._state = dataclasses.replace(state, directory=final)
+            self._state = dataclasses.replace(written, directory=final)

@@ -19,8 +19,9 @@ import logging
 import multiprocessing as mp
 import os
 import queue
+import tempfile
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,50 @@ class Prefetcher:
             return payload
 
 
+class SpilledVectors(Mapping[str, np.ndarray]):
+    """Vectors by text hash, written to an unnamed temporary file (gone when closed or when the process dies), so
+    that an ingest's vectors wait for the commit on disk: memory is the hash -> row map."""
+
+    def __init__(self, directory: str | None = None) -> None:
+        self._file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 (closed by close())
+        self._rows: dict[str, int] = {}
+        self._dim = 0
+
+    def put(self, hashes: Sequence[str], vectors: np.ndarray) -> None:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if len(hashes) != len(vectors):
+            raise ValueError(f"{len(vectors)} vectors for {len(hashes)} hashes")
+        if not len(hashes):
+            return
+        if not self._dim:
+            self._dim = vectors.shape[1]
+        elif vectors.shape[1] != self._dim:
+            raise ValueError(f"vectors of dimension {vectors.shape[1]}, expected {self._dim}")
+        self._file.seek(0, os.SEEK_END)
+        first = self._file.tell() // (4 * self._dim)
+        self._file.write(vectors.tobytes())
+        for i, h in enumerate(hashes):
+            self._rows.setdefault(h, first + i)
+
+    def __getitem__(self, h: str) -> np.ndarray:
+        row = self._rows[h]
+        self._file.flush()
+        data = os.pread(self._file.fileno(), 4 * self._dim, 4 * self._dim * row)
+        return np.frombuffer(data, dtype=np.float32).copy()
+
+    def __contains__(self, h: object) -> bool:
+        return h in self._rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def close(self) -> None:
+        self._file.close()
+
+
 class EmbedAhead:
     """Chunks loaded documents and embeds their texts while loading continues.
 
@@ -191,7 +236,7 @@ class EmbedAhead:
         self._texts_seen = 0
         self._chunks: dict[tuple[str, str], list[Chunk]] = {}
         self._pending: dict[str, str] = {}  # hash -> text, not embedded yet
-        self.vectors: dict[str, np.ndarray] = {}
+        self.vectors = SpilledVectors()
 
     def add(self, doc: Document) -> None:
         if (doc.doc_id, doc.content_hash) in self._chunks:  # planned again: chunked and queued already
@@ -220,13 +265,19 @@ class EmbedAhead:
             vectors = np.asarray(self._embed([t for _, t in part]), dtype=np.float32)
             if vectors.shape[0] != len(part):
                 raise ValueError(f"the embedder returned {vectors.shape[0]} vectors for {len(part)} texts")
-            for (h, _), v in zip(part, vectors):
-                self.vectors[h] = v
+            self.vectors.put([h for h, _ in part], vectors)
         self._pending.clear()
+
+    def close(self) -> None:
+        self.vectors.close()
 
     def chunks(self, doc: Document) -> list[Chunk] | None:
         """The chunks made for `doc` (same id and content), or None if it was not seen (or failed)."""
         return self._chunks.get((doc.doc_id, doc.content_hash))
+
+    def take(self, doc: Document) -> list[Chunk] | None:
+        """`chunks(doc)`, no longer kept here (the commit step takes each document's chunks once)."""
+        return self._chunks.pop((doc.doc_id, doc.content_hash), None)
 
 
 class LoadCache:

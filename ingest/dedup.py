@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def normalised_words(text: str) -> list[str]:
@@ -19,5 +20,8 @@ def normalised_words(text: str) -> list[str]:
 
 
 def content_key(text: str) -> str:
-    """A hash equal for texts that differ only in case, markup, punctuation and white space."""
-    return hashlib.sha256(" ".join(normalised_words(text)).encode("utf-8")).hexdigest()
+    """A hash equal for texts that differ only in case, markup, punctuation and white space (the words of
+    `normalised_words`, found without splitting the whole text into a list first)."""
+    if not unicodedata.is_normalized("NFKC", text):  # a quick check; most texts need no normalising
+        text = unicodedata.normalize("NFKC", text)
+    return hashlib.sha256(" ".join(_WORD.findall(text.casefold())).encode("utf-8")).hexdigest()

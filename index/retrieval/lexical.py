@@ -28,6 +28,7 @@ import bm25s
 import numpy as np
 
 from index.retrieval.tokens import TokenRows
+from index.storage.npyfile import NpyMap
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,12 @@ B = 0.5
 NEIGHBOUR_WEIGHT = 2.0
 _WINDOW = "window"
 _PARAMS = "policyqa_lexical.json"
+# bm25s's file names (`BM25.save` / `BM25.load`)
+_DATA = "data.csc.index.npy"
+_INDICES = "indices.csc.index.npy"
+_INDPTR = "indptr.csc.index.npy"
+_VOCAB = "vocab.index.json"
+_BM25_PARAMS = "params.index.json"
 
 
 # Rows per block when building the score matrix: the temporary arrays hold one block's (row, token) pairs.
@@ -47,11 +54,15 @@ BUILD_BLOCK_ROWS = 8_192
 Pairs = Callable[[int, int], tuple[np.ndarray, np.ndarray]]
 
 
-def _bm25(pairs: Pairs, lengths: np.ndarray, vocab: list[str], *, k1: float, b: float) -> bm25s.BM25:
+def _bm25(
+    pairs: Pairs, lengths: np.ndarray, vocab: list[str], *, k1: float, b: float, out: Path | None = None
+) -> bm25s.BM25:
     """A bm25s object whose CSC score matrix (token -> rows) is computed block by block: `pairs(a, b)` gives the
     (row, token id) pairs of rows a..b-1 and `lengths[r]` the tokens of row r. Two passes over the blocks (document
     frequencies, then scores written straight into their final places), so memory is the matrix itself plus one
-    block, whatever the corpus size."""
+    block, whatever the corpus size. With `out`, the matrix is written into bm25s's files in that directory through
+    a memory map whose pages go back to the page cache after each block, and the result reads them back mapped:
+    memory is then one block."""
     n = len(lengths)
     vocab_size = max(len(vocab), 1)
     blocks = [(a, min(n, a + BUILD_BLOCK_ROWS)) for a in range(0, n, BUILD_BLOCK_ROWS)]
@@ -71,8 +82,15 @@ def _bm25(pairs: Pairs, lengths: np.ndarray, vocab: list[str], *, k1: float, b: 
     avgdl = float(lengths.mean()) or 1.0
     indptr = np.zeros(vocab_size + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
-    data = np.empty(int(indptr[-1]), dtype=np.float32)
-    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    nnz = int(indptr[-1])
+    maps: list[NpyMap] = []
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        maps = [NpyMap(out / _DATA, np.float32, nnz), NpyMap(out / _INDICES, np.int32, nnz)]
+        data, indices = maps[0].array, maps[1].array
+    else:
+        data = np.empty(nnz, dtype=np.float32)
+        indices = np.empty(nnz, dtype=np.int32)
     filled = indptr[:-1].copy()  # next free place of each token's column
     for a, z in blocks:
         t, d, tf64 = block_terms(a, z)
@@ -83,12 +101,54 @@ def _bm25(pairs: Pairs, lengths: np.ndarray, vocab: list[str], *, k1: float, b: 
         data[place] = score
         indices[place] = d
         filled += np.bincount(t, minlength=vocab_size)
+        for m in maps:
+            m.release()
     bm25 = bm25s.BM25(k1=k1, b=b)
-    bm25.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": n}
     bm25.vocab_dict = {tok: i for i, tok in enumerate(vocab)}
     bm25.unique_token_ids_set = set(bm25.vocab_dict.values())
     bm25.nonoccurrence_array = None
-    return bm25
+    if out is None:
+        bm25.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": n}
+        return bm25
+    del data, indices
+    for m in maps:
+        m.close()
+    bm25.scores = {"data": np.zeros(0, np.float32), "indices": np.zeros(0, np.int32), "indptr": indptr, "num_docs": n}
+    _save_bm25(bm25, out, arrays=False)
+    return _load_bm25(out)
+
+
+def _save_bm25(bm25: bm25s.BM25, directory: Path, *, arrays: bool = True) -> None:
+    """bm25s's on-disk layout (`BM25.save` without pickle); `arrays=False` leaves the score data and row indices
+    already written in `directory` as they are."""
+    if arrays:
+        bm25.save(str(directory), allow_pickle=False, show_progress=False)
+        return
+    scores = bm25.scores
+    np.save(directory / _INDPTR, scores["indptr"], allow_pickle=False)
+    (directory / _VOCAB).write_text(json.dumps(bm25.vocab_dict, ensure_ascii=False), encoding="utf-8")
+    params = dict(
+        k1=bm25.k1,
+        b=bm25.b,
+        delta=bm25.delta,
+        method=bm25.method,
+        idf_method=bm25.idf_method,
+        dtype=bm25.dtype,
+        int_dtype=bm25.int_dtype,
+        num_docs=int(scores["num_docs"]),
+        version=bm25s.__version__,
+        backend=bm25.backend,
+    )
+    (directory / _BM25_PARAMS).write_text(json.dumps(params, indent=4), encoding="utf-8")
+
+
+def _load_bm25(directory: Path) -> bm25s.BM25:
+    # memory-mapped: the score matrix stays in the page cache, shared by every process serving the index
+    return bm25s.BM25.load(str(directory), mmap=True, allow_pickle=False, load_corpus=False)
+
+
+def _save_params(directory: Path, neighbour_weight: float) -> None:
+    (directory / _PARAMS).write_text(json.dumps({"neighbour_weight": neighbour_weight}), encoding="utf-8")
 
 
 def neighbour_windows(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,12 +170,18 @@ class LexicalIndex:
     """BM25 (Lucene variant) over token lists, one per row, with an optional neighbour-window boost."""
 
     def __init__(
-        self, bm25: bm25s.BM25 | None, rows: int, window: bm25s.BM25 | None = None, neighbour_weight: float = 0.0
+        self,
+        bm25: bm25s.BM25 | None,
+        rows: int,
+        window: bm25s.BM25 | None = None,
+        neighbour_weight: float = 0.0,
+        directory: Path | None = None,
     ) -> None:
         self._bm25 = bm25
         self._window = window
         self.neighbour_weight = neighbour_weight if window is not None else 0.0
         self.rows = rows
+        self.directory = directory  # where its files are, when it was written or loaded there
 
     @classmethod
     def build(
@@ -140,21 +206,25 @@ class LexicalIndex:
         b: float = B,
         groups: np.ndarray | None = None,
         neighbour_weight: float = NEIGHBOUR_WEIGHT,
+        directory: Path | None = None,
     ) -> LexicalIndex:
         """BM25 over `rows`. With `groups` (one document id or number per row, a document's rows contiguous and
-        in reading order) and `neighbour_weight` > 0, also the neighbour-window BM25 (see the module doc)."""
+        in reading order) and `neighbour_weight` > 0, also the neighbour-window BM25 (see the module doc). With
+        `directory`, the matrices are written there as they are built (`save` format) and read back mapped."""
         n = len(rows)
         if n == 0:
-            return cls(None, 0)
+            if directory is not None:
+                directory.mkdir(parents=True, exist_ok=True)
+            return cls(None, 0, directory=directory)
         lengths = rows.lengths()
 
         def own_pairs(a: int, z: int) -> tuple[np.ndarray, np.ndarray]:
-            ids = rows.ids[rows.offsets[a] : rows.offsets[z]]
+            ids = np.asarray(rows.ids[rows.offsets[a] : rows.offsets[z]])
             return np.repeat(np.arange(a, z, dtype=np.int64), lengths[a:z]), ids
 
-        own = _bm25(own_pairs, lengths, rows.vocab, k1=k1, b=b)
+        own = _bm25(own_pairs, lengths, rows.vocab, k1=k1, b=b, out=directory)
         if groups is None or neighbour_weight <= 0:
-            return cls(own, n)
+            return cls(own, n, directory=directory)
         groups = np.asarray(groups)
         if len(groups) != n:
             raise ValueError(f"{len(groups)} groups for {n} rows")
@@ -169,36 +239,40 @@ class LexicalIndex:
             members = rows.take(member[lo:hi])
             return np.repeat(window[lo:hi], members.lengths()), members.ids
 
-        win = _bm25(window_pairs, window_lengths, rows.vocab, k1=k1, b=b)
-        return cls(own, n, win, neighbour_weight)
+        win_dir = directory / _WINDOW if directory is not None else None
+        win = _bm25(window_pairs, window_lengths, rows.vocab, k1=k1, b=b, out=win_dir)
+        if directory is not None:
+            _save_params(directory, neighbour_weight)
+        return cls(own, n, win, neighbour_weight, directory=directory)
 
     def save(self, directory: Path) -> None:
+        if self.directory is not None and directory.resolve() == self.directory.resolve():
+            return  # written there already
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
-            self._bm25.save(str(directory), allow_pickle=False)
+            _save_bm25(self._bm25, directory)
         if self._window is not None:
-            self._window.save(str(directory / _WINDOW), allow_pickle=False)
-            (directory / _PARAMS).write_text(json.dumps({"neighbour_weight": self.neighbour_weight}), encoding="utf-8")
+            _save_bm25(self._window, directory / _WINDOW)
+            _save_params(directory, self.neighbour_weight)
 
     @classmethod
     def load(cls, directory: Path, rows: int) -> LexicalIndex:
         if rows == 0:
-            return cls(None, 0)
-        # memory-mapped: the score matrix stays in the page cache, shared by every process serving the index
-        bm25 = bm25s.BM25.load(str(directory), mmap=True, allow_pickle=False, load_corpus=False)
+            return cls(None, 0, directory=directory)
+        bm25 = _load_bm25(directory)
         num_docs = int(bm25.scores["num_docs"])
         if num_docs != rows:
             raise ValueError(f"{directory}: BM25 state has {num_docs} rows, the chunk table {rows}")
         window, weight = None, 0.0
         if (directory / _WINDOW).is_dir():
-            window = bm25s.BM25.load(str(directory / _WINDOW), mmap=True, allow_pickle=False, load_corpus=False)
+            window = _load_bm25(directory / _WINDOW)
             if int(window.scores["num_docs"]) != rows:
                 raise ValueError(
                     f"{directory / _WINDOW}: BM25 window state has {int(window.scores['num_docs'])} "
                     f"rows, the chunk table {rows}"
                 )
             weight = float(json.loads((directory / _PARAMS).read_text(encoding="utf-8"))["neighbour_weight"])
-        return cls(bm25, rows, window, weight)
+        return cls(bm25, rows, window, weight, directory=directory)
 
     def document_frequencies(self, tokens: Iterable[str]) -> dict[str, int]:
         """How many rows contain each token (0 for a token outside the vocabulary): the `df` of BM25's idf, read

@@ -8,11 +8,14 @@ Loading is an np.load, not a parse; the vocabulary only grows (unused entries ar
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from index.storage.npyfile import NpyAppender
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,12 @@ class TokenRows:
 
     @classmethod
     def load(cls, directory: Path) -> TokenRows:
+        """The rows saved in `directory`, the token ids memory-mapped."""
         vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
-        ids = np.load(directory / "ids.npy", allow_pickle=False)
+        try:
+            ids = np.load(directory / "ids.npy", mmap_mode="r", allow_pickle=False)
+        except ValueError:  # no tokens at all: an empty array cannot be mapped
+            ids = np.load(directory / "ids.npy", allow_pickle=False)
         offsets = np.load(directory / "offsets.npy", allow_pickle=False)
         return cls(vocab, ids, offsets)
 
@@ -110,6 +117,12 @@ class TokenRowsBuilder:
         self._index = {t: i for i, t in enumerate(self.vocab)}
 
     def add(self, token_lists: Iterable[Sequence[str]]) -> None:
+        ids, lengths = self.encode(token_lists)
+        self._ids.append(ids)
+        self._lengths.append(lengths)
+
+    def encode(self, token_lists: Iterable[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(int32 token ids of every row concatenated, int64 length of each row); the vocabulary grows as needed."""
         index, vocab = self._index, self.vocab
         ids: list[int] = []
         lengths: list[int] = []
@@ -121,8 +134,7 @@ class TokenRowsBuilder:
                     vocab.append(t)
                 ids.append(i)
             lengths.append(len(tokens))
-        self._ids.append(np.asarray(ids, dtype=np.int32))
-        self._lengths.append(np.asarray(lengths, dtype=np.int64))
+        return np.asarray(ids, dtype=np.int32), np.asarray(lengths, dtype=np.int64)
 
     def build(self) -> TokenRows:
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, np.int64)
@@ -140,3 +152,64 @@ def tokenize_rows(
     for first in range(0, len(texts), batch):
         builder.add(tokenize_many(list(texts[first : first + batch])))
     return builder.build()
+
+
+class TokenRowsWriter:
+    """Token rows written into a `tokens/` directory as they come (ids appended to ids.npy): memory is the
+    vocabulary and one length a row. Rows are added as token strings (`add_lists`) or copied as ids from rows over
+    a prefix of this vocabulary (`add_rows`); `finish()` returns them read back, the ids memory-mapped."""
+
+    def __init__(self, directory: Path, vocab: list[str]) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._builder = TokenRowsBuilder(list(vocab))
+        self._ids = NpyAppender(self.directory / "ids.npy", np.int32)
+        self._offsets = array("q", [0])
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def add_lists(self, token_lists: Iterable[Sequence[str]]) -> None:
+        ids, lengths = self._builder.encode(token_lists)
+        self._append(ids, lengths)
+
+    def encode(self, token_lists: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """The int32 ids of each token list (the vocabulary grows as needed), not written."""
+        ids, lengths = self._builder.encode(token_lists)
+        return np.split(ids, np.cumsum(lengths)[:-1]) if len(lengths) else []
+
+    def add_ids(self, rows: Sequence[np.ndarray]) -> None:
+        """Rows given as int32 id arrays over this writer's vocabulary."""
+        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        ids = np.concatenate(rows).astype(np.int32, copy=False) if len(rows) else np.zeros(0, np.int32)
+        if len(ids) and (ids.min() < 0 or ids.max() >= len(self._builder.vocab)):
+            raise ValueError("token ids outside the vocabulary")
+        self._append(ids, lengths)
+
+    def add_rows(self, rows: TokenRows) -> None:
+        if len(rows.vocab) > len(self._builder.vocab) or rows.vocab != self._builder.vocab[: len(rows.vocab)]:
+            raise ValueError("the rows' vocabulary is not a prefix of this writer's")
+        self._append(np.asarray(rows.ids), rows.lengths())
+
+    def row_ids(self, i: int) -> np.ndarray:
+        """The token ids of row i, already written."""
+        return self._ids.read(self._offsets[i], self._offsets[i + 1])
+
+    def _append(self, ids: np.ndarray, lengths: np.ndarray) -> None:
+        self._ids.append(ids)
+        end = self._offsets[-1]
+        for n in lengths.tolist():
+            end += n
+            self._offsets.append(end)
+
+    def finish(self) -> TokenRows:
+        ids = self._ids.finish()
+        offsets = np.frombuffer(self._offsets, dtype=np.int64).copy()
+        np.save(self.directory / "offsets.npy", offsets, allow_pickle=False)
+        (self.directory / "vocab.json").write_text(
+            json.dumps(self._builder.vocab, ensure_ascii=False), encoding="utf-8"
+        )
+        return TokenRows(self._builder.vocab, ids, offsets)
+
+    def close(self) -> None:
+        self._ids.close()

@@ -13,16 +13,16 @@ from index.retrieval.dense import DenseIndex
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.tokens import TokenRows
 from index.storage.manifest import Manifest
-from index.storage.table import ChunkTable, read_jsonl, row_embed_text, write_jsonl
+from index.storage.npyfile import NpyAppender
+from index.storage.table import CHUNKS, TABLE, ChunkTable, row_embed_text, write_table
+from index.storage.writer import TOKENS, VECTORS
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
-CHUNKS = "chunks.jsonl"
-TOKENS = "tokens"
-VECTORS = "vectors.npy"
 FAISS = "faiss.index"
 BM25 = "bm25"
+FILES = (MANIFEST, CHUNKS, TABLE, TOKENS, VECTORS, FAISS, BM25)  # what a generation directory holds
 
 Progress = Callable[[str, int, int], None]
 
@@ -44,7 +44,7 @@ def empty_state(manifest: Manifest) -> State:
     return State(
         directory=None,
         manifest=manifest,
-        table=ChunkTable([]),
+        table=ChunkTable.from_rows([]),
         vectors=np.zeros((0, dim), dtype=np.float32),
         dense=DenseIndex.empty(dim),
         lexical=LexicalIndex(None, 0),
@@ -64,9 +64,9 @@ def retokenise(state: State, tokenize_many: Callable[[list[str]], list[list[str]
 
 
 def load_state(directory: Path, manifest: Manifest) -> State:
-    table = ChunkTable(list(read_jsonl(directory / CHUNKS)))
+    table = ChunkTable.open(directory)
     dim = manifest.embedder.dim
-    vectors = np.load(directory / VECTORS, mmap_mode="r", allow_pickle=False)
+    vectors = load_vectors(directory / VECTORS)
     if vectors.shape != (len(table), dim):
         raise ValueError(
             f"{directory}: vectors.npy has shape {vectors.shape}, expected ({len(table)}, {dim}); "
@@ -79,22 +79,38 @@ def load_state(directory: Path, manifest: Manifest) -> State:
     return State(directory, manifest, table, vectors, dense, lexical)
 
 
+def load_vectors(path: Path) -> np.ndarray:
+    """vectors.npy memory-mapped (an empty one read as it is: an empty array cannot be mapped)."""
+    try:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError:
+        return np.load(path, allow_pickle=False)
+
+
+def copy_vectors(path: Path, vectors: np.ndarray, block: int = 65_536) -> np.ndarray:
+    """Write `vectors` (memory-mapped or not) to `path` as float32, `block` rows at a time; returns them mapped."""
+    out = NpyAppender(path, np.float32, (vectors.shape[1],))
+    try:
+        for first in range(0, len(vectors), block):
+            out.append(np.asarray(vectors[first : first + block], dtype=np.float32))
+        return out.finish()
+    finally:
+        out.close()
+
+
 def write_state(
     directory: Path,
     state: State,
     tokens: TokenRows,
     on_progress: Progress | None = None,
-) -> None:
-    """Write every file of a generation into `directory` (the manifest last)."""
+) -> State:
+    """Write every file of a generation into `directory` (the manifest last); returns the state reading its
+    table and vectors from there."""
+    written: dict[str, object] = {}
     steps = [
-        (CHUNKS, lambda: write_jsonl(directory / CHUNKS, state.table.rows)),
+        (TABLE, lambda: written.update(table=write_table(directory, state.table))),
         (TOKENS, lambda: tokens.save(directory / TOKENS)),
-        (
-            VECTORS,
-            lambda: np.save(
-                directory / VECTORS, np.ascontiguousarray(state.vectors, dtype=np.float32), allow_pickle=False
-            ),
-        ),
+        (VECTORS, lambda: written.update(vectors=copy_vectors(directory / VECTORS, state.vectors))),
         (FAISS, lambda: state.dense.save(directory / FAISS)),
         (BM25, lambda: state.lexical.save(directory / BM25)),
         (MANIFEST, lambda: state.manifest.write(directory / MANIFEST)),
@@ -106,3 +122,4 @@ def write_state(
         step()
     if on_progress:
         on_progress("write", len(steps), len(steps))
+    return replace(state, table=written["table"], vectors=written["vectors"])  # type: ignore[arg-type]

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from index.models.backends import vector_family
 from ingest.settings import ChunkingSettings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the chunk table's columns (`table/`) beside chunks.jsonl
+READABLE_VERSIONS = (1, 2)  # version 1 has no `table/`: its columns are computed from chunks.jsonl at open
 REBUILD_HINT = "rebuild with `policyqa ingest --rebuild PATHS`"
 
 
@@ -80,7 +81,7 @@ class Manifest(BaseModel):
     def read(cls, path: Path) -> Manifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
         version = raw.get("format_version")
-        if version != FORMAT_VERSION:
+        if version not in READABLE_VERSIONS:
             raise IndexMismatchError(
                 f"{path}: index format version {version!r}, this policyqa reads version {FORMAT_VERSION}; "
                 f"{REBUILD_HINT}"

@@ -3,8 +3,8 @@
     INDEX_DIR/
       CURRENT            one line: the name of the current generation directory (replaced atomically)
       LOCK               flock'ed by the one process allowed to write
-      gen-000007/        the current generation: manifest.json, chunks.jsonl, tokens.jsonl, vectors.npy,
-                         faiss.index, bm25/ (bm25s arrays + json; nothing pickled)
+      gen-000007/        the current generation: manifest.json, chunks.jsonl and its columns (table/), tokens/,
+                         vectors.npy, faiss.index, bm25/ (bm25s arrays + json; nothing pickled)
       .tmp-gen-000008-<pid>/   a generation being written (ignored by readers, removed by the next writer)
 
 A writer builds the next generation in a temporary directory, fsyncs every file, renames the directory to
