@@ -345,6 +345,7 @@ class Index:
                 dim=embedder.dim,
                 where=store.root,
                 backend=getattr(embedder, "backend", None),
+                backend_sha256=getattr(embedder, "backend_sha256", None),
             )
             spec = embedder.name
         else:
@@ -455,6 +456,7 @@ class Index:
                 dim=embedder.dim,
                 where=self.path,
                 backend=getattr(embedder, "backend", None),
+                backend_sha256=getattr(embedder, "backend_sha256", None),
             )
             self._embedder = embedder
         return self._embedder
@@ -532,6 +534,7 @@ class Index:
             dim=self._state.manifest.embedder.dim,
             where=self.path,
             backend=getattr(self._embedder, "backend", None),
+            backend_sha256=getattr(self._embedder, "backend_sha256", None),
         )
         with self._state_lock:
             if _generation_number(state.directory) < _generation_number(self._state.directory):

@@ -89,6 +89,16 @@ def test_int8_index_opened_with_torch_is_refused_with_the_fix(tmp_path):
     assert "--rebuild" in message and "POLICYQA_INDEX__BACKEND=onnx-int8" in message
 
 
+def test_int8_index_refuses_int8_vectors_of_another_onnx_file(tmp_path):
+    build(tmp_path / "idx", "onnx-int8")
+    other = BackendFake("onnx-int8")
+    other.backend_sha256 = "cd" * 32  # another export of the model: its int8 vectors differ
+    with pytest.raises(IndexMismatchError, match="int8 export changed") as err:
+        Index.open(tmp_path / "idx", embedder=other, tokenizer=shared_tokenizer())
+    assert "--rebuild" in str(err.value)
+    Index.open(tmp_path / "idx", embedder=BackendFake("onnx-int8"), tokenizer=shared_tokenizer())  # same file: fine
+
+
 def test_float_index_refuses_int8_but_accepts_other_float_backends(tmp_path):
     build(tmp_path / "idx", "torch-bf16")
     for backend in ("torch-fp32", "onnx-fp32", "torch-bf16"):

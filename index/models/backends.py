@@ -4,7 +4,8 @@ Backends:
 - `torch`: sentence-transformers on PyTorch, in float32, or under bfloat16 autocast when the `bf16` setting says so
   (resolved names `torch-fp32`, `torch-bf16`);
 - `onnx-fp32`: the same model exported to ONNX (`torch.onnx.export`) and run by ONNX Runtime;
-- `onnx-int8`: that export with its MatMul weights quantised to int8 (dynamic, per-channel).
+- `onnx-int8`: that export with its MatMul weights quantised to int8 (dynamic, per-channel), except the MatMuls whose
+  inputs carry outlier activations, which keep float32 weights (`index.models.int8_calibration`).
 
 `auto` is a pure function of the CPU's feature flags (`choose_backend`): native bf16 (avx512_bf16 / amx_bf16) ->
 torch under bf16 autocast (the fastest path measured there, cosine >= 0.9999 to fp32); otherwise ONNX Runtime,
@@ -24,9 +25,11 @@ BACKEND_SETTINGS: tuple[str, ...] = ("auto", "torch", "onnx-int8", "onnx-fp32")
 BACKENDS: tuple[str, ...] = ("torch-fp32", "torch-bf16", "onnx-fp32", "onnx-int8")
 
 # Embedders whose int8 ONNX vectors keep retrieval quality within 0.005 of fp32 (SciFact nDCG@10 and bilingual
-# Recall@5, `policyqa eval beir|bilingual` with POLICYQA_INDEX__BACKEND=onnx-int8 vs torch): `auto` uses int8 only
-# for these. An embedder not listed (a custom model directory) gets onnx-fp32 on CPUs without native bf16.
-INT8_QUALITY_PASSED: frozenset[str] = frozenset({"minilm"})  # e5-small: bilingual hybrid R@5 -0.071
+# Recall@5, dense and hybrid: `policyqa eval int8`): `auto` uses int8 only for these. An embedder not listed (a custom
+# model directory) gets onnx-fp32 on CPUs without native bf16. Measured with the mixed-precision export (export
+# version 2, SciFact 1000 documents): e5-small bilingual hybrid R@5 -0.046; minilm SciFact dense nDCG@10 -0.011 and
+# bilingual hybrid R@5 -0.010 (one query in 99).
+INT8_QUALITY_PASSED: frozenset[str] = frozenset()
 
 
 def vector_family(backend: str | None) -> str:

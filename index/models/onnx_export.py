@@ -3,9 +3,11 @@
 `ensure_onnx(model_dir, home=..., name=..., precision="int8"|"fp32")` returns an `OnnxModel` (path and sha256 of the
 ONNX file). The export runs once per source model: `torch.onnx.export` (the TorchScript exporter) of a wrapper that
 returns `last_hidden_state`, then `onnxruntime.quantization.quantize_dynamic` (int8 weights, per-channel, MatMul
-only). Files land in `<home>/models/onnx/<name>/` with `onnx.json`, which records the source weights' sha256 and the
-sha256 of each ONNX file; a changed source model is exported again. Writes go to a temporary directory that is
-renamed into place, so a killed export leaves nothing half-written.
+only) of every MatMul except those the calibration keeps in float32 (`index.models.int8_calibration`: MatMuls whose
+input activations carry outliers). Files land in `<home>/models/onnx/<name>/` with `onnx.json`, which records the
+source weights' sha256, the sha256 of each ONNX file, the rule that chose the float32 MatMuls and the MatMuls it
+chose; a changed source model or another rule exports again. Writes go to a temporary directory that is renamed into
+place, so a killed export leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from index.models.int8_calibration import Int8Plan, plan_int8, rule_key
+
 logger = logging.getLogger(__name__)
 
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: int8 keeps the MatMuls with outlier inputs in float32
 OPSET = 17
 META_FILE = "onnx.json"
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -90,7 +94,11 @@ def ensure_onnx(model_dir: Path, *, home: Path, name: str, precision: Precision)
     meta = _read_meta(directory)
     source = source_sha256(Path(model_dir), meta)
     entry = meta.get("files", {}).get(precision)
-    fresh = meta.get("export_version") == EXPORT_VERSION and meta.get("source_sha256") == source
+    fresh = (
+        meta.get("export_version") == EXPORT_VERSION
+        and meta.get("source_sha256") == source
+        and meta.get("int8", {}).get("rule") == rule_key()
+    )
     if fresh and entry and (directory / entry["file"]).is_file():
         path = directory / entry["file"]
         if path.stat().st_size == entry["bytes"]:
@@ -110,8 +118,9 @@ def export_all(model_dir: Path, directory: Path, *, source_sha: str) -> dict:
         started = time.perf_counter()
         fp32 = tmp / "model-fp32.onnx"
         export_fp32(model_dir, fp32)
+        plan = calibrate(fp32, model_dir)
         int8 = tmp / "model-int8.onnx"
-        quantise_int8(fp32, int8)
+        quantise_int8(fp32, int8, keep_float=plan.float_nodes)
         files = {
             prec: {"file": path.name, "sha256": file_sha256(path), "bytes": path.stat().st_size}
             for prec, path in (("fp32", fp32), ("int8", int8))
@@ -122,7 +131,8 @@ def export_all(model_dir: Path, directory: Path, *, source_sha: str) -> dict:
             "source_sha256": source_sha,
             "source_stamp": _stamp(weights_file(model_dir)),
             "opset": OPSET,
-            "quantisation": "onnxruntime quantize_dynamic: QInt8 weights, per-channel, MatMul only",
+            "quantisation": "onnxruntime quantize_dynamic: QInt8 weights, per-channel, MatMul only, except int8.float_nodes",
+            "int8": plan.to_json(),
             "versions": _versions(),
             "files": files,
         }
@@ -194,8 +204,19 @@ def export_fp32(model_dir: Path, dest: Path) -> None:
         raise OnnxExportError(f"{model_dir}: torch.onnx.export failed ({type(exc).__name__}: {exc})") from exc
 
 
-def quantise_int8(source: Path, dest: Path) -> None:
-    """Dynamic int8 quantisation of the MatMul weights, one scale per output channel."""
+def calibrate(fp32: Path, model_dir: Path) -> Int8Plan:
+    """Which MatMuls of the float32 export keep float32 weights in the int8 one (`index.models.int8_calibration`)."""
+    try:
+        return plan_int8(fp32, model_dir)
+    except ImportError as exc:
+        raise OnnxExportError(
+            f"calibrating the int8 export of {model_dir} needs onnxruntime and onnx: `pip install 'policyqa[onnx]'`"
+        ) from exc
+
+
+def quantise_int8(source: Path, dest: Path, *, keep_float: tuple[str, ...] = ()) -> None:
+    """Dynamic int8 quantisation of the MatMul weights, one scale per output channel; the MatMul nodes named in
+    `keep_float` stay float32."""
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as exc:
@@ -208,4 +229,5 @@ def quantise_int8(source: Path, dest: Path) -> None:
         per_channel=True,
         op_types_to_quantize=["MatMul"],
         weight_type=QuantType.QInt8,
+        nodes_to_exclude=list(keep_float),
     )

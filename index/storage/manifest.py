@@ -89,9 +89,18 @@ class Manifest(BaseModel):
         return cls.model_validate(raw)
 
 
-def check_embedder(manifest: Manifest, *, name: str, dim: int | None, where: Path, backend: str | None = None) -> None:
+def check_embedder(
+    manifest: Manifest,
+    *,
+    name: str,
+    dim: int | None,
+    where: Path,
+    backend: str | None = None,
+    backend_sha256: str | None = None,
+) -> None:
     """Refuse an embedder whose vectors cannot share the index: another model, dimension or vector family
-    (int8 vs float; `backend` None: not known yet, checked when the embedder loads)."""
+    (int8 vs float; `backend` None: not known yet, checked when the embedder loads), or, for int8, another ONNX file
+    (`backend_sha256`: int8 vectors of two exports differ as much as int8 and float do)."""
     built = manifest.embedder
     if name != built.name and name != built.spec:
         raise IndexMismatchError(
@@ -109,6 +118,20 @@ def check_embedder(manifest: Manifest, *, name: str, dim: int | None, where: Pat
             f"{where}: the index holds vectors computed by backend {built.backend or 'torch-fp32'!r} but this process "
             f"embeds with {backend!r}, whose vectors differ; {REBUILD_HINT} to re-embed everything with {backend!r}, "
             f"or set POLICYQA_INDEX__BACKEND={wanted.split()[0]} (or auto) to keep the index's {wanted} vectors"
+        )
+    if (
+        backend is not None
+        and vector_family(backend) == "int8"
+        and vector_family(built.backend) == "int8"
+        and backend_sha256
+        and built.backend_sha256
+        and backend_sha256 != built.backend_sha256
+    ):
+        raise IndexMismatchError(
+            f"{where}: the index holds int8 vectors from ONNX file sha256 {built.backend_sha256[:12]}… but this "
+            f"process embeds with {backend_sha256[:12]}… (the int8 export changed: another model file or export "
+            f"version); {REBUILD_HINT} to re-embed everything, or set POLICYQA_INDEX__BACKEND=torch with "
+            "`--rebuild` to leave int8"
         )
 
 
