@@ -36,7 +36,14 @@ class IndexSettings(BaseModel):
         "keeps an existing index's vectors; else torch under bf16 on CPUs with native bf16, ONNX Runtime otherwise "
         "(int8 only for embedders whose int8 retrieval quality was measured within 0.005 of fp32)",
     )
-    batch_size: int = Field(32, ge=1, le=512, description="Passages per embedder batch during ingest")
+    batch_size: int = Field(
+        8,
+        ge=1,
+        le=512,
+        description="Passages per embedder batch during ingest (passages are sorted by length first). Measured on 2 "
+        "cores, e5-small, 96 law passages, two interleaved rounds: batch 8 embeds 1.3-1.4x as many passages a second "
+        "as batch 32 under both torch fp32 and bf16 (less padding, activations that stay in cache)",
+    )
     ann_threshold: int = Field(
         150_000,
         ge=0,
