@@ -31,7 +31,7 @@ from index.retrieval.dense import DenseIndex, choose_kind
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.rerank import Reranker, load_reranker
 from index.retrieval.retrieve import MODES, Mode, search_state
-from index.retrieval.routing import DocumentNames, document_name
+from index.retrieval.routing import DocumentNames, document_languages, document_name
 from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
 from index.retrieval.tokens import TokenRows
 from index.segments import SegmentBuild
@@ -58,7 +58,7 @@ from index.storage.manifest import (
     check_embedder,
 )
 from index.storage.store import IndexDamagedError, IndexLockedError, IndexNotFoundError, IndexStore
-from index.storage.table import ChunkTable, make_row, row_embed_text, validate_filters
+from index.storage.table import LANGUAGES, ChunkTable, make_row, row_embed_text, validate_filters
 from index.storage.writer import GenerationWriter
 from index.types import DocumentInfo, FileOutcome, Filters, Hit, IngestReport, Passage
 from ingest.dedup import content_key
@@ -607,7 +607,9 @@ class Index:
             document_name(records[d].title, records[d].source, records[d].aliases) if d in records else d
             for d in doc_ids
         ]
-        built = DocumentNames.build(doc_ids, names, self._tokenizer.tokenize_many)
+        table = state.table
+        languages = document_languages(table.row_doc, table.row_language, len(doc_ids), len(LANGUAGES) + 1)
+        built = DocumentNames.build(doc_ids, names, self._tokenizer.tokenize_many, languages)
         self._names = (state, built)
         return built
 

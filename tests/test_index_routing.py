@@ -73,3 +73,15 @@ def test_routing_ignores_ineligible_documents_and_names_that_do_not_match():
 def test_names_and_ids_must_align():
     with pytest.raises(ValueError):
         DocumentNames.build(["a", "b"], ["only one"], simple_tokens)
+
+
+def test_document_languages_say_which_languages_each_document_has():
+    from index.retrieval.routing import document_languages
+
+    langs = document_languages(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 0]), n_docs=4, n_codes=3)
+    assert langs.tolist() == [
+        [True, True, False],
+        [False, True, False],
+        [True, False, False],
+        [False, False, False],
+    ]

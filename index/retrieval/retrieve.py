@@ -138,21 +138,26 @@ def routed_candidates(
     own = query_languages(query)
     if not own or not tokens:
         return None
-    table = state.table
-    foreign = ~np.isin(table.row_language, sorted(own))
-    if mask is not None:
-        foreign &= mask
-    if not foreign.any():
-        return None
-    eligible = np.bincount(table.row_doc[foreign], minlength=len(table.doc_ids)) > 0
     scores = names.scores(tokens)
-    if scores.max(initial=0) > scores[eligible].max(initial=0):
+    if not scores.any():
+        return None  # it names no document: no pass over the passages
+    foreign_codes = [c for c in range(names.languages.shape[1]) if c not in own]
+    eligible: np.ndarray = np.asarray(names.languages[:, foreign_codes].any(axis=1))
+    table = state.table
+    if mask is not None:
+        allowed_rows = mask & ~np.isin(table.row_language, sorted(own))
+        eligible &= np.bincount(table.row_doc[allowed_rows], minlength=len(table.doc_ids)) > 0
+    if not eligible.any() or scores.max() > scores[eligible].max(initial=0):
         return None  # it names a document in its own language better: BM25 reads that one already
     docs = routed_documents(scores, eligible, share=settings.route_share, max_docs=settings.route_max_docs)
     if len(docs) == 0:
         return None
-    allowed = np.flatnonzero(foreign & np.isin(table.row_doc, docs))
-    rows, scores = exact_scan(state.vectors, allowed, qvec, n)
+    in_docs = table.row_doc == docs[0] if len(docs) == 1 else np.isin(table.row_doc, docs)
+    routed = in_docs & ~np.isin(table.row_language, sorted(own))
+    if mask is not None:
+        routed &= mask
+    rows, cosines = exact_scan(state.vectors, np.flatnonzero(routed), qvec, n)
+    return Candidates(rows, cosines)
     return Candidates(rows, scores)
 
 

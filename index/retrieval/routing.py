@@ -38,17 +38,27 @@ def document_name(title: str, source: str, aliases: Iterable[str] = ()) -> str:
 
 @dataclass(frozen=True)
 class DocumentNames:
-    """BM25 over the documents' names. `doc_ids[i]` is document i (the chunk table's document order)."""
+    """BM25 over the documents' names. `doc_ids[i]` is document i (the chunk table's document order);
+    `languages[i, c]`: document i has passages in language code c (so routing needs no pass over every passage)."""
 
     doc_ids: tuple[str, ...]
     postings: dict[str, tuple[np.ndarray, np.ndarray]]  # token -> (document numbers, BM25 weights)
+    languages: np.ndarray  # bool (documents, language codes)
 
     @classmethod
     def build(
-        cls, doc_ids: Sequence[str], names: Sequence[str], tokenize_many: Callable[[list[str]], list[list[str]]]
+        cls,
+        doc_ids: Sequence[str],
+        names: Sequence[str],
+        tokenize_many: Callable[[list[str]], list[list[str]]],
+        languages: np.ndarray | None = None,
     ) -> DocumentNames:
         if len(doc_ids) != len(names):
             raise ValueError(f"got {len(names)} names for {len(doc_ids)} documents")
+        if languages is None:
+            languages = np.ones((len(doc_ids), 1), dtype=bool)
+        if len(languages) != len(doc_ids):
+            raise ValueError(f"got languages for {len(languages)} documents, expected {len(doc_ids)}")
         tokens = tokenize_many(list(names)) if names else []
         counts = [Counter(t) for t in tokens]
         n = len(counts)
@@ -65,7 +75,7 @@ class DocumentNames:
         postings = {
             tok: (np.asarray(docs[tok], dtype=np.int64), np.asarray(weights[tok], dtype=np.float64)) for tok in docs
         }
-        return cls(tuple(doc_ids), postings)
+        return cls(tuple(doc_ids), postings, np.asarray(languages, dtype=bool))
 
     def scores(self, query_tokens: Iterable[str]) -> np.ndarray:
         """BM25 score of every document's name for the query (each distinct query token counted once)."""
@@ -75,6 +85,12 @@ class DocumentNames:
             if hit is not None:
                 out[hit[0]] += hit[1]
         return out
+
+
+def document_languages(row_doc: np.ndarray, row_language: np.ndarray, n_docs: int, n_codes: int) -> np.ndarray:
+    """bool (documents, language codes): which languages each document has passages in."""
+    counts = np.bincount(row_doc.astype(np.int64) * n_codes + row_language.astype(np.int64), minlength=n_docs * n_codes)
+    return counts[: n_docs * n_codes].reshape(n_docs, n_codes) > 0
 
 
 def routed_documents(scores: np.ndarray, eligible: np.ndarray, *, share: float, max_docs: int) -> np.ndarray:
