@@ -43,6 +43,11 @@ class Hit(BaseModel):
     lexical_score: float | None = None
     lexical_rank: int | None = None
     rerank_score: float | None = None
+    routed: bool = Field(
+        False,
+        description="The passage belongs to an other-language document the question names (routing by document "
+        "name, `index.retrieval.routing`)",
+    )
 
 
 class Filters(BaseModel):

@@ -66,6 +66,14 @@ def test_evidence_below_the_low_margin_is_low():
     assert confidence_level(weak, False, ConfidenceSettings())[0] == "low"
 
 
+def test_an_answer_that_skips_the_named_other_language_document_is_low():
+    # "What may the Inter-Korean Cooperation Fund be spent on?" answered from a seminar report although routing
+    # retrieved the fund act's articles: strong signals elsewhere do not make that answer more than low
+    level, missing = confidence_level(STRONG.model_copy(update={"named_uncited": True}), False, ConfidenceSettings())
+    assert level == "low"
+    assert any("names a document" in m for m in missing), missing
+
+
 def test_question_parts_and_coverage():
     assert question_parts("Who may waive the sanctions, and for how long?") == [
         "Who may waive the sanctions",

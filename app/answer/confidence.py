@@ -163,6 +163,7 @@ def measure_signals(
         term_coverage=round(term_coverage(set(tokens(query, question=True)), context_tokens, idf), 4),
         parts=len(parts),
         parts_covered=sum(covered),
+        named_uncited=any(h.routed for h in hits) and not any(h.routed for h in cited_hits),
     )
 
 
@@ -172,6 +173,8 @@ def confidence_level(
     """The level and what keeps it from high (plain words, for the reader). Pure."""
     if abstained:
         return "low", ["no passage found that answers the question"]
+    if signals.named_uncited:
+        return "low", ["the question names a document in another language, and the answer quotes another one"]
     missing: list[str] = []
     if signals.parts > 1 and signals.parts_covered < signals.parts:
         missing.append(

@@ -79,6 +79,11 @@ class ConfidenceSignals(BaseModel):
     )
     parts: int = Field(1, description="Parts of the question (a two-part question asks two things)")
     parts_covered: int = Field(1, description="Parts whose content words the quoted sentences contain")
+    named_uncited: bool = Field(
+        False,
+        description="The question names an other-language document (its passages were retrieved by routing) and "
+        "the answer cites none of them",
+    )
 
 
 class Scope(BaseModel):

@@ -272,6 +272,7 @@ def search_state(
                 lexical_score=lx[1] if lx else None,
                 lexical_rank=lx[0] if lx else None,
                 rerank_score=rerank.get(row),
+                routed=row in cosines,
             )
         )
     return hits
