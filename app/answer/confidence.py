@@ -173,9 +173,9 @@ def confidence_level(
     """The level and what keeps it from high (plain words, for the reader). Pure."""
     if abstained:
         return "low", ["no passage found that answers the question"]
-    if signals.named_uncited:
-        return "low", ["the question names a document in another language, and the answer quotes another one"]
     missing: list[str] = []
+    if signals.named_uncited:
+        missing.append("the question names a document in another language, and the answer quotes another one")
     if signals.parts > 1 and signals.parts_covered < signals.parts:
         missing.append(
             "covers the first part of the question only"
