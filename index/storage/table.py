@@ -267,30 +267,30 @@ class ChunkTable:
             found = self._sorted[name] = (np.asarray(keys)[order], order)
         return found
 
-    def row_of_chunk(self, chunk_id: str) -> int:
-        keys, order = self._lookup("chunk", self.chunk_keys)
-        key = np.uint64(chunk_key(chunk_id))
-        for pos in range(int(np.searchsorted(keys, key)), len(keys)):
-            if keys[pos] != key:
+    def _find(self, name: str, keys_column: np.ndarray, key: int, field: str, value: str) -> int | None:
+        """The row whose `field` equals `value`, among the rows whose 64-bit hash key (column `keys_column`) is
+        `key` (hash collisions are resolved by reading those rows), or None."""
+        keys, order = self._lookup(name, keys_column)
+        wanted = np.uint64(key)
+        for pos in range(int(np.searchsorted(keys, wanted)), len(keys)):
+            if keys[pos] != wanted:
                 break
             row = int(order[pos])
-            if self.row(row)["chunk_id"] == chunk_id:
+            if self.row(row)[field] == value:
                 return row
-        raise KeyError(chunk_id)
+        return None
+
+    def row_of_chunk(self, chunk_id: str) -> int:
+        row = self._find("chunk", self.chunk_keys, chunk_key(chunk_id), "chunk_id", chunk_id)
+        if row is None:
+            raise KeyError(chunk_id)
+        return row
 
     def row_of_text(self, text_hash: str) -> int | None:
         """A row whose embedded text has this hash (`text_hash`), or None."""
         if not len(self):
             return None
-        keys, order = self._lookup("text", self.text_keys)
-        key = np.uint64(text_key(text_hash))
-        for pos in range(int(np.searchsorted(keys, key)), len(keys)):
-            if keys[pos] != key:
-                break
-            row = int(order[pos])
-            if self.row(row)["hash"] == text_hash:
-                return row
-        return None
+        return self._find("text", self.text_keys, text_key(text_hash), "hash", text_hash)
 
     def has_text(self, text_hash: str) -> bool:
         return self.row_of_text(text_hash) is not None
