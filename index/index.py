@@ -31,7 +31,7 @@ from index.retrieval.dense import DenseIndex, choose_kind
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.rerank import Reranker, load_reranker
 from index.retrieval.retrieve import MODES, Mode, search_state
-from index.retrieval.routing import DocumentNames, document_languages, document_name
+from index.retrieval.routing import DocumentNames, document_languages, document_names
 from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
 from index.retrieval.tokens import TokenRows
 from index.segments import SegmentBuild
@@ -604,7 +604,7 @@ class Index:
         records = state.manifest.documents
         doc_ids = state.table.doc_ids
         names = [
-            document_name(records[d].title, records[d].source, records[d].aliases) if d in records else d
+            document_names(records[d].title, records[d].source, records[d].aliases) if d in records else d
             for d in doc_ids
         ]
         table = state.table

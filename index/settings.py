@@ -96,6 +96,14 @@ class IndexSettings(BaseModel):
         le=1,
         description="A document is routed to when its name scores at least this share of the best-named one",
     )
+    route_min_coverage: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="A question names a document, and is routed to it, only when its words cover at least this share "
+        "of one of the document's names, weighted by idf (`DocumentNames.coverage`): a question sharing one common "
+        'word with a name ("Day" of "Liberation Day Address") does not name that document',
+    )
     route_max_docs: int = Field(
         1,
         ge=1,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.retrieval.routing import DocumentNames, document_name, routed_documents
+from index.retrieval.routing import DocumentNames, document_name, document_names, routed_documents
 
 
 def simple_tokens(texts: list[str]) -> list[list[str]]:
@@ -68,6 +68,67 @@ def test_routing_ignores_ineligible_documents_and_names_that_do_not_match():
     assert routed_documents(np.zeros(3), np.ones(3, dtype=bool), share=0.5, max_docs=3).tolist() == []
     with pytest.raises(ValueError):
         routed_documents(scores, np.ones(3, dtype=bool), share=0.0, max_docs=3)
+
+
+def test_document_names_lists_each_name_once_without_empty_ones():
+    assert document_names("  남북협력기금법 ", "/x/fund_act.md", ["IKCF Act", " "]) == (
+        "남북협력기금법",
+        "IKCF Act",
+        "fund act",
+    )
+    assert document_names("", "") == ()
+
+
+VARIANTS = {
+    "day": document_names("광복절 경축사", "liberation-day-address-2024.md"),
+    "fund": document_names("남북협력기금법", "inter_korean_cooperation_fund_act.md", ["IKCF Act"]),
+    "minutes": document_names("외교통일위원회 회의록", "assembly-unification-committee-minutes.md"),
+}
+
+
+@pytest.fixture()
+def variant_names() -> DocumentNames:
+    return DocumentNames.build(list(VARIANTS), list(VARIANTS.values()), simple_tokens)
+
+
+def test_a_question_that_spells_out_a_name_covers_it(variant_names):
+    query = simple_tokens(["what may the inter korean cooperation fund act pay for?"])[0]
+    assert variant_names.coverage(query, np.array([1]))[0] > 0.7
+    # the alias alone is a whole name
+    assert variant_names.coverage(["ikcf", "act"], np.array([1]))[0] == pytest.approx(1.0)
+
+
+def test_one_shared_word_does_not_cover_a_name(variant_names):
+    query = simple_tokens(["how much aid was promised under the leap day deal?"])[0]
+    scores = variant_names.scores(query)
+    assert scores[0] > 0  # BM25 over the names matches "day" ...
+    assert variant_names.coverage(query, np.array([0]))[0] < 0.5  # ... but the question does not name the address
+
+
+def test_routing_skips_documents_the_question_does_not_name(variant_names):
+    query = simple_tokens(["which ship should the committee blacklist under the day deal?"])[0]
+    scores = variant_names.scores(query)
+    eligible = np.ones(3, dtype=bool)
+    assert routed_documents(scores, eligible, share=0.5, max_docs=1).tolist() != []  # names matched loosely
+    routed = routed_documents(
+        scores,
+        eligible,
+        share=0.5,
+        max_docs=1,
+        coverage=lambda docs: variant_names.coverage(query, docs),
+        min_coverage=0.5,
+    )
+    assert routed.tolist() == []
+    named = simple_tokens(["who runs the inter korean cooperation fund?"])[0]
+    routed = routed_documents(
+        variant_names.scores(named),
+        eligible,
+        share=0.5,
+        max_docs=1,
+        coverage=lambda docs: variant_names.coverage(named, docs),
+        min_coverage=0.5,
+    )
+    assert routed.tolist() == [1]
 
 
 def test_names_and_ids_must_align():

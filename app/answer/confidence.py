@@ -197,6 +197,6 @@ def confidence_level(
         missing.append("another document is about as close to the question")
     if signals.unsupported or signals.support < settings.high_support:
         missing.append("a quoted sentence is only weakly supported by its passage")
-    if signals.evidence_margin < settings.low_evidence_margin:
+    if signals.evidence_margin < settings.low_evidence_margin or signals.named_uncited:
         return "low", ["the documents may not answer this", *missing]
     return ("high", []) if not missing else ("medium", missing)

@@ -149,7 +149,14 @@ def routed_candidates(
         eligible &= np.bincount(table.row_doc[allowed_rows], minlength=len(table.doc_ids)) > 0
     if not eligible.any() or scores.max() > scores[eligible].max(initial=0):
         return None  # it names a document in its own language better: BM25 reads that one already
-    docs = routed_documents(scores, eligible, share=settings.route_share, max_docs=settings.route_max_docs)
+    docs = routed_documents(
+        scores,
+        eligible,
+        share=settings.route_share,
+        max_docs=settings.route_max_docs,
+        coverage=lambda candidates: names.coverage(tokens, candidates),
+        min_coverage=settings.route_min_coverage,
+    )
     if len(docs) == 0:
         return None
     in_docs = table.row_doc == docs[0] if len(docs) == 1 else np.isin(table.row_doc, docs)
@@ -158,7 +165,6 @@ def routed_candidates(
         routed &= mask
     rows, cosines = exact_scan(state.vectors, np.flatnonzero(routed), qvec, n)
     return Candidates(rows, cosines)
-    return Candidates(rows, scores)
 
 
 def fuse(
