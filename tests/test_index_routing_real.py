@@ -79,3 +79,13 @@ def test_routing_finds_more_named_korean_articles(index):
 def test_english_questions_about_english_documents_keep_their_answers(index):
     for q, d, e in ENGLISH_QUESTIONS:
         assert found_in_top5(index, q, d, e), q
+
+
+def test_the_named_document_leads_the_results(index):
+    # the routed passages rank ahead of BM25's own hits, so the named statute's best article comes first
+    routed = 0
+    for q, d, _ in NAMED:
+        hits = index.search(q, k=5)
+        assert hits and hits[0].passage.doc_id == d, (q, [h.passage.doc_id for h in hits])
+        routed += hits[0].routed
+    assert routed >= 3  # "separated family relationships" covers too little of its statute's name to route

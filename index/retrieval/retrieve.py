@@ -177,7 +177,7 @@ def fuse(
 ) -> list[tuple[int, float]]:
     """Fuse the dense and lexical candidates. BM25 abstains on the rows it cannot read (another language, no word
     in common); when the question names other-language documents (`routed`), their passages are judged instead of
-    abstained on: ranked by the embedder within those documents, as BM25 ranks the passages it can read."""
+    abstained on: ranked by the embedder within those documents, ahead of the passages BM25 can read."""
     lexical_hits = {int(r) for r in lexical.rows}
     seen = dense.rows if routed is None else np.concatenate([dense.rows, routed.rows])
     blind = lexical_blind_rows(state, query, seen, lexical_hits)
@@ -186,6 +186,9 @@ def fuse(
     if routed is not None:
         judged = [(int(r), i, float(s)) for i, (r, s) in enumerate(zip(routed.rows, routed.scores), start=1)]
         judged = [(r, i, s) for r, i, s in judged if r in blind]
+        # The question's words name the document, so BM25, could it read those passages, would match that name in
+        # each of them: they rank first in the lexical view, in the embedder's order, ahead of BM25's own hits.
+        lexical_ranking = {r: i + len(judged) for r, i in lexical_ranking.items()}
         lexical_ranking.update({r: i for r, i, _ in judged})
         top = max(lexical_scored.values(), default=1.0)
         lexical_scored.update({r: top * s for r, _, s in judged})  # convex fusion min-max scales each list anyway
