@@ -185,3 +185,22 @@ def test_a_failed_ingest_leaves_the_index_usable_and_no_spill(tmp_path, monkeypa
     for reader in (index, Index.open(index_dir, embedder=FakeEmbedder(), tokenizer=shared_tokenizer())):
         assert {d.doc_id: d.content_hash for d in reader.documents()} == before
         assert reader.search("export licences old1", k=1)[0].passage.doc_id == "old_001"
+
+
+def test_tokenising_a_segment_in_small_batches_gives_the_same_token_ids(tmp_path, monkeypatch):
+    import index.segments as segments
+    from index.storage.generation import read_tokens
+
+    corpus = _corpus(tmp_path / "in", 6)
+    write_doc(
+        corpus / "kr.txt", "제1조(목적) 이 법은 남북협력기금을 설치한다.\n\n제2조(정의) 기금은 통일부장관이 관리한다."
+    )
+    whole = _index(tmp_path / "a")
+    whole.ingest([corpus])
+    monkeypatch.setattr(segments, "TOKENIZE_BATCH", 2)
+    batched = _index(tmp_path / "b")
+    batched.ingest([corpus])
+    a, b = read_tokens(whole._state.directory), read_tokens(batched._state.directory)
+    assert a.vocab == b.vocab and len(a) == len(b) > 12
+    np.testing.assert_array_equal(np.asarray(a.ids), np.asarray(b.ids))
+    np.testing.assert_array_equal(np.asarray(a.offsets), np.asarray(b.offsets))
