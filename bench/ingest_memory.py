@@ -117,12 +117,16 @@ def format_table(rows: list[dict]) -> str:
 
 
 def growth_lines(rows: list[dict]) -> list[str]:
-    """Per code: how much each phase's peak grew from N to 4N files, beside what the finished index itself takes."""
+    """Per code: how much each phase's peak above the start grew from N to 4N files (the start itself differs by a
+    few MB between processes), beside what the finished index itself takes."""
     out = []
     for label in dict.fromkeys(r["code"] for r in rows):
         mine = [r for r in rows if r["code"] == label]
         small, large = mine[0], mine[-1]
-        grew = {k: large[k] - small[k] for k in ("loaded_peak_mb", "written_peak_mb", "peak_rss_mb")}
+        grew = {
+            k: (large[k] - large["rss_start_mb"]) - (small[k] - small["rss_start_mb"])
+            for k in ("loaded_peak_mb", "written_peak_mb", "peak_rss_mb")
+        }
         out.append(
             f"{label}: from {small['corpus_files']} to {large['corpus_files']} files the peak RSS grew by "
             f"{grew['loaded_peak_mb']:.0f} MB while loading and planning, {grew['written_peak_mb']:.0f} MB by the "

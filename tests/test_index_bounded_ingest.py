@@ -102,11 +102,11 @@ def test_an_ingest_of_many_files_keeps_a_few_documents_in_memory(tmp_path):
                 spills.extend(_spill_files(index.path))
 
     gc.collect()
-    assert _live_documents() == 0
+    before = _live_documents()  # other tests' documents, kept by caches
     report = index.ingest([corpus], on_progress=progress)
     assert report.count("added") == 40 and not report.failed
     assert set(live) == {"load", "chunk"}
-    assert max(live.values()) <= 3, live  # not 40: the plan keeps places in the spill, not documents
+    assert max(live.values()) - before <= 3, (before, live)  # not 40: the plan keeps places, not documents
     assert spills  # the documents, chunks and vectors waited in the index's directory, in nameless files
     assert not _spill_files(index.path)
     assert len(index.documents()) == 40
