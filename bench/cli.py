@@ -19,6 +19,7 @@ BENCHMARKS = (
     "policyqa",
     "ingest",
     "ingest-speed",
+    "ingest-memory",
     "latency",
     "load",
     "embedders",
@@ -84,6 +85,10 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         from bench.ingest_speed import main as run_ingest_speed
 
         return run_ingest_speed(settings=settings, out_dir=out, embedders=args.embedders, rounds=args.rounds)
+    if args.what == "ingest-memory":
+        from bench.ingest_memory import main as run_ingest_memory
+
+        return run_ingest_memory(out_dir=out, files=args.files, baseline=Path(args.baseline) if args.baseline else None)
     if args.what == "latency":
         from bench.latency import main as run_latency
 
@@ -176,6 +181,14 @@ def register(
         "--formats", nargs="+", choices=FORMATS, help="formats: which formats (default all; txt is always measured)"
     )
     p.add_argument("--pages", type=int, default=2, help="ocr: pages per language")
+    p.add_argument(
+        "--files", type=int, default=200, help="ingest-memory: N (the files of the smaller corpus; the larger has 4N)"
+    )
+    p.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="ingest-memory: also measure the source tree in DIR (e.g. `git archive main | tar -x -C DIR`)",
+    )
     p.add_argument(
         "--out",
         default=DEFAULT_OUT,

@@ -16,8 +16,8 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from contextlib import ExitStack, closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from index.retrieval.tokenize import TOKENIZER_VERSION, LexicalTokenizer
 from index.retrieval.tokens import TokenRows
 from index.segments import SegmentBuild
 from index.settings import IndexSettings
+from index.spill import Spill, Spilled
 from index.storage.generation import (
     BM25,
     FAISS,
@@ -81,12 +82,21 @@ class _IngestOptions:
     force_duplicates: bool = False
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Planned:
+    """A document to add: its id, where it waits in a `Spill` (the ingest's `LoadCache`) and its outcome."""
+
+    doc_id: str
+    place: Spilled
+    outcome: FileOutcome
+
+
 @dataclasses.dataclass
 class _IngestPlan:
-    """What one ingest commits: documents to add (with their outcomes), ids to remove, every file's outcome, and
-    the resolved file and fingerprint of each added document."""
+    """What one ingest commits: documents to add (with their outcomes; the documents themselves wait on disk),
+    ids to remove, every file's outcome, and the resolved file and fingerprint of each added document."""
 
-    to_add: list[tuple[Document, FileOutcome]] = dataclasses.field(default_factory=list)
+    to_add: list[_Planned] = dataclasses.field(default_factory=list)
     remove: set[str] = dataclasses.field(default_factory=set)
     outcomes: list[FileOutcome] = dataclasses.field(default_factory=list)
     files_of: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -94,13 +104,20 @@ class _IngestPlan:
     text_keys: dict[str, str] = dataclasses.field(default_factory=dict)  # doc id -> `content_key` of its text
 
 
-@contextmanager
-def ahead_closed(ahead: EmbedAhead) -> Iterator[EmbedAhead]:
-    """`ahead`, closed (its spilled vectors deleted) when the block ends."""
-    try:
-        yield ahead
-    finally:
-        ahead.close()
+@dataclasses.dataclass(frozen=True)
+class _Reread(Sized, Iterable[tuple[Document, FileOutcome]]):
+    """The planned documents with their outcomes, each read back from the spill (`read`) as the commit step comes to
+    it: one document in memory at a time."""
+
+    planned: list[_Planned]
+    read: Callable[[Spilled], Document]
+
+    def __len__(self) -> int:
+        return len(self.planned)
+
+    def __iter__(self) -> Iterator[tuple[Document, FileOutcome]]:
+        for item in self.planned:
+            yield self.read(item.place), item.outcome
 
 
 def _now() -> str:
@@ -639,41 +656,46 @@ class Index:
         t0 = time.perf_counter()
         found = find_files([Path(p) for p in paths])
         options = _IngestOptions(rebuild=rebuild, prune=prune, force_duplicates=force_duplicates)
-        # Load, chunk and embed against a snapshot of the current generation, without the write lock: other
-        # writers (an upload, a remove) go on meanwhile.
-        with Prefetcher() as prefetch:
-            base = self._state if rebuild else self._snapshot()
-            loads = LoadCache(prefetch)
-            ahead = self._embed_ahead(base if not rebuild else None, on_progress)
-            try:
+        spill_dir = self.path if self.path.is_dir() else None  # the index's disk, not a RAM-backed /tmp
+        # The loaded documents, their chunks and vectors wait for the commit on disk (unnamed files, gone when
+        # closed or when the process dies): memory holds a few documents at a time, whatever the number of files.
+        with ExitStack() as spills:
+            # Load, chunk and embed against a snapshot of the current generation, without the write lock: other
+            # writers (an upload, a remove) go on meanwhile. The spills are opened after the loading worker has
+            # forked, so it does not hold them open.
+            with Prefetcher() as prefetch:
+                base = self._state if rebuild else self._snapshot()
+                loads = spills.enter_context(closing(LoadCache(prefetch, spill_dir)))
+                ahead = spills.enter_context(
+                    closing(self._embed_ahead(base if not rebuild else None, on_progress, spill_dir))
+                )
                 plan = self._plan_ingest(found, base, loads, ahead, options, on_progress)
                 ahead.flush()
-            except BaseException:
-                ahead.close()
-                raise
-        # Commit under the lock; when another writer committed since the snapshot, plan again against its
-        # generation, reusing each file loaded with the same fingerprint (the rest is loaded here).
-        with ahead_closed(ahead), self._write_mutex, self._store.write_lock(timeout=COMMIT_WAIT):
-            if rebuild:
-                plan.remove = set(self._state.manifest.documents)
-            else:
-                self._refresh_under_lock()
-                if self._state.directory != base.directory:
-                    logger.info(
-                        "%s: changed while loading; planning again against %s", self.path, self._state.directory
-                    )
-                    plan = self._plan_ingest(found, self._state, loads, ahead, options, None)
-            embedded = self._apply(
-                plan.to_add,
-                plan.remove,
-                plan.outcomes,
-                on_progress,
-                plan.files_of,
-                plan.prints_of,
-                reuse=not rebuild,
-                ahead=ahead,
-                text_keys=plan.text_keys,
-            )
+            # Commit under the lock; when another writer committed since the snapshot, plan again against its
+            # generation, reusing each file loaded with the same fingerprint (the rest is loaded here).
+            with self._write_mutex, self._store.write_lock(timeout=COMMIT_WAIT):
+                if rebuild:
+                    plan.remove = set(self._state.manifest.documents)
+                else:
+                    self._refresh_under_lock()
+                    if self._state.directory != base.directory:
+                        logger.info(
+                            "%s: changed while loading; planning again against %s", self.path, self._state.directory
+                        )
+                        plan = self._plan_ingest(found, self._state, loads, ahead, options, None)
+                indexed = self._state.manifest.documents
+                embedded = self._apply(
+                    _Reread(plan.to_add, loads.document),
+                    plan.remove,
+                    plan.outcomes,
+                    on_progress,
+                    plan.files_of,
+                    plan.prints_of,
+                    reuse=not rebuild,
+                    ahead=ahead,
+                    text_keys=plan.text_keys,
+                    replacing={p.doc_id for p in plan.to_add if p.doc_id in indexed},
+                )
         return IngestReport(outcomes=plan.outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
 
     def _snapshot(self) -> State:
@@ -732,7 +754,7 @@ class Index:
                 continue
             assigned = ids.get(file)
             try:
-                doc = loads.load(file, default_ids[file], fp)
+                doc, place = loads.load(file, default_ids[file], fp)
             except IngestError as exc:
                 logger.warning("%s", exc)
                 outcomes.append(FileOutcome(path=str(file), status="failed", message=exc.reason))
@@ -768,7 +790,7 @@ class Index:
                 originals.setdefault(key, (doc.doc_id, str(file)))
                 if assigned is not None and assigned.note and doc.doc_id == assigned.doc_id:
                     outcome.message = f"{assigned.note}; indexed as {doc.doc_id!r}"
-                plan.to_add.append((doc, outcome))
+                plan.to_add.append(_Planned(doc.doc_id, place, outcome))
                 ahead.add(doc)
                 plan.files_of[doc.doc_id] = _resolved(file)
                 plan.prints_of[doc.doc_id] = fp
@@ -785,9 +807,11 @@ class Index:
                 outcomes.append(FileOutcome(path=rec.source, doc_id=doc_id, status="removed", chunks=rec.chunks))
         return plan
 
-    def _embed_ahead(self, state: State | None, on_progress: Progress | None) -> EmbedAhead:
+    def _embed_ahead(
+        self, state: State | None, on_progress: Progress | None, spill_dir: Path | None = None
+    ) -> EmbedAhead:
         """Chunks and embeds loaded documents while the worker loads the next ones (texts already in `state`
-        keep their vectors)."""
+        keep their vectors); chunks and vectors wait for the commit in `spill_dir`."""
         known = state.table.has_text if state is not None else (lambda _: False)
         return EmbedAhead(
             chunk=self._chunk,
@@ -798,6 +822,7 @@ class Index:
             window=getattr(self.embedder, "window", self.settings.batch_size * 4),
             batch_size=self.settings.batch_size,
             on_progress=on_progress,
+            spill_dir=spill_dir,
         )
 
     def add_documents(self, docs: Iterable[Document], on_progress: Progress | None = None) -> IngestReport:
@@ -816,8 +841,13 @@ class Index:
                     if outcome.status in ("added", "replaced"):
                         yield doc, outcome
 
-            if known:  # which documents are replaced must be known before the kept rows are written
-                embedded = self._apply(list(classified()), set(), outcomes, on_progress)
+            if known:  # which documents are replaced must be known before the kept rows are written: they wait on disk
+                with Spill[Document](self.path if self.path.is_dir() else None) as spill:
+                    planned = [_Planned(doc.doc_id, spill.put(doc), outcome) for doc, outcome in classified()]
+                    replacing = {p.doc_id for p in planned if p.doc_id in known}
+                    embedded = self._apply(
+                        _Reread(planned, spill.get), set(), outcomes, on_progress, replacing=replacing
+                    )
             else:  # nothing to replace: each document is chunked as it comes and dropped once written
                 embedded = self._apply(classified(), set(), outcomes, on_progress, replacing=set())
         return IngestReport(outcomes=outcomes, embedded_chunks=embedded, seconds=time.perf_counter() - t0)
@@ -899,7 +929,7 @@ class Index:
         chunk keeps its old chunks (appended again, under new FAISS ids). Any failure removes the half-written
         generation and leaves the current one as it was."""
         state = self._state
-        if isinstance(to_add, list) and not to_add and not remove and state.directory is not None:
+        if isinstance(to_add, Sized) and not len(to_add) and not remove and state.directory is not None:
             return 0
         manifest = state.manifest.model_copy(deep=True)
         if replacing is None:

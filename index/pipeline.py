@@ -9,6 +9,10 @@ and embeds the documents already loaded.
 - `LoadCache` keeps each loaded document (or its loading error) by file, fingerprint and default id, so an ingest
   that must plan again (another writer committed while it was loading) reuses every file whose bytes did not change.
 
+What waits for the commit stays on disk (`index.spill`): the loaded documents, their chunks and their vectors are
+written to unnamed temporary files and read back one document at a time, so memory holds one document per stage
+(the worker's queue, the one being planned, the one being written) whatever the number of files.
+
 Loading is the only stage moved to another process: chunking needs the embedder's tokenizer and embedding needs the
 model, both of which live here.
 """
@@ -27,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from index.spill import Spill, Spilled
 from ingest.types import Chunk, Document, IngestError
 
 logger = logging.getLogger(__name__)
@@ -170,7 +175,7 @@ class SpilledVectors(Mapping[str, np.ndarray]):
     """Vectors by text hash, written to an unnamed temporary file (gone when closed or when the process dies), so
     that an ingest's vectors wait for the commit on disk: memory is the hash -> row map."""
 
-    def __init__(self, directory: str | None = None) -> None:
+    def __init__(self, directory: Path | str | None = None) -> None:
         self._file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 (closed by close())
         self._rows: dict[str, int] = {}
         self._dim = 0
@@ -215,7 +220,8 @@ class EmbedAhead:
 
     `chunk(doc)` -> chunks, `rows(doc, chunks)` -> rows with "hash" and the embed text (`text_of(row)`),
     `embed(texts)` -> float32 vectors. Identical texts are embedded once. `known(hash)` says a text already has a
-    vector in the index (not embedded again)."""
+    vector in the index (not embedded again). Chunks and vectors wait for the commit in unnamed temporary files in
+    `spill_dir` (None: the system's temporary directory); memory holds their places and the current window."""
 
     def __init__(
         self,
@@ -228,15 +234,17 @@ class EmbedAhead:
         window: int = 128,
         batch_size: int = 32,
         on_progress: Callable[[str, int, int], None] | None = None,
+        spill_dir: Path | str | None = None,
     ) -> None:
         self._chunk, self._rows, self._text_of, self._embed, self._known = chunk, rows, text_of, embed, known
         self._window = max(1, window)
         self._batch = max(1, batch_size)
         self._on_progress = on_progress
         self._texts_seen = 0
-        self._chunks: dict[tuple[str, str], list[Chunk]] = {}
+        self._chunks: dict[tuple[str, str], Spilled] = {}  # (doc id, content hash) -> its chunks in the spill
         self._pending: dict[str, str] = {}  # hash -> text, not embedded yet
-        self.vectors = SpilledVectors()
+        self.vectors = SpilledVectors(spill_dir)
+        self._spill: Spill[list[Chunk]] = Spill(spill_dir)
 
     def add(self, doc: Document) -> None:
         if (doc.doc_id, doc.content_hash) in self._chunks:  # planned again: chunked and queued already
@@ -245,7 +253,7 @@ class EmbedAhead:
             chunks = self._chunk(doc)
         except (IngestError, ValueError, RecursionError, MemoryError, IndexError, KeyError, TypeError):
             return  # the commit step chunks it again and records the failure
-        self._chunks[(doc.doc_id, doc.content_hash)] = chunks
+        self._chunks[(doc.doc_id, doc.content_hash)] = self._spill.put(chunks)
         for row in self._rows(doc, chunks):
             h = row["hash"]
             if h not in self.vectors and h not in self._pending and not self._known(h):
@@ -270,46 +278,59 @@ class EmbedAhead:
 
     def close(self) -> None:
         self.vectors.close()
+        self._spill.close()
 
     def chunks(self, doc: Document) -> list[Chunk] | None:
         """The chunks made for `doc` (same id and content), or None if it was not seen (or failed)."""
-        return self._chunks.get((doc.doc_id, doc.content_hash))
+        place = self._chunks.get((doc.doc_id, doc.content_hash))
+        return self._spill.get(place) if place is not None else None
 
     def take(self, doc: Document) -> list[Chunk] | None:
         """`chunks(doc)`, no longer kept here (the commit step takes each document's chunks once)."""
-        return self._chunks.pop((doc.doc_id, doc.content_hash), None)
+        place = self._chunks.pop((doc.doc_id, doc.content_hash), None)
+        return self._spill.get(place) if place is not None else None
 
 
 class LoadCache:
-    """Documents loaded during one ingest, by (file, fingerprint, default id). `load` returns the cached document
-    (or raises the cached IngestError) when the file's fingerprint is the one it was loaded with, else loads it
-    through `prefetch` (inline once the prefetcher has stopped). A file whose fingerprint is unknown (None) is
-    never served from the cache."""
+    """Documents loaded during one ingest, by (file, fingerprint, default id), kept in an unnamed temporary file in
+    `spill_dir` (None: the system's temporary directory) until `close`. `load` returns the document and its place
+    in the spill (`document(place)` reads it back): the cached one (or the cached IngestError raised again) when the
+    file's fingerprint is the one it was loaded with, else one loaded through `prefetch` (inline once the prefetcher
+    has stopped). A file whose fingerprint is unknown (None) is never served from the cache."""
 
-    def __init__(self, prefetch: Prefetcher) -> None:
+    def __init__(self, prefetch: Prefetcher, spill_dir: Path | str | None = None) -> None:
         self._prefetch = prefetch
-        self._done: dict[tuple[str, str, str | None], Document | IngestError] = {}
+        self._done: dict[tuple[str, str, str | None], Spilled | IngestError] = {}
+        self._spill: Spill[Document] = Spill(spill_dir)
 
     def start(self, files: Sequence[Path], default_ids: Mapping[Path, str | None]) -> None:
         """Hand the files to load to the prefetcher (a no-op once it has started or stopped)."""
         self._prefetch.start(files, default_ids)
 
-    def load(self, file: Path, default_id: str | None, fingerprint: str | None) -> Document:
+    def load(self, file: Path, default_id: str | None, fingerprint: str | None) -> tuple[Document, Spilled]:
         key = (str(file), fingerprint, default_id) if fingerprint is not None else None
         if key is not None and key in self._done:
             found = self._done[key]
             if isinstance(found, IngestError):
                 raise found
-            return found
+            return self._spill.get(found), found
         try:
             doc = self._prefetch.load(file, default_id)
         except IngestError as exc:
             if key is not None:
                 self._done[key] = exc
             raise
+        place = self._spill.put(doc)
         if key is not None:
-            self._done[key] = doc
-        return doc
+            self._done[key] = place
+        return doc, place
+
+    def document(self, place: Spilled) -> Document:
+        """The document `load` returned with `place`, read back from the spill."""
+        return self._spill.get(place)
+
+    def close(self) -> None:
+        self._spill.close()
 
     def __len__(self) -> int:
         return len(self._done)

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SEGMENT_ROWS = 8_192  # new rows held in memory before they are embedded, tokenised and written
+TOKENIZE_BATCH = 1_024  # texts tokenised together: their token strings are held until they are turned into ids
 
 Embed = Callable[[list[str]], np.ndarray]
 TokenizeMany = Callable[[list[str]], list[list[str]]]
@@ -201,10 +202,13 @@ class SegmentBuild:
                 todo.setdefault(row["hash"], []).append(j)
         if self._progress:
             self._progress("tokenize", 0, len(todo))
-        texts = [row_embed_text(pending[js[0]][0]) for js in todo.values()]
-        for js, ids in zip(todo.values(), self.writer.encode(self._tokenize_many(texts) if texts else [])):
-            for j in js:
-                out[j] = ids
+        groups = list(todo.values())
+        for first in range(0, len(groups), TOKENIZE_BATCH):  # the token strings of one batch at a time
+            part = groups[first : first + TOKENIZE_BATCH]
+            texts = [row_embed_text(pending[js[0]][0]) for js in part]
+            for js, ids in zip(part, self.writer.encode(self._tokenize_many(texts))):
+                for j in js:
+                    out[j] = ids
         if self._progress:
             self._progress("tokenize", len(todo), len(todo))
         return [ids if ids is not None else np.zeros(0, np.int32) for ids in out]

@@ -130,6 +130,8 @@ def test_sigkill_mid_ingest_keeps_the_previous_generation(tmp_path, point):
     assert hits and hits[0].passage.doc_id == "alpha_003"
     left = sorted(p.name for p in index_dir.iterdir() if p.name.startswith(("gen-", ".tmp-")))
     assert left == sorted([current, *stale])  # opening (a read) deletes nothing
+    others = {p.name for p in index_dir.iterdir()} - set(left)
+    assert others <= {"CURRENT", "CURRENT.tmp", "LOCK"}  # the killed ingest's spills had no names: nothing left
 
     report = reopened.ingest([first, second])  # a second ingest after the kill succeeds
     assert report.count("unchanged") == 5 and report.count("added") == 60 and not report.failed
