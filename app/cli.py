@@ -539,7 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "sentence_transformers", "transformers", "faiss", "bm25s", "urllib3"):
+    for noisy in ("httpx", "sentence_transformers", "transformers", "faiss", "bm25s", "urllib3", "onnxruntime"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.func(args)

@@ -28,6 +28,16 @@ def test_auto_on_avx2_cpu_uses_int8_only_when_its_quality_passed():
     assert choose_backend("auto", cpu_flags=AVX2_ONLY, embedder="/models/custom", int8_passed=()) == "onnx-fp32"
 
 
+def test_auto_uses_int8_for_the_packaged_embedders_that_passed_and_float_for_others():
+    from index.models.backends import INT8_QUALITY_PASSED
+
+    assert {"e5-small", "minilm"} <= INT8_QUALITY_PASSED
+    for name in ("e5-small", "minilm"):
+        assert choose_backend("auto", cpu_flags=AVX2_ONLY, embedder=name) == "onnx-int8"
+        assert choose_backend("auto", cpu_flags=AVX512_BF16, embedder=name) == "torch"  # bf16 measured faster
+    assert choose_backend("auto", cpu_flags=AVX2_ONLY, embedder="/models/custom") == "onnx-fp32"
+
+
 def test_auto_without_onnxruntime_falls_back_to_torch():
     assert choose_backend("auto", cpu_flags=AVX2_ONLY, embedder="e5-small", onnx_available=False) == "torch"
 

@@ -4,12 +4,12 @@ Backends:
 - `torch`: sentence-transformers on PyTorch, in float32, or under bfloat16 autocast when the `bf16` setting says so
   (resolved names `torch-fp32`, `torch-bf16`);
 - `onnx-fp32`: the same model exported to ONNX (`torch.onnx.export`) and run by ONNX Runtime;
-- `onnx-int8`: that export with its MatMul weights quantised to int8 (dynamic, per-channel), except the MatMuls whose
-  inputs carry outlier activations, which keep float32 weights (`index.models.int8_calibration`).
+- `onnx-int8`: that export with every weight MatMul turned into ONNX Runtime's `MatMulNBits`: int8 weights and int8
+  activations, each with one scale per block of 32 input channels (`index.models.onnx_export.INT8`).
 
 `auto` is a pure function of the CPU's feature flags (`choose_backend`): native bf16 (avx512_bf16 / amx_bf16) ->
-torch under bf16 autocast (the fastest path measured there, cosine >= 0.9999 to fp32); otherwise ONNX Runtime,
-int8 when its retrieval quality was measured within tolerance of fp32 for that embedder, fp32 otherwise.
+torch in bf16 (the fastest path measured there, ahead of int8 ONNX; cosine >= 0.9999 to fp32); otherwise ONNX
+Runtime, int8 when its retrieval quality was measured within tolerance of fp32 for that embedder, fp32 otherwise.
 """
 
 from __future__ import annotations
@@ -26,16 +26,16 @@ BACKENDS: tuple[str, ...] = ("torch-fp32", "torch-bf16", "onnx-fp32", "onnx-int8
 
 # Embedders whose int8 ONNX vectors keep retrieval quality within 0.005 of fp32 (SciFact nDCG@10 and bilingual
 # Recall@5, dense and hybrid: `policyqa eval int8`): `auto` uses int8 only for these. An embedder not listed (a custom
-# model directory) gets onnx-fp32 on CPUs without native bf16. Measured with the mixed-precision export (export
-# version 2, SciFact 1000 documents): e5-small bilingual hybrid R@5 -0.046; minilm SciFact dense nDCG@10 -0.011 and
-# bilingual hybrid R@5 -0.010 (one query in 99).
-INT8_QUALITY_PASSED: frozenset[str] = frozenset()
+# model directory) gets a float backend. Measured with the blockwise int8 export (export version 3, SciFact 1000
+# documents, 99 bilingual queries), worst difference: e5-small SciFact dense nDCG@10 -0.0037, MiniLM -0.0013.
+INT8_QUALITY_PASSED: frozenset[str] = frozenset({"e5-small", "minilm"})
 
 
 def vector_family(backend: str | None) -> str:
     """Backends whose vectors may share one index: torch fp32, torch bf16 and ONNX fp32 agree to cosine >= 0.9999
-    ("fp32"); int8 vectors differ measurably (cosine ~0.995) and form their own family. None (an index recorded
-    before backends existed) was built by torch."""
+    ("fp32"); int8 vectors differ more (cosine >= 0.999 to fp32; an earlier int8 export ~0.99) and form their
+    own family, tied to one ONNX file by the manifest's `backend_sha256`. None (an index recorded before backends
+    existed) was built by torch."""
     return "int8" if backend == "onnx-int8" else "fp32"
 
 

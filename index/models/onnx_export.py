@@ -2,12 +2,15 @@
 
 `ensure_onnx(model_dir, home=..., name=..., precision="int8"|"fp32")` returns an `OnnxModel` (path and sha256 of the
 ONNX file). The export runs once per source model: `torch.onnx.export` (the TorchScript exporter) of a wrapper that
-returns `last_hidden_state`, then `onnxruntime.quantization.quantize_dynamic` (int8 weights, per-channel, MatMul
-only) of every MatMul except those the calibration keeps in float32 (`index.models.int8_calibration`: MatMuls whose
-input activations carry outliers). Files land in `<home>/models/onnx/<name>/` with `onnx.json`, which records the
-source weights' sha256, the sha256 of each ONNX file, the rule that chose the float32 MatMuls and the MatMuls it
-chose; a changed source model or another rule exports again. Writes go to a temporary directory that is renamed into
-place, so a killed export leaves nothing half-written.
+returns `last_hidden_state`, then ONNX Runtime's `MatMulNBitsQuantizer` turns every MatMul with a constant weight
+into a `MatMulNBits` node (`INT8`): int8 weights with one scale per block of 32 input channels of each output column,
+and `accuracy_level` 4, under which ONNX Runtime also quantises the activations to int8 per row and per block of 32
+at run time and multiplies in integers. A block's scale follows only its own 32 values, so the few outlier channels
+of transformer activations cost precision in their own blocks only (a per-tensor scale lets them set the step for
+the whole batch). Files land in `<home>/models/onnx/<name>/` with `onnx.json`, which records the source weights'
+sha256, the sha256 of each ONNX file and the int8 method with its bits, block size and accuracy level; a changed
+source model, another export version or another int8 configuration exports again. Writes go to a temporary
+directory that is renamed into place, so a killed export leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -23,11 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from index.models.int8_calibration import Int8Plan, plan_int8, rule_key
-
 logger = logging.getLogger(__name__)
 
-EXPORT_VERSION = 2  # 2: int8 keeps the MatMuls with outlier inputs in float32
+EXPORT_VERSION = 3  # 3: int8 is MatMulNBits (blockwise int8 weights and activations)
 OPSET = 17
 META_FILE = "onnx.json"
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -36,6 +37,42 @@ Precision = Literal["fp32", "int8"]
 
 class OnnxExportError(RuntimeError):
     """The model cannot be exported or quantised; the message names the model and what to do."""
+
+
+@dataclass(frozen=True)
+class Int8Config:
+    """How the int8 export quantises: ONNX Runtime `MatMulNBits` with `bits`-bit symmetric weights, one scale per
+    `block_size` input channels of each output column; `accuracy_level` 4 computes in int8, the activations quantised
+    per row and per block of `block_size` at run time."""
+
+    bits: int = 8
+    block_size: int = 32
+    accuracy_level: int = 4
+    symmetric: bool = True
+
+    @property
+    def key(self) -> str:
+        """Names the configuration; an export made under another is stale."""
+        kind = "symmetric" if self.symmetric else "asymmetric"
+        return f"MatMulNBits bits {self.bits} block {self.block_size} accuracy {self.accuracy_level} {kind}"
+
+    def to_json(self) -> dict:
+        return {
+            "key": self.key,
+            "method": "MatMulNBits",
+            "bits": self.bits,
+            "block_size": self.block_size,
+            "accuracy_level": self.accuracy_level,
+            "symmetric": self.symmetric,
+            "description": (
+                f"every MatMul with a constant weight: {self.bits}-bit weights, one scale per {self.block_size} "
+                f"input channels of each output column; accuracy level {self.accuracy_level} (activations "
+                f"quantised to int8 per row and per block of {self.block_size} at run time, integer products)"
+            ),
+        }
+
+
+INT8 = Int8Config()
 
 
 @dataclass(frozen=True)
@@ -97,7 +134,7 @@ def ensure_onnx(model_dir: Path, *, home: Path, name: str, precision: Precision)
     fresh = (
         meta.get("export_version") == EXPORT_VERSION
         and meta.get("source_sha256") == source
-        and meta.get("int8", {}).get("rule") == rule_key()
+        and meta.get("int8", {}).get("key") == INT8.key
     )
     if fresh and entry and (directory / entry["file"]).is_file():
         path = directory / entry["file"]
@@ -118,9 +155,8 @@ def export_all(model_dir: Path, directory: Path, *, source_sha: str) -> dict:
         started = time.perf_counter()
         fp32 = tmp / "model-fp32.onnx"
         export_fp32(model_dir, fp32)
-        plan = calibrate(fp32, model_dir)
         int8 = tmp / "model-int8.onnx"
-        quantise_int8(fp32, int8, keep_float=plan.float_nodes)
+        quantise_int8(fp32, int8, config=INT8)
         files = {
             prec: {"file": path.name, "sha256": file_sha256(path), "bytes": path.stat().st_size}
             for prec, path in (("fp32", fp32), ("int8", int8))
@@ -131,8 +167,7 @@ def export_all(model_dir: Path, directory: Path, *, source_sha: str) -> dict:
             "source_sha256": source_sha,
             "source_stamp": _stamp(weights_file(model_dir)),
             "opset": OPSET,
-            "quantisation": "onnxruntime quantize_dynamic: QInt8 weights, per-channel, MatMul only, except int8.float_nodes",
-            "int8": plan.to_json(),
+            "int8": INT8.to_json(),
             "versions": _versions(),
             "files": files,
         }
@@ -204,30 +239,37 @@ def export_fp32(model_dir: Path, dest: Path) -> None:
         raise OnnxExportError(f"{model_dir}: torch.onnx.export failed ({type(exc).__name__}: {exc})") from exc
 
 
-def calibrate(fp32: Path, model_dir: Path) -> Int8Plan:
-    """Which MatMuls of the float32 export keep float32 weights in the int8 one (`index.models.int8_calibration`)."""
+def quantise_int8(source: Path, dest: Path, *, config: Int8Config = INT8) -> None:
+    """Every MatMul of `source` with a constant weight becomes a `MatMulNBits` node quantised as `config` says;
+    MatMuls of two activations (attention scores) stay float32."""
     try:
-        return plan_int8(fp32, model_dir)
+        import onnx
+        from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
     except ImportError as exc:
         raise OnnxExportError(
-            f"calibrating the int8 export of {model_dir} needs onnxruntime and onnx: `pip install 'policyqa[onnx]'`"
+            f"quantising {source} needs onnxruntime, onnx and onnx-ir: `pip install 'policyqa[onnx]'`"
         ) from exc
-
-
-def quantise_int8(source: Path, dest: Path, *, keep_float: tuple[str, ...] = ()) -> None:
-    """Dynamic int8 quantisation of the MatMul weights, one scale per output channel; the MatMul nodes named in
-    `keep_float` stay float32."""
-    try:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-    except ImportError as exc:
-        raise OnnxExportError(
-            f"quantising {source} needs onnxruntime and onnx: `pip install 'policyqa[onnx]'`"
-        ) from exc
-    quantize_dynamic(
-        str(source),
-        str(dest),
-        per_channel=True,
-        op_types_to_quantize=["MatMul"],
-        weight_type=QuantType.QInt8,
-        nodes_to_exclude=list(keep_float),
+    quantizer = MatMulNBitsQuantizer(
+        onnx.load(str(source)),
+        bits=config.bits,
+        block_size=config.block_size,
+        is_symmetric=config.symmetric,
+        accuracy_level=config.accuracy_level,
+        op_types_to_quantize=("MatMul",),
     )
+    # The quantizer logs a line at INFO for every node it visits (~1,100 for e5-small); its warnings still pass.
+    quiet = _BelowWarning()
+    quantizer_log = logging.getLogger(MatMulNBitsQuantizer.__module__)
+    quantizer_log.addFilter(quiet)
+    try:
+        quantizer.process()
+    finally:
+        quantizer_log.removeFilter(quiet)
+    quantizer.model.save_model_to_file(str(dest), use_external_data_format=False)
+
+
+class _BelowWarning(logging.Filter):
+    """Drops records below WARNING."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
