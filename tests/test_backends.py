@@ -142,7 +142,7 @@ def test_onnx_backends_match_torch_on_the_real_model_and_are_cached(model_home):
     assert len(onnx_int8.backend_sha256) == 64 and onnx_int8.backend_sha256 != onnx_fp32.backend_sha256
     reference = torch_fp32.encode_passages(TEXTS)
     assert np.min(np.sum(reference * onnx_fp32.encode_passages(TEXTS, batch_size=3), axis=1)) > 0.9999
-    assert np.min(np.sum(reference * onnx_int8.encode_passages(TEXTS), axis=1)) > 0.97
+    assert np.min(np.sum(reference * onnx_int8.encode_passages(TEXTS), axis=1)) > 0.998  # blockwise int8 (MatMulNBits)
     query = ["who may block property"]
     assert float(np.sum(torch_fp32.encode_queries(query) * onnx_fp32.encode_queries(query))) > 0.9999
     assert onnx_fp32.count_tokens(TEXTS[0]) == torch_fp32.count_tokens(TEXTS[0])
