@@ -156,3 +156,28 @@ def test_real_int8_export_records_its_method_and_stays_close_to_fp32(model_home)
     assert ops.count("MatMulNBits") == 6 * 6  # MiniLM-L6: q, k, v, attention output, intermediate, output per layer
     cosines = np.sum(int8.encode_passages(PASSAGES, batch_size=2) * fp32.encode_passages(PASSAGES), axis=1)
     assert cosines.min() > 0.998  # per-tensor int8 (quantize_dynamic) reached 0.993 on law passages
+
+
+def test_quantising_leaves_the_applications_logging_alone(tmp_path):
+    # importing onnxruntime's quantizer calls logging.basicConfig(level=INFO); a library user's root logger must not
+    # gain a handler or change level (run in a fresh interpreter, where the quantizer is not imported yet)
+    import subprocess
+    import sys
+
+    script = f"""
+import logging
+from pathlib import Path
+import sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_onnx_int8_export import tiny_graph
+from index.models.onnx_export import quantise_int8
+root = logging.getLogger()
+before = (list(root.handlers), root.level)
+tiny_graph(Path({str(tmp_path)!r}) / "fp32.onnx")
+quantise_int8(Path({str(tmp_path)!r}) / "fp32.onnx", Path({str(tmp_path)!r}) / "int8.onnx")
+assert (list(root.handlers), root.level) == before, (root.handlers, root.level)
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ok")

@@ -242,6 +242,8 @@ def export_fp32(model_dir: Path, dest: Path) -> None:
 def quantise_int8(source: Path, dest: Path, *, config: Int8Config = INT8) -> None:
     """Every MatMul of `source` with a constant weight becomes a `MatMulNBits` node quantised as `config` says;
     MatMuls of two activations (attention scores) stay float32."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     try:
         import onnx
         from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
@@ -249,6 +251,11 @@ def quantise_int8(source: Path, dest: Path, *, config: Int8Config = INT8) -> Non
         raise OnnxExportError(
             f"quantising {source} needs onnxruntime, onnx and onnx-ir: `pip install 'policyqa[onnx]'`"
         ) from exc
+    finally:
+        # importing the quantizer calls logging.basicConfig(level=INFO): leave the application's logging as it was
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+        root.setLevel(level)
     quantizer = MatMulNBitsQuantizer(
         onnx.load(str(source)),
         bits=config.bits,
