@@ -154,6 +154,7 @@ def test_real_int8_export_records_its_method_and_stays_close_to_fp32(model_home)
     graph = onnx.load(str(directory / "model-int8.onnx"), load_external_data=False).graph
     ops = [n.op_type for n in graph.node]
     assert ops.count("MatMulNBits") == 6 * 6  # MiniLM-L6: q, k, v, attention output, intermediate, output per layer
+    assert ops.count("GatherBlockQuantized") == 1  # the word-embedding table; position and type tables stay float
     cosines = np.sum(int8.encode_passages(PASSAGES, batch_size=2) * fp32.encode_passages(PASSAGES), axis=1)
     assert cosines.min() > 0.998  # per-tensor int8 (quantize_dynamic) reached 0.993 on law passages
 

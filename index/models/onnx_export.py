@@ -5,7 +5,8 @@ ONNX file). The export runs once per source model: `torch.onnx.export` (the Torc
 returns `last_hidden_state`, then ONNX Runtime's `MatMulNBitsQuantizer` turns every MatMul with a constant weight
 into a `MatMulNBits` node (`INT8`): int8 weights with one scale per block of 32 input channels of each output column,
 and `accuracy_level` 4, under which ONNX Runtime also quantises the activations to int8 per row and per block of 32
-at run time and multiplies in integers. A block's scale follows only its own 32 values, so the few outlier channels
+at run time and multiplies in integers; the word-embedding table becomes an 8-bit `GatherBlockQuantized`
+(`index.models.onnx_lookup`). A block's scale follows only its own 32 values, so the few outlier channels
 of transformer activations cost precision in their own blocks only (a per-tensor scale lets them set the step for
 the whole batch). Files land in `<home>/models/onnx/<name>/` with `onnx.json`, which records the source weights'
 sha256, the sha256 of each ONNX file and the int8 method with its bits, block size and accuracy level; a changed
@@ -28,7 +29,7 @@ from typing import Literal
 
 logger = logging.getLogger(__name__)
 
-EXPORT_VERSION = 3  # 3: int8 is MatMulNBits (blockwise int8 weights and activations)
+EXPORT_VERSION = 4  # 3: int8 is MatMulNBits (blockwise int8 weights and activations); 4: int8 lookup tables
 OPSET = 17
 META_FILE = "onnx.json"
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -49,12 +50,14 @@ class Int8Config:
     block_size: int = 32
     accuracy_level: int = 4
     symmetric: bool = True
+    lookup_tables: bool = True  # embedding tables become 8-bit `GatherBlockQuantized` (index.models.onnx_lookup)
 
     @property
     def key(self) -> str:
         """Names the configuration; an export made under another is stale."""
         kind = "symmetric" if self.symmetric else "asymmetric"
-        return f"MatMulNBits bits {self.bits} block {self.block_size} accuracy {self.accuracy_level} {kind}"
+        tables = f"; lookup tables int8 block {self.block_size}" if self.lookup_tables else ""
+        return f"MatMulNBits bits {self.bits} block {self.block_size} accuracy {self.accuracy_level} {kind}{tables}"
 
     def to_json(self) -> dict:
         return {
@@ -64,10 +67,17 @@ class Int8Config:
             "block_size": self.block_size,
             "accuracy_level": self.accuracy_level,
             "symmetric": self.symmetric,
+            "lookup_tables": self.lookup_tables,
             "description": (
                 f"every MatMul with a constant weight: {self.bits}-bit weights, one scale per {self.block_size} "
                 f"input channels of each output column; accuracy level {self.accuracy_level} (activations "
                 f"quantised to int8 per row and per block of {self.block_size} at run time, integer products)"
+                + (
+                    f"; every large constant lookup table (word embeddings): 8-bit rows, one scale per "
+                    f"{self.block_size} columns"
+                    if self.lookup_tables
+                    else ""
+                )
             ),
         }
 
@@ -241,7 +251,8 @@ def export_fp32(model_dir: Path, dest: Path) -> None:
 
 def quantise_int8(source: Path, dest: Path, *, config: Int8Config = INT8) -> None:
     """Every MatMul of `source` with a constant weight becomes a `MatMulNBits` node quantised as `config` says;
-    MatMuls of two activations (attention scores) stay float32."""
+    MatMuls of two activations (attention scores) stay float32; with `config.lookup_tables` the large constant
+    lookup tables (word embeddings) become 8-bit too."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     try:
@@ -272,6 +283,11 @@ def quantise_int8(source: Path, dest: Path, *, config: Int8Config = INT8) -> Non
         quantizer.process()
     finally:
         quantizer_log.removeFilter(quiet)
+    if config.lookup_tables:
+        from index.models.onnx_lookup import quantise_lookup_tables
+
+        tables = quantise_lookup_tables(quantizer.model.model, block_size=config.block_size)
+        logger.info("quantised lookup tables %s of %s to 8 bits", tables, source.name)
     quantizer.model.save_model_to_file(str(dest), use_external_data_format=False)
 
 
